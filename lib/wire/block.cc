@@ -1,0 +1,39 @@
+#include "lib/wire/block.h"
+
+#include "absl/strings/str_format.h"
+#include "lib/wire/hashes.h"
+
+namespace fabric::wire {
+
+absl::StatusOr<std::shared_ptr<const ParsedBlock>> ParsedBlock::Parse(std::string bytes) {
+  std::shared_ptr<ParsedBlock> b(new ParsedBlock());
+  b->raw_ = std::move(bytes);
+  if (!b->block_.ParseFromString(b->raw_)) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%d bytes do not parse as common.Block", b->raw_.size()));
+  }
+  if (!b->block_.has_header()) {
+    return absl::InvalidArgumentError("block has no header");
+  }
+  b->header_hash_ = BlockHeaderHash(b->block_.header());
+  b->computed_data_hash_ = BlockDataHash(b->block_.data());
+  const auto& entries = b->block_.data().data();
+  b->txs_.resize(entries.size());
+  for (int i = 0; i < entries.size(); ++i) {
+    ParseTransaction(entries[i], b->number(), i, &b->txs_[i]);
+  }
+  return std::shared_ptr<const ParsedBlock>(std::move(b));
+}
+
+bool ParsedBlock::IsConfigBlock() const {
+  return txs_.size() == 1 && txs_[0].has_channel_header() &&
+         txs_[0].type() == common::CONFIG;
+}
+
+absl::string_view ParsedBlock::metadata(int index) const {
+  const auto& m = block_.metadata().metadata();
+  if (index < 0 || index >= m.size()) return {};
+  return m[index];
+}
+
+}  // namespace fabric::wire
