@@ -7,34 +7,28 @@
 
 BAZEL ?= bazel
 FABRIC_VECTORS ?= $(abspath $(CURDIR)/../shared/vectors)
-SETUP_STAMP := third_party/boringssl/source/.debian_source
 VECTOR_ENV := --test_env=FABRIC_VECTORS=$(FABRIC_VECTORS)
 
-.PHONY: all setup check-setup build test demo bench clean
+.PHONY: all setup build test demo bench clean
 
 all: build
 
+# Idempotent and quick when nothing is missing (a package query and a stamp check),
+# so every target runs it.
 setup:
 	@scripts/setup.sh
 
-# Setup runs when a tool or the BoringSSL source is missing; it is idempotent anyway.
-$(SETUP_STAMP):
-	@scripts/setup.sh
-
-check-setup: | $(SETUP_STAMP)
-	@command -v $(BAZEL) >/dev/null || scripts/setup.sh
-
-build: check-setup
+build: setup
 	$(BAZEL) build //...
 
-test: check-setup
+test: setup
 	$(BAZEL) test $(VECTOR_ENV) //...
 
-demo: check-setup
+demo: setup
 	$(BAZEL) build -c opt //tools:fabric
 	@scripts/demo.sh bazel-bin/tools/fabric
 
-bench: check-setup
+bench: setup
 	$(BAZEL) build -c opt //bench:all
 	@scripts/bench.sh
 

@@ -4,6 +4,13 @@
 #include "lib/wire/hashes.h"
 
 namespace fabric::wire {
+namespace {
+
+bool ParseView(absl::string_view bytes, google::protobuf::Message* m) {
+  return m->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()));
+}
+
+}  // namespace
 
 absl::StatusOr<std::shared_ptr<const ParsedBlock>> ParsedBlock::Parse(std::string bytes) {
   std::shared_ptr<ParsedBlock> b(new ParsedBlock());
@@ -34,6 +41,24 @@ absl::string_view ParsedBlock::metadata(int index) const {
   const auto& m = block_.metadata().metadata();
   if (index < 0 || index >= m.size()) return {};
   return m[index];
+}
+
+absl::StatusOr<uint64_t> ParsedBlock::LastConfigIndex() const {
+  common::Metadata sigs;
+  common::OrdererBlockMetadata obm;
+  if (ParseView(metadata(common::SIGNATURES), &sigs) &&
+      obm.ParseFromString(sigs.value()) && obm.has_last_config()) {
+    return obm.last_config().index();
+  }
+  common::Metadata lc_meta;
+  common::LastConfig lc;
+  if (!metadata(common::LAST_CONFIG).empty() &&
+      ParseView(metadata(common::LAST_CONFIG), &lc_meta) &&
+      lc.ParseFromString(lc_meta.value())) {
+    return lc.index();
+  }
+  return absl::InvalidArgumentError(absl::StrFormat(
+      "block %d: no last config index in the SIGNATURES or LAST_CONFIG metadata", number()));
 }
 
 }  // namespace fabric::wire

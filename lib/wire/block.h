@@ -57,6 +57,10 @@ class ParsedBlock {
   // The metadata slot at `index` (a common.BlockMetadataIndex), or "" if absent.
   absl::string_view metadata(int index) const;
 
+  // The number of the last config block, as the orderer recorded it: from the
+  // OrdererBlockMetadata in the SIGNATURES slot, else from the deprecated LAST_CONFIG slot.
+  absl::StatusOr<uint64_t> LastConfigIndex() const;
+
  private:
   ParsedBlock() = default;
 

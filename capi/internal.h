@@ -1,0 +1,58 @@
+// The one place where absl::Status becomes a C error code, and where C++ objects
+// become opaque handles.
+#ifndef FABRIC_CAPI_INTERNAL_H_
+#define FABRIC_CAPI_INTERNAL_H_
+
+#include <exception>
+#include <memory>
+#include <new>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "fabric/fabric.h"
+#include "lib/wire/block.h"
+
+struct fabric_block {
+  std::shared_ptr<const fabric::wire::ParsedBlock> rep;
+};
+
+namespace fabric::capi {
+
+// The C code for a status:
+//   OK -> FABRIC_OK; InvalidArgument -> FABRIC_EMALFORMED (inside, an invalid argument
+//   is always bad input bytes; C-level argument errors are raised by capi/ itself);
+//   NotFound -> FABRIC_ENOTFOUND; OutOfRange -> FABRIC_ITEROVER; DataLoss ->
+//   FABRIC_ECORRUPT; AlreadyExists, FailedPrecondition, Aborted -> FABRIC_ECONFLICT;
+//   ResourceExhausted -> FABRIC_ENOMEM; Unimplemented -> FABRIC_EUNSUPPORTED;
+//   anything else -> FABRIC_ERROR.
+int CodeOf(const absl::Status& s);
+
+// Returns CodeOf(s) and, if `err` is not NULL and s is not OK, stores a detail in *err.
+int SaveError(const absl::Status& s, fabric_error** err);
+
+// Returns `code` with a detail message (for errors raised by capi/ itself).
+int SaveError(int code, absl::string_view message, fabric_error** err);
+
+// Runs `body` (returning a C code), turning any C++ exception into a code and detail:
+// no exception ever crosses the C ABI.
+template <typename Body>
+int Guard(fabric_error** err, Body body) noexcept {
+  if (err != nullptr) *err = nullptr;
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    return SaveError(FABRIC_ENOMEM, "out of memory", err);
+  } catch (const std::exception& e) {
+    return SaveError(FABRIC_ERROR, e.what(), err);
+  } catch (...) {
+    return SaveError(FABRIC_ERROR, "unexpected internal error", err);
+  }
+}
+
+// Fills `out` with a copy of `bytes` (NUL-terminated). Returns FABRIC_ENOMEM on failure.
+int FillBuf(absl::string_view bytes, fabric_buf* out, fabric_error** err);
+
+}  // namespace fabric::capi
+
+#endif  // FABRIC_CAPI_INTERNAL_H_

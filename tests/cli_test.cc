@@ -1,0 +1,102 @@
+// The `fabric` CLI as a user runs it, over the Fabric-made vectors.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/testdata.h"
+
+namespace fabric {
+namespace {
+
+using nlohmann::json;
+
+struct Result {
+  int exit_code;
+  std::string out;  // stdout and stderr
+};
+
+Result Fabric(const std::string& args) {
+  std::string cmd = "tools/fabric " + args + " 2>&1";
+  Result r{-1, ""};
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+json Expected() {
+  auto text = testing::ReadFile(testing::ConformanceDir() + "/expected.json");
+  return text.ok() ? json::parse(*text) : json();
+}
+
+TEST(CliTest, InspectGenesisShowsDecodedConfig) {
+  Result r = Fabric("inspect " + testing::ConformanceDir() + "/genesis.block");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  json j = json::parse(r.out);
+  const json& payload = j["data"]["data"][0]["payload"];
+  EXPECT_EQ(payload["header"]["channel_header"]["channel_id"], Expected()["channel_id"]);
+  EXPECT_TRUE(payload["data"]["config"]["channel_group"]["groups"].contains("Application"));
+}
+
+TEST(CliTest, InspectShowsIdentitiesAndReadWriteSets) {
+  Result r = Fabric("inspect " + testing::ConformanceDir() + "/blocks/000002.block");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  // Creator identities carry their MSP id and a decoded certificate subject.
+  EXPECT_NE(r.out.find("\"mspid\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"subject\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"ns_rwset\""), std::string::npos);
+  EXPECT_NE(r.out.find(Expected()["blocks"][1]["txs"][0]["txid"].get<std::string>()),
+            std::string::npos);
+}
+
+TEST(CliTest, InspectRejectsWhatIsNotABlock) {
+  Result r = Fabric("inspect " + testing::ConformanceDir() + "/expected.json");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("not a"), std::string::npos) << r.out;
+  Result missing = Fabric("inspect /nonexistent/file.block");
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.out.find("cannot open"), std::string::npos) << missing.out;
+}
+
+TEST(CliTest, BlockSummaryMatchesFabricHashes) {
+  json want = Expected()["blocks"][4];
+  Result r = Fabric("block " + testing::ConformanceDir() + "/" + want["file"].get<std::string>());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  json j = json::parse(r.out);
+  EXPECT_EQ(j["header_hash"], want["header_hash"]);
+  EXPECT_EQ(j["previous_hash"], want["previous_hash"]);
+  EXPECT_EQ(j["data_hash"], want["data_hash"]);
+  ASSERT_EQ(j["transactions"].size(), want["txs"].size());
+  for (size_t i = 0; i < want["txs"].size(); ++i) {
+    EXPECT_EQ(j["transactions"][i]["txid"], want["txs"][i]["txid"]);
+  }
+}
+
+TEST(CliTest, ChainFindsTheMalformedBlock) {
+  // Blocks that Fabric's verification rejected as malformed must be named, and only they.
+  Result r = Fabric("chain " + testing::ConformanceDir());
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  for (const json& b : Expected()["blocks"]) {
+    const json& verdict = b["mcs_verify_block"];
+    const bool rejected = !verdict["accepted"].get<bool>() &&
+                          verdict.value("error", "").find("malformed") != std::string::npos;
+    const std::string tag = "block " + std::to_string(b["number"].get<int>()) + ": not well";
+    EXPECT_EQ(r.out.find(tag) != std::string::npos, rejected) << tag << "\n" << r.out;
+  }
+}
+
+TEST(CliTest, UnknownCommandAndUsage) {
+  EXPECT_EQ(Fabric("frobnicate").exit_code, 2);
+  EXPECT_EQ(Fabric("--help").exit_code, 0);
+  EXPECT_NE(Fabric("version").out.find("fabric-peer"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fabric

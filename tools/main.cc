@@ -1,0 +1,75 @@
+// fabric: the command-line face of the library.
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "fabric/fabric.h"
+#include "tools/commands.h"
+
+namespace fabric::tools {
+
+absl::StatusOr<std::string> ReadInput(const std::string& path) {
+  if (path == "-") {
+    return std::string(std::istreambuf_iterator<char>(std::cin),
+                       std::istreambuf_iterator<char>());
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError("cannot open " + path + ": " + std::strerror(errno));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return absl::DataLossError("cannot read " + path);
+  return ss.str();
+}
+
+int Fail(const std::string& command, const std::string& message, int code) {
+  std::fprintf(stderr, "fabric %s: %s\n", command.c_str(), message.c_str());
+  return code;
+}
+
+namespace {
+
+struct Command {
+  const char* name;
+  int (*run)(const Args&);
+  const char* usage;
+};
+
+const Command kCommands[] = {
+    {"inspect", InspectCommand,
+     "inspect FILE [--type NAME]  print a block (or other message) as readable JSON"},
+    {"block", BlockCommand,
+     "block FILE                  number, hashes, txids and parse status of a block"},
+    {"chain", ChainCommand,
+     "chain DIR                   check DIR/genesis.block + DIR/blocks/*.block link up"},
+};
+
+int Usage(FILE* out) {
+  std::fprintf(out, "usage: fabric <command> [args]\n\ncommands:\n");
+  for (const Command& c : kCommands) std::fprintf(out, "  %s\n", c.usage);
+  std::fprintf(out, "  version                     print library and Fabric versions\n");
+  return out == stdout ? 0 : 2;
+}
+
+}  // namespace
+}  // namespace fabric::tools
+
+int main(int argc, char** argv) {
+  using namespace fabric::tools;
+  if (argc < 2) return Usage(stderr);
+  const std::string name = argv[1];
+  if (name == "-h" || name == "--help" || name == "help") return Usage(stdout);
+  if (name == "version" || name == "--version") {
+    std::printf("fabric-peer %s (Hyperledger Fabric %s semantics)\n", fabric_libversion(),
+                fabric_fabric_version());
+    return 0;
+  }
+  Args args(argv + 2, argv + argc);
+  for (const Command& c : kCommands) {
+    if (name == c.name) return c.run(args);
+  }
+  std::fprintf(stderr, "fabric: unknown command '%s'\n\n", name.c_str());
+  return Usage(stderr);
+}
