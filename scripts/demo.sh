@@ -16,9 +16,12 @@ echo
 echo "== fabric block $VECTORS/blocks/000019.block"
 "$FABRIC" block "$VECTORS/blocks/000019.block"
 echo
-echo "== fabric inspect $VECTORS/blocks/000002.block  (first 60 lines)"
-"$FABRIC" inspect "$VECTORS/blocks/000002.block" | head -60
-echo "..."
+echo "== fabric inspect $VECTORS/blocks/000002.block  (first 40 of its lines)"
+json=$(mktemp)
+trap 'rm -f "$json"' EXIT
+"$FABRIC" inspect "$VECTORS/blocks/000002.block" > "$json"
+head -40 "$json"
+echo "... ($(wc -l < "$json") lines in all)"
 THROUGHPUT=${FABRIC_VECTORS:-$ROOT/../shared/vectors}/throughput
 if [[ -d $THROUGHPUT ]]; then
   echo
