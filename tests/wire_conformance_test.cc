@@ -60,7 +60,9 @@ void CheckBlock(const ParsedBlock& b, const json& want, const std::string& file)
   for (const json& t : want["txs"]) {
     const wire::TxView& tx = b.tx(t["index"].get<size_t>());
     EXPECT_EQ(tx.txid(), t["txid"].get<std::string>()) << "tx " << tx.index;
-    if (t["validator_code"] == "VALID") EXPECT_TRUE(tx.ok()) << tx.error;
+    if (t["validator_code"] == "VALID") {
+      EXPECT_TRUE(tx.ok()) << tx.error;
+    }
     if (t["validator_code"] == "VALID" && tx.type() == common::ENDORSER_TRANSACTION) {
       // A valid endorser transaction's id is the hash of its nonce and creator.
       EXPECT_EQ(wire::ComputeTxId(tx.signature_header.nonce(), tx.signature_header.creator()),

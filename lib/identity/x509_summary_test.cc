@@ -17,6 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testdata.h"
 
 namespace fabric::identity {
 namespace {
@@ -27,11 +28,9 @@ using ::testing::HasSubstr;
 constexpr char kOrg1[] = "tests/vectors/conformance/msp/peerOrganizations/org1.example.com/";
 
 std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << "cannot open " << path;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto bytes = fabric::testing::ReadFile(path);
+  EXPECT_TRUE(bytes.ok()) << bytes.status();
+  return bytes.ok() ? *bytes : "";
 }
 
 std::string PeerCertPem() {

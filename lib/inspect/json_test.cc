@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testdata.h"
 #include "lib/identity/x509_summary.h"
 #include "lib/wire/block.h"
 #include "lib/wire/proto/common.pb.h"
@@ -32,11 +33,9 @@ using Json = nlohmann::ordered_json;  // keeps key order, which some tests check
 constexpr char kVectors[] = "tests/vectors/conformance/";
 
 std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << "cannot open " << path;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto bytes = fabric::testing::ReadFile(path);
+  EXPECT_TRUE(bytes.ok()) << bytes.status();
+  return bytes.ok() ? *bytes : "";
 }
 
 std::string Vector(const std::string& name) { return ReadFile(kVectors + name); }
