@@ -1,5 +1,5 @@
 // Parsing blocks into shared views (lib/wire), on Fabric-made blocks: the throughput
-// set's 200-transaction blocks when present, else the bundled conformance blocks.
+// set's 200-transaction blocks when present, and the bundled conformance blocks.
 //   FABRIC_VECTORS=../shared/vectors bazel-bin/bench/codec_bench   (after -c opt build)
 #include <cstdio>
 #include <cstdlib>
@@ -57,6 +57,24 @@ const std::vector<std::string>& ThroughputBlocks() {
   }();
   return blocks;
 }
+
+// The bundled conformance blocks (always present): a mix of every kind of case.
+void BM_ParseConformanceBlocks(benchmark::State& state) {
+  static const std::vector<std::string> blocks =
+      LoadBlocks("tests/vectors/conformance/blocks", 0);
+  if (blocks.empty()) {
+    state.SkipWithError("run from the repository root (tests/vectors/conformance/blocks)");
+    return;
+  }
+  size_t txs = 0;
+  for (auto _ : state) {
+    for (const std::string& b : blocks) {
+      txs += (*fabric::wire::ParsedBlock::Parse(b))->num_transactions();
+    }
+  }
+  state.counters["tx/s"] = benchmark::Counter(txs, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ParseConformanceBlocks)->Unit(benchmark::kMillisecond);
 
 void BM_ParseThroughputBlock(benchmark::State& state) {
   const auto& blocks = ThroughputBlocks();

@@ -8,6 +8,7 @@ if [[ ! -d $FABRIC_VECTORS/throughput ]]; then
   echo "bench: throughput vectors absent at $FABRIC_VECTORS/throughput;" \
        "benchmarks that need them report an error and the rest run" >&2
 fi
+cd "$ROOT"
 for b in crypto_bench codec_bench; do
   echo "== $b"
   "$ROOT/bazel-bin/bench/$b" --benchmark_repetitions=5 \

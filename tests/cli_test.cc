@@ -83,7 +83,8 @@ TEST(CliTest, ChainFindsTheMalformedBlock) {
   // Blocks that Fabric's verification rejected as malformed must be named, and only they.
   Result r = Fabric("chain " + testing::ConformanceDir());
   EXPECT_EQ(r.exit_code, 1) << r.out;
-  for (const json& b : Expected()["blocks"]) {
+  const json expected = Expected();
+  for (const json& b : expected["blocks"]) {
     const json& verdict = b["mcs_verify_block"];
     const bool rejected = !verdict["accepted"].get<bool>() &&
                           verdict.value("error", "").find("malformed") != std::string::npos;
