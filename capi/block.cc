@@ -46,6 +46,29 @@ int BlockToJson(fabric_buf* out, const fabric_block* block, fabric_error** err) 
   return fabric::capi::FillBuf(*json, out, err);
 }
 
+int BlockLastConfig(uint64_t* out, const fabric_block* block, fabric_error** err) {
+  if (out == nullptr || block == nullptr) {
+    return SaveError(FABRIC_EINVAL, "out or block is NULL", err);
+  }
+  auto index = block->rep->LastConfigIndex();
+  if (!index.ok()) return SaveError(index.status(), err);
+  *out = *index;
+  return FABRIC_OK;
+}
+
+int InspectJson(fabric_buf* out, const uint8_t* data, size_t data_len, const char* type_name,
+                fabric_error** err) {
+  if (out == nullptr) return SaveError(FABRIC_EINVAL, "out is NULL", err);
+  if (data == nullptr && data_len != 0) {
+    return SaveError(FABRIC_EINVAL, "data is NULL but data_len is not 0", err);
+  }
+  auto json = fabric::inspect::InspectBytes(
+      absl::string_view(reinterpret_cast<const char*>(data), data_len),
+      type_name == nullptr ? "" : type_name);
+  if (!json.ok()) return SaveError(json.status(), err);
+  return fabric::capi::FillBuf(*json, out, err);
+}
+
 }  // namespace
 
 extern "C" {
@@ -88,6 +111,10 @@ int fabric_block_is_config(const fabric_block* block) {
   return block != nullptr && block->rep->IsConfigBlock() ? 1 : 0;
 }
 
+int fabric_block_last_config(uint64_t* out, const fabric_block* block, fabric_error** err) {
+  return Guard(err, [&] { return BlockLastConfig(out, block, err); });
+}
+
 size_t fabric_block_tx_count(const fabric_block* block) {
   return block == nullptr ? 0 : block->rep->num_transactions();
 }
@@ -103,6 +130,11 @@ int fabric_block_tx_check(const fabric_block* block, size_t index, fabric_error*
 
 int fabric_block_to_json(fabric_buf* out, const fabric_block* block, fabric_error** err) {
   return Guard(err, [&] { return BlockToJson(out, block, err); });
+}
+
+int fabric_inspect_json(fabric_buf* out, const uint8_t* data, size_t data_len,
+                        const char* type_name, fabric_error** err) {
+  return Guard(err, [&] { return InspectJson(out, data, data_len, type_name, err); });
 }
 
 }  // extern "C"

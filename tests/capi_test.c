@@ -160,11 +160,40 @@ static void test_json(void) {
   fabric_block_free(b);
 }
 
+static void test_inspect_and_last_config(void) {
+  size_t len = 0;
+  uint8_t *bytes = read_file(VECTORS "genesis.block", &len);
+  fabric_buf buf = FABRIC_BUF_INIT;
+  fabric_error *err = NULL;
+  fabric_block *b = NULL;
+  uint64_t last_config = 99;
+  static const uint8_t garbage[] = {0x0f, 0x0f};
+  CHECK(bytes != NULL);
+  if (bytes == NULL) return;
+  CHECK(fabric_inspect_json(&buf, bytes, len, NULL, NULL) == FABRIC_OK);
+  CHECK(strstr((const char *)buf.data, "\"channel_group\"") != NULL);
+  fabric_buf_dispose(&buf);
+  CHECK(fabric_inspect_json(&buf, bytes, len, "common.Block", NULL) == FABRIC_OK);
+  fabric_buf_dispose(&buf);
+  CHECK(fabric_inspect_json(&buf, bytes, len, "no.SuchType", &err) == FABRIC_EMALFORMED);
+  CHECK(err != NULL && strstr(err->message, "no.SuchType") != NULL);
+  fabric_error_free(err);
+  CHECK(fabric_inspect_json(&buf, garbage, sizeof garbage, NULL, NULL) == FABRIC_EMALFORMED);
+  CHECK(buf.data == NULL);
+  CHECK(fabric_block_parse(&b, bytes, len, NULL) == FABRIC_OK);
+  CHECK(fabric_block_last_config(&last_config, b, NULL) == FABRIC_OK);
+  CHECK(last_config == 0); /* a genesis block is its own last config */
+  CHECK(fabric_block_last_config(NULL, b, NULL) == FABRIC_EINVAL);
+  fabric_block_free(b);
+  free(bytes);
+}
+
 int main(void) {
   test_versions_and_codes();
   test_bad_input();
   test_chain();
   test_json();
+  test_inspect_and_last_config();
   if (failures != 0) {
     fprintf(stderr, "%d check(s) failed\n", failures);
     return 1;

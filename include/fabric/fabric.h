@@ -132,6 +132,11 @@ FABRIC_EXPORT void fabric_block_computed_data_hash(const fabric_block *block,
 /* 1 if the block holds a single CONFIG transaction, else 0. */
 FABRIC_EXPORT int fabric_block_is_config(const fabric_block *block);
 
+/* The number of the last config block, as the orderer recorded it in the block's
+ * metadata. FABRIC_EMALFORMED if the metadata holds none. */
+FABRIC_EXPORT int fabric_block_last_config(uint64_t *out, const fabric_block *block,
+                                           fabric_error **err);
+
 /* The number of data entries (transactions). */
 FABRIC_EXPORT size_t fabric_block_tx_count(const fabric_block *block);
 
@@ -149,6 +154,15 @@ FABRIC_EXPORT int fabric_block_tx_check(const fabric_block *block, size_t index,
  * into out (the caller disposes it). */
 FABRIC_EXPORT int fabric_block_to_json(fabric_buf *out, const fabric_block *block,
                                        fabric_error **err);
+
+/* ---- Inspection ------------------------------------------------------------------ */
+
+/* Any Fabric message as readable JSON, as `fabric inspect` prints it. type_name is a
+ * full protobuf name ("common.Block", "common.Envelope", "msp.SerializedIdentity",
+ * "protos.ProposalResponse", ...), "x509.Certificate", or NULL / "" to detect the type.
+ * FABRIC_EMALFORMED if the bytes are not that message (or nothing detectable). */
+FABRIC_EXPORT int fabric_inspect_json(fabric_buf *out, const uint8_t *data, size_t data_len,
+                                      const char *type_name, fabric_error **err);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -1,7 +1,9 @@
 #include "lib/wire/block.h"
 
 #include "absl/strings/str_format.h"
+#include "lib/base/status_macros.h"
 #include "lib/wire/hashes.h"
+#include "lib/wire/parse_error.h"
 
 namespace fabric::wire {
 namespace {
@@ -15,10 +17,7 @@ bool ParseView(absl::string_view bytes, google::protobuf::Message* m) {
 absl::StatusOr<std::shared_ptr<const ParsedBlock>> ParsedBlock::Parse(std::string bytes) {
   std::shared_ptr<ParsedBlock> b(new ParsedBlock());
   b->raw_ = std::move(bytes);
-  if (!b->block_.ParseFromString(b->raw_)) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("%d bytes do not parse as common.Block", b->raw_.size()));
-  }
+  FABRIC_RETURN_IF_ERROR(ParseMessage(b->raw_, &b->block_, "block"));
   if (!b->block_.has_header()) {
     return absl::InvalidArgumentError("block has no header");
   }

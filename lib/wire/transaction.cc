@@ -2,19 +2,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lib/wire/parse_error.h"
 
 namespace fabric::wire {
 namespace {
 
-// Parses `bytes` into `msg`; on failure returns a status naming where and what.
 absl::Status ParseInto(absl::string_view bytes, google::protobuf::Message* msg,
                        absl::string_view where) {
-  if (msg->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::OkStatus();
-  }
-  return absl::InvalidArgumentError(
-      absl::StrFormat("%s: %d bytes do not parse as %s", where, bytes.size(),
-                      msg->GetDescriptor()->full_name()));
+  return ParseMessage(bytes, msg, where);
 }
 
 class TxParser {
