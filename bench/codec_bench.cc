@@ -60,8 +60,7 @@ const std::vector<std::string>& ThroughputBlocks() {
 
 // The bundled conformance blocks (always present): a mix of every kind of case.
 void BM_ParseConformanceBlocks(benchmark::State& state) {
-  static const std::vector<std::string> blocks =
-      LoadBlocks("tests/vectors/conformance/blocks", 0);
+  static const std::vector<std::string> blocks = LoadBlocks("tests/vectors/conformance/blocks", 0);
   if (blocks.empty()) {
     state.SkipWithError("run from the repository root (tests/vectors/conformance/blocks)");
     return;
@@ -101,8 +100,8 @@ void BM_WellFormedThroughputBlock(benchmark::State& state) {
   for (auto _ : state) {
     benchmark::DoNotOptimize(fabric::wire::CheckEnvelopesWellFormed((*b)->block().data()));
   }
-  state.counters["tx/s"] = benchmark::Counter(
-      state.iterations() * (*b)->num_transactions(), benchmark::Counter::kIsRate);
+  state.counters["tx/s"] = benchmark::Counter(state.iterations() * (*b)->num_transactions(),
+                                              benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_WellFormedThroughputBlock)->Unit(benchmark::kMillisecond);
 

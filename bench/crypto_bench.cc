@@ -35,8 +35,7 @@ struct P256Fixture {
 void BM_EcdsaP256Verify(benchmark::State& state) {
   P256Fixture p;
   for (auto _ : state) {
-    if (ECDSA_verify(0, p.digest, sizeof(p.digest), p.sig.data(), p.sig.size(),
-                     p.key.get()) != 1) {
+    if (ECDSA_verify(0, p.digest, sizeof(p.digest), p.sig.data(), p.sig.size(), p.key.get()) != 1) {
       state.SkipWithError("verify failed");
     }
   }

@@ -15,8 +15,8 @@ int BlockParse(fabric_block** out, const uint8_t* data, size_t data_len, fabric_
   if (data == nullptr && data_len != 0) {
     return SaveError(FABRIC_EINVAL, "data is NULL but data_len is not 0", err);
   }
-  auto parsed = fabric::wire::ParsedBlock::Parse(
-      std::string(reinterpret_cast<const char*>(data), data_len));
+  auto parsed =
+      fabric::wire::ParsedBlock::Parse(std::string(reinterpret_cast<const char*>(data), data_len));
   if (!parsed.ok()) return SaveError(parsed.status(), err);
   auto b = std::make_unique<fabric_block>();
   b->rep = std::move(parsed).value();
@@ -101,8 +101,7 @@ const uint8_t* fabric_block_data_hash(const fabric_block* block, size_t* len_out
   return reinterpret_cast<const uint8_t*>(block->rep->data_hash().data());
 }
 
-void fabric_block_computed_data_hash(const fabric_block* block,
-                                     uint8_t out[FABRIC_HASH_SIZE]) {
+void fabric_block_computed_data_hash(const fabric_block* block, uint8_t out[FABRIC_HASH_SIZE]) {
   if (block == nullptr || out == nullptr) return;
   std::memcpy(out, block->rep->computed_data_hash().data(), FABRIC_HASH_SIZE);
 }

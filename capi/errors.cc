@@ -8,17 +8,26 @@ namespace fabric::capi {
 
 int CodeOf(const absl::Status& s) {
   switch (s.code()) {
-    case absl::StatusCode::kOk: return FABRIC_OK;
-    case absl::StatusCode::kInvalidArgument: return FABRIC_EMALFORMED;
-    case absl::StatusCode::kNotFound: return FABRIC_ENOTFOUND;
-    case absl::StatusCode::kOutOfRange: return FABRIC_ITEROVER;
-    case absl::StatusCode::kDataLoss: return FABRIC_ECORRUPT;
+    case absl::StatusCode::kOk:
+      return FABRIC_OK;
+    case absl::StatusCode::kInvalidArgument:
+      return FABRIC_EMALFORMED;
+    case absl::StatusCode::kNotFound:
+      return FABRIC_ENOTFOUND;
+    case absl::StatusCode::kOutOfRange:
+      return FABRIC_ITEROVER;
+    case absl::StatusCode::kDataLoss:
+      return FABRIC_ECORRUPT;
     case absl::StatusCode::kAlreadyExists:
     case absl::StatusCode::kFailedPrecondition:
-    case absl::StatusCode::kAborted: return FABRIC_ECONFLICT;
-    case absl::StatusCode::kResourceExhausted: return FABRIC_ENOMEM;
-    case absl::StatusCode::kUnimplemented: return FABRIC_EUNSUPPORTED;
-    default: return FABRIC_ERROR;
+    case absl::StatusCode::kAborted:
+      return FABRIC_ECONFLICT;
+    case absl::StatusCode::kResourceExhausted:
+      return FABRIC_ENOMEM;
+    case absl::StatusCode::kUnimplemented:
+      return FABRIC_EUNSUPPORTED;
+    default:
+      return FABRIC_ERROR;
   }
 }
 
@@ -72,17 +81,28 @@ void fabric_error_free(fabric_error* err) {
 
 const char* fabric_error_code_name(int code) {
   switch (code) {
-    case FABRIC_OK: return "FABRIC_OK";
-    case FABRIC_ERROR: return "FABRIC_ERROR";
-    case FABRIC_EINVAL: return "FABRIC_EINVAL";
-    case FABRIC_EMALFORMED: return "FABRIC_EMALFORMED";
-    case FABRIC_ENOTFOUND: return "FABRIC_ENOTFOUND";
-    case FABRIC_ITEROVER: return "FABRIC_ITEROVER";
-    case FABRIC_ECORRUPT: return "FABRIC_ECORRUPT";
-    case FABRIC_ECONFLICT: return "FABRIC_ECONFLICT";
-    case FABRIC_ENOMEM: return "FABRIC_ENOMEM";
-    case FABRIC_EUNSUPPORTED: return "FABRIC_EUNSUPPORTED";
-    default: return "FABRIC_UNKNOWN";
+    case FABRIC_OK:
+      return "FABRIC_OK";
+    case FABRIC_ERROR:
+      return "FABRIC_ERROR";
+    case FABRIC_EINVAL:
+      return "FABRIC_EINVAL";
+    case FABRIC_EMALFORMED:
+      return "FABRIC_EMALFORMED";
+    case FABRIC_ENOTFOUND:
+      return "FABRIC_ENOTFOUND";
+    case FABRIC_ITEROVER:
+      return "FABRIC_ITEROVER";
+    case FABRIC_ECORRUPT:
+      return "FABRIC_ECORRUPT";
+    case FABRIC_ECONFLICT:
+      return "FABRIC_ECONFLICT";
+    case FABRIC_ENOMEM:
+      return "FABRIC_ENOMEM";
+    case FABRIC_EUNSUPPORTED:
+      return "FABRIC_EUNSUPPORTED";
+    default:
+      return "FABRIC_UNKNOWN";
   }
 }
 

@@ -1,19 +1,18 @@
 /* The C ABI from plain C, linked against libfabricpeer.so as a host would link it,
  * over the Fabric-made conformance vectors. */
 #include <fabric/fabric.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static int failures = 0;
 
-#define CHECK(cond)                                                   \
-  do {                                                                \
-    if (!(cond)) {                                                    \
+#define CHECK(cond)                                                            \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
       fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                     \
-    }                                                                 \
+      failures++;                                                              \
+    }                                                                          \
   } while (0)
 
 #define VECTORS "tests/vectors/conformance/"
@@ -58,8 +57,8 @@ static fabric_block *parse_file(const char *path) {
 static void test_versions_and_codes(void) {
   CHECK(strcmp(fabric_libversion(), FABRIC_VERSION) == 0);
   CHECK(fabric_libversion_number() == FABRIC_VERSION_NUMBER);
-  CHECK(FABRIC_VERSION_NUMBER == FABRIC_VERSION_MAJOR * 1000000 +
-                                     FABRIC_VERSION_MINOR * 1000 + FABRIC_VERSION_PATCH);
+  CHECK(FABRIC_VERSION_NUMBER ==
+        FABRIC_VERSION_MAJOR * 1000000 + FABRIC_VERSION_MINOR * 1000 + FABRIC_VERSION_PATCH);
   CHECK(strlen(fabric_fabric_version()) > 0);
   CHECK(strcmp(fabric_error_code_name(FABRIC_EMALFORMED), "FABRIC_EMALFORMED") == 0);
   CHECK(strcmp(fabric_error_code_name(12345), "FABRIC_UNKNOWN") == 0);

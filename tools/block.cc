@@ -1,11 +1,12 @@
 // fabric block FILE: a block's identity at a glance.
 // fabric chain DIR: a directory of blocks (vector layout) checked end to end.
+#include "lib/wire/block.h"
+
 #include <cstdio>
 #include <filesystem>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_format.h"
-#include "lib/wire/block.h"
 #include "lib/wire/well_formed.h"
 #include "nlohmann/json.hpp"
 #include "tools/commands.h"

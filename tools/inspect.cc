@@ -16,8 +16,9 @@ int InspectCommand(const Args& args) {
     } else if (file.empty() && (args[i] == "-" || args[i].rfind("-", 0) != 0)) {
       file = args[i];
     } else {
-      return Fail("inspect", "unexpected argument '" + args[i] +
-                                 "'\nusage: fabric inspect FILE [--type NAME]", 2);
+      return Fail("inspect",
+                  "unexpected argument '" + args[i] + "'\nusage: fabric inspect FILE [--type NAME]",
+                  2);
     }
   }
   if (file.empty()) return Fail("inspect", "usage: fabric inspect FILE [--type NAME]", 2);

@@ -13,8 +13,7 @@ namespace fabric::tools {
 
 absl::StatusOr<std::string> ReadInput(const std::string& path) {
   if (path == "-") {
-    return std::string(std::istreambuf_iterator<char>(std::cin),
-                       std::istreambuf_iterator<char>());
+    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError("cannot open " + path + ": " + std::strerror(errno));

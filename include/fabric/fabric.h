@@ -59,15 +59,15 @@ FABRIC_EXPORT const char *fabric_fabric_version(void);
 /* Codes callers may branch on; anything else is FABRIC_ERROR. */
 typedef enum fabric_error_code {
   FABRIC_OK = 0,
-  FABRIC_ERROR = -1,        /* generic failure; see the message */
-  FABRIC_EINVAL = -2,       /* an argument is invalid (NULL where not allowed, ...) */
-  FABRIC_EMALFORMED = -3,   /* input bytes are not the message they should be */
-  FABRIC_ENOTFOUND = -4,    /* the thing looked up does not exist */
-  FABRIC_ITEROVER = -5,     /* an iterator has no more items (not a failure) */
-  FABRIC_ECORRUPT = -6,     /* stored data is damaged */
-  FABRIC_ECONFLICT = -7,    /* the request conflicts with the current state */
-  FABRIC_ENOMEM = -8,       /* out of memory */
-  FABRIC_EUNSUPPORTED = -9  /* a valid request this build does not support */
+  FABRIC_ERROR = -1,       /* generic failure; see the message */
+  FABRIC_EINVAL = -2,      /* an argument is invalid (NULL where not allowed, ...) */
+  FABRIC_EMALFORMED = -3,  /* input bytes are not the message they should be */
+  FABRIC_ENOTFOUND = -4,   /* the thing looked up does not exist */
+  FABRIC_ITEROVER = -5,    /* an iterator has no more items (not a failure) */
+  FABRIC_ECORRUPT = -6,    /* stored data is damaged */
+  FABRIC_ECONFLICT = -7,   /* the request conflicts with the current state */
+  FABRIC_ENOMEM = -8,      /* out of memory */
+  FABRIC_EUNSUPPORTED = -9 /* a valid request this build does not support */
 } fabric_error_code;
 
 /* The detail of a failure. */
@@ -91,7 +91,9 @@ typedef struct fabric_buf {
   size_t size;
 } fabric_buf;
 
+/* clang-format off */
 #define FABRIC_BUF_INIT {NULL, 0}
+/* clang-format on */
 
 FABRIC_EXPORT void fabric_buf_dispose(fabric_buf *buf);
 
@@ -119,10 +121,8 @@ FABRIC_EXPORT void fabric_block_header_hash(const fabric_block *block,
 
 /* The previous hash and data hash the header states (borrowed; empty for a genesis
  * block's previous hash). */
-FABRIC_EXPORT const uint8_t *fabric_block_previous_hash(const fabric_block *block,
-                                                        size_t *len_out);
-FABRIC_EXPORT const uint8_t *fabric_block_data_hash(const fabric_block *block,
-                                                    size_t *len_out);
+FABRIC_EXPORT const uint8_t *fabric_block_previous_hash(const fabric_block *block, size_t *len_out);
+FABRIC_EXPORT const uint8_t *fabric_block_data_hash(const fabric_block *block, size_t *len_out);
 
 /* SHA-256 over the data the block carries. Writes FABRIC_HASH_SIZE bytes to out; it
  * equals fabric_block_data_hash for an untampered block. */

@@ -7,10 +7,10 @@
 #include "absl/status/statusor.h"
 
 // Returns from the enclosing function if `expr` (an absl::Status) is not OK.
-#define FABRIC_RETURN_IF_ERROR(expr)                     \
-  do {                                                   \
-    ::absl::Status fabric_status_ = (expr);              \
-    if (!fabric_status_.ok()) return fabric_status_;     \
+#define FABRIC_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::absl::Status fabric_status_ = (expr);          \
+    if (!fabric_status_.ok()) return fabric_status_; \
   } while (0)
 
 #define FABRIC_STATUS_CONCAT_INNER_(a, b) a##b

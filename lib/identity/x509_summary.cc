@@ -72,7 +72,13 @@ std::string GoEscape(const std::string& v) {
     char c = v[k];
     bool escape = false;
     switch (c) {
-      case ',': case '+': case '"': case '\\': case '<': case '>': case ';':
+      case ',':
+      case '+':
+      case '"':
+      case '\\':
+      case '<':
+      case '>':
+      case ';':
         escape = true;
         break;
       case ' ':
@@ -96,10 +102,14 @@ struct StandardAttribute {
   bool single;
 };
 constexpr StandardAttribute kStandard[] = {
-    {NID_countryName, "C", false},           {NID_stateOrProvinceName, "ST", false},
-    {NID_localityName, "L", false},          {NID_streetAddress, "STREET", false},
-    {NID_postalCode, "POSTALCODE", false},   {NID_organizationName, "O", false},
-    {NID_organizationalUnitName, "OU", false}, {NID_commonName, "CN", true},
+    {NID_countryName, "C", false},
+    {NID_stateOrProvinceName, "ST", false},
+    {NID_localityName, "L", false},
+    {NID_streetAddress, "STREET", false},
+    {NID_postalCode, "POSTALCODE", false},
+    {NID_organizationName, "O", false},
+    {NID_organizationalUnitName, "OU", false},
+    {NID_commonName, "CN", true},
     {NID_serialNumber, "SERIALNUMBER", true},
 };
 
@@ -192,19 +202,32 @@ std::string Hex(const ASN1_OCTET_STRING* s) {
 
 std::string SignatureAlgorithmName(int nid) {
   switch (nid) {
-    case NID_md5WithRSAEncryption: return "MD5-RSA";
-    case NID_sha1WithRSAEncryption: return "SHA1-RSA";
-    case NID_sha256WithRSAEncryption: return "SHA256-RSA";
-    case NID_sha384WithRSAEncryption: return "SHA384-RSA";
-    case NID_sha512WithRSAEncryption: return "SHA512-RSA";
-    case NID_rsassaPss: return "RSAPSS";
-    case NID_dsaWithSHA1: return "DSA-SHA1";
-    case NID_dsa_with_SHA256: return "DSA-SHA256";
-    case NID_ecdsa_with_SHA1: return "ECDSA-SHA1";
-    case NID_ecdsa_with_SHA256: return "ECDSA-SHA256";
-    case NID_ecdsa_with_SHA384: return "ECDSA-SHA384";
-    case NID_ecdsa_with_SHA512: return "ECDSA-SHA512";
-    case NID_ED25519: return "Ed25519";
+    case NID_md5WithRSAEncryption:
+      return "MD5-RSA";
+    case NID_sha1WithRSAEncryption:
+      return "SHA1-RSA";
+    case NID_sha256WithRSAEncryption:
+      return "SHA256-RSA";
+    case NID_sha384WithRSAEncryption:
+      return "SHA384-RSA";
+    case NID_sha512WithRSAEncryption:
+      return "SHA512-RSA";
+    case NID_rsassaPss:
+      return "RSAPSS";
+    case NID_dsaWithSHA1:
+      return "DSA-SHA1";
+    case NID_dsa_with_SHA256:
+      return "DSA-SHA256";
+    case NID_ecdsa_with_SHA1:
+      return "ECDSA-SHA1";
+    case NID_ecdsa_with_SHA256:
+      return "ECDSA-SHA256";
+    case NID_ecdsa_with_SHA384:
+      return "ECDSA-SHA384";
+    case NID_ecdsa_with_SHA512:
+      return "ECDSA-SHA512";
+    case NID_ED25519:
+      return "Ed25519";
   }
   const char* sn = OBJ_nid2sn(nid);
   return sn != nullptr ? sn : "unknown";
@@ -216,11 +239,20 @@ void DescribePublicKey(X509* x, CertSummary* out) {
     return;
   }
   switch (OBJ_obj2nid(alg)) {
-    case NID_X9_62_id_ecPublicKey: out->public_key_algorithm = "ECDSA"; break;
-    case NID_rsaEncryption: out->public_key_algorithm = "RSA"; break;
-    case NID_ED25519: out->public_key_algorithm = "Ed25519"; break;
-    case NID_dsa: out->public_key_algorithm = "DSA"; break;
-    default: out->public_key_algorithm = OidText(alg);
+    case NID_X9_62_id_ecPublicKey:
+      out->public_key_algorithm = "ECDSA";
+      break;
+    case NID_rsaEncryption:
+      out->public_key_algorithm = "RSA";
+      break;
+    case NID_ED25519:
+      out->public_key_algorithm = "Ed25519";
+      break;
+    case NID_dsa:
+      out->public_key_algorithm = "DSA";
+      break;
+    default:
+      out->public_key_algorithm = OidText(alg);
   }
   if (out->public_key_algorithm != "ECDSA") return;
   bssl::UniquePtr<EVP_PKEY> key(X509_get_pubkey(x));
@@ -273,16 +305,15 @@ absl::StatusOr<std::string> PemBody(absl::string_view pem) {
   OPENSSL_free(header);
   OPENSSL_free(data);
   if (type != "CERTIFICATE") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("PEM block is \"", type, "\", not CERTIFICATE"));
+    return absl::InvalidArgumentError(absl::StrCat("PEM block is \"", type, "\", not CERTIFICATE"));
   }
   return body;
 }
 
 bool IsCa(X509* x) {
   int crit = 0;
-  bssl::UniquePtr<BASIC_CONSTRAINTS> bc(static_cast<BASIC_CONSTRAINTS*>(
-      X509_get_ext_d2i(x, NID_basic_constraints, &crit, nullptr)));
+  bssl::UniquePtr<BASIC_CONSTRAINTS> bc(
+      static_cast<BASIC_CONSTRAINTS*>(X509_get_ext_d2i(x, NID_basic_constraints, &crit, nullptr)));
   ERR_clear_error();
   return bc != nullptr && bc->ca;
 }

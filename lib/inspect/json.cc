@@ -42,16 +42,16 @@ using google::protobuf::Descriptor;
 using google::protobuf::Message;
 using internal::Json;
 
-constexpr const char* kPackages[] = {"common",   "msp",      "protos",    "rwset",      "kvrwset",
-                                     "orderer",  "etcdraft", "lifecycle", "queryresult"};
+constexpr const char* kPackages[] = {"common",  "msp",      "protos",    "rwset",      "kvrwset",
+                                     "orderer", "etcdraft", "lifecycle", "queryresult"};
 
 // Named in the error for an unknown type; any message of kPackages is accepted.
 constexpr const char* kMainTypes[] = {
-    "common.Block",          "common.Envelope",        "common.Payload",
-    "common.ConfigEnvelope", "common.Config",          "common.ConfigUpdateEnvelope",
-    "common.ConfigUpdate",   "common.Metadata",        "msp.SerializedIdentity",
-    "msp.MSPConfig",         "protos.Transaction",     "protos.ProposalResponse",
-    "protos.SignedProposal", "protos.Proposal",        "protos.ProcessedTransaction",
+    "common.Block",          "common.Envelope",    "common.Payload",
+    "common.ConfigEnvelope", "common.Config",      "common.ConfigUpdateEnvelope",
+    "common.ConfigUpdate",   "common.Metadata",    "msp.SerializedIdentity",
+    "msp.MSPConfig",         "protos.Transaction", "protos.ProposalResponse",
+    "protos.SignedProposal", "protos.Proposal",    "protos.ProcessedTransaction",
     "rwset.TxReadWriteSet",  "kvrwset.KVRWSet"};
 
 // Uses one message of every .proto file, which links them all into the binary and so
@@ -75,16 +75,16 @@ void LinkEveryProtoFile() {
 
 absl::StatusOr<const Message*> Prototype(absl::string_view type_name) {
   LinkEveryProtoFile();
-  const Descriptor* d =
-      google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(
-          std::string(type_name));
+  const Descriptor* d = google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(
+      std::string(type_name));
   bool ours = false;
-  for (const char* package : kPackages) ours = ours || (d != nullptr && d->file()->package() == package);
+  for (const char* package : kPackages)
+    ours = ours || (d != nullptr && d->file()->package() == package);
   if (!ours) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unknown message type \"", type_name, "\"; supported: ", absl::StrJoin(kMainTypes, ", "),
-        ", ", kCertificateType, ", or any message of the packages ",
-        absl::StrJoin(kPackages, ", ")));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown message type \"", type_name,
+                     "\"; supported: ", absl::StrJoin(kMainTypes, ", "), ", ", kCertificateType,
+                     ", or any message of the packages ", absl::StrJoin(kPackages, ", ")));
   }
   return google::protobuf::MessageFactory::generated_factory()->GetPrototype(d);
 }

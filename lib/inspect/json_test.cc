@@ -3,17 +3,15 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/testdata.h"
 #include "lib/identity/x509_summary.h"
 #include "lib/wire/block.h"
 #include "lib/wire/proto/common.pb.h"
@@ -23,6 +21,7 @@
 #include "lib/wire/proto/msp_principal.pb.h"
 #include "lib/wire/proto/orderer_config.pb.h"
 #include "lib/wire/proto/policies.pb.h"
+#include "tests/testdata.h"
 
 namespace fabric::inspect {
 namespace {
@@ -100,9 +99,8 @@ TEST(InspectGenesisTest, ConfigShowsOrgMspsWithCertificateSummaries) {
 
 TEST(InspectGenesisTest, OrgPoliciesNameTheOrgsMsp) {
   Json j = InspectVector("genesis.block");
-  const Json& orgs =
-      j["data"]["data"][0]["payload"]["data"]["config"]["channel_group"]["groups"]["Application"]
-       ["groups"];
+  const Json& orgs = j["data"]["data"][0]["payload"]["data"]["config"]["channel_group"]["groups"]
+                      ["Application"]["groups"];
   ASSERT_FALSE(orgs.empty());
   for (const auto& org : orgs.items()) {
     const Json& mspid = org.value()["values"]["MSP"]["value"]["config"]["name"];
@@ -110,7 +108,8 @@ TEST(InspectGenesisTest, OrgPoliciesNameTheOrgsMsp) {
       const Json& p = policy.value()["policy"];
       if (p["type"] != common::Policy::SIGNATURE) continue;
       for (const Json& principal : p["value"]["identities"]) {
-        EXPECT_EQ(principal["principal"]["msp_identifier"], mspid) << org.key() << "/" << policy.key();
+        EXPECT_EQ(principal["principal"]["msp_identifier"], mspid)
+            << org.key() << "/" << policy.key();
       }
     }
   }
@@ -224,7 +223,8 @@ TEST(InspectBytesTest, DetectsEnvelopesConfigsAndCertificates) {
   common::ConfigEnvelope config;
   ASSERT_TRUE(config.ParseFromString(payload.data()));
   EXPECT_EQ(*DetectType(config.config().SerializeAsString()), "common.Config");
-  std::string cert = Vector("msp/peerOrganizations/org1.example.com/ca/ca.org1.example.com-cert.pem");
+  std::string cert =
+      Vector("msp/peerOrganizations/org1.example.com/ca/ca.org1.example.com-cert.pem");
   EXPECT_EQ(*DetectType(cert), kCertificateType);
   Json j = Parse(InspectBytes(cert, ""));
   EXPECT_EQ(j["certificate"]["is_ca"], true);

@@ -32,8 +32,7 @@ absl::StatusOr<std::shared_ptr<const ParsedBlock>> ParsedBlock::Parse(std::strin
 }
 
 bool ParsedBlock::IsConfigBlock() const {
-  return txs_.size() == 1 && txs_[0].has_channel_header() &&
-         txs_[0].type() == common::CONFIG;
+  return txs_.size() == 1 && txs_[0].has_channel_header() && txs_[0].type() == common::CONFIG;
 }
 
 absl::string_view ParsedBlock::metadata(int index) const {
@@ -45,15 +44,14 @@ absl::string_view ParsedBlock::metadata(int index) const {
 absl::StatusOr<uint64_t> ParsedBlock::LastConfigIndex() const {
   common::Metadata sigs;
   common::OrdererBlockMetadata obm;
-  if (ParseView(metadata(common::SIGNATURES), &sigs) &&
-      obm.ParseFromString(sigs.value()) && obm.has_last_config()) {
+  if (ParseView(metadata(common::SIGNATURES), &sigs) && obm.ParseFromString(sigs.value()) &&
+      obm.has_last_config()) {
     return obm.last_config().index();
   }
   common::Metadata lc_meta;
   common::LastConfig lc;
   if (!metadata(common::LAST_CONFIG).empty() &&
-      ParseView(metadata(common::LAST_CONFIG), &lc_meta) &&
-      lc.ParseFromString(lc_meta.value())) {
+      ParseView(metadata(common::LAST_CONFIG), &lc_meta) && lc.ParseFromString(lc_meta.value())) {
     return lc.index();
   }
   return absl::InvalidArgumentError(absl::StrFormat(

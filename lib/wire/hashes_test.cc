@@ -21,8 +21,7 @@ TEST(BlockHeaderDerTest, IntegerIsMinimalTwosComplement) {
   // 128 has its top bit set: a leading zero keeps it positive.
   EXPECT_EQ(Hex(BlockHeaderDer(128, "", "")), "30080202008004000400");
   EXPECT_EQ(Hex(BlockHeaderDer(256, "", "")), "30080202010004000400");
-  EXPECT_EQ(Hex(BlockHeaderDer(UINT64_MAX, "", "")),
-            "300f020900ffffffffffffffff04000400");
+  EXPECT_EQ(Hex(BlockHeaderDer(UINT64_MAX, "", "")), "300f020900ffffffffffffffff04000400");
 }
 
 TEST(BlockHeaderDerTest, LongLengthsUseLongForm) {

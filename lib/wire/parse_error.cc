@@ -44,8 +44,7 @@ std::optional<uint64_t> WireScanner::Varint() {
 
 std::string FieldName(const Descriptor* type, int number) {
   const FieldDescriptor* f = type ? type->FindFieldByNumber(number) : nullptr;
-  return f ? absl::StrCat("field ", number, " (", f->name(), ")")
-           : absl::StrCat("field ", number);
+  return f ? absl::StrCat("field ", number, " (", f->name(), ")") : absl::StrCat("field ", number);
 }
 
 std::optional<std::string> WireScanner::Scan(const Descriptor* type, int depth, int group) {
@@ -86,7 +85,7 @@ std::optional<std::string> WireScanner::Scan(const Descriptor* type, int depth, 
         if (f == nullptr) break;
         if (f->type() == FieldDescriptor::TYPE_STRING &&
             !google::protobuf::internal::IsStructurallyValidUTF8(value.data(),
-                                                                  static_cast<int>(value.size()))) {
+                                                                 static_cast<int>(value.size()))) {
           return field + ": not valid UTF-8";
         }
         if (f->type() == FieldDescriptor::TYPE_MESSAGE) {

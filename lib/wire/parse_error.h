@@ -16,8 +16,7 @@
 namespace fabric::wire {
 
 // A description of the first wire-format problem in `bytes` read as `type`.
-std::string DescribeParseFailure(absl::string_view bytes,
-                                 const google::protobuf::Descriptor& type);
+std::string DescribeParseFailure(absl::string_view bytes, const google::protobuf::Descriptor& type);
 
 // Parses `bytes` into `msg`. On failure: InvalidArgument "<where>: <N> bytes do not
 // parse as <type>: <why>".

@@ -35,7 +35,9 @@ TEST(DescribeParseFailureTest, NestedMessagesAndUtf8) {
   EXPECT_EQ(Why("\x22\x01\x80", common::ChannelHeader()), "field 4 (channel_id): not valid UTF-8");
   // Block.header (field 1) holding a BlockHeader whose data_hash is truncated.
   common::BlockHeader h;
-  std::string inner = "\x1a\x05" "ab";
+  std::string inner =
+      "\x1a\x05"
+      "ab";
   std::string block = std::string("\x0a") + static_cast<char>(inner.size()) + inner;
   EXPECT_EQ(Why(block, common::Block()),
             "header.field 3 (data_hash) at offset 2: length 5 exceeds the 2 bytes left");

@@ -7,9 +7,11 @@
 namespace fabric::wire {
 namespace {
 
-absl::Status ParseInto(absl::string_view bytes, google::protobuf::Message* msg,
-                       absl::string_view where) {
-  return ParseMessage(bytes, msg, where);
+// Records an action's first defect; later ones are ignored.
+void FailAction(ActionView* a, ActionDefect d, absl::Status s) {
+  if (a->defect != ActionDefect::kNone) return;
+  a->defect = d;
+  a->error = std::move(s);
 }
 
 class TxParser {
@@ -28,26 +30,26 @@ class TxParser {
   }
   void ParseEndorserTransaction();
   void ParseAction(int i, const protos::TransactionAction& raw, ActionView* a);
-  bool ParseRwset(const std::string& where, ActionView* a);
+  void ParseNamespaces(const std::string& where, ActionView* a);
 
   TxView* tx_;
   std::string where_;
 };
 
 void TxParser::Run(absl::string_view entry) {
-  absl::Status s = ParseInto(entry, &tx_->envelope, where_);
+  absl::Status s = ParseMessage(entry, &tx_->envelope, where_);
   if (!s.ok()) return Fail(TxDefect::kEnvelope, s);
-  s = ParseInto(tx_->envelope.payload(), &tx_->payload, where_ + ", Envelope.payload");
+  s = ParseMessage(tx_->envelope.payload(), &tx_->payload, where_ + ", Envelope.payload");
   if (!s.ok()) return Fail(TxDefect::kPayload, s);
   if (!tx_->payload.has_header()) {
     return Fail(TxDefect::kMissingHeader,
                 absl::InvalidArgumentError(where_ + ": Payload has no header"));
   }
   const common::Header& h = tx_->payload.header();
-  s = ParseInto(h.channel_header(), &tx_->channel_header, where_ + ", Header.channel_header");
+  s = ParseMessage(h.channel_header(), &tx_->channel_header, where_ + ", Header.channel_header");
   if (!s.ok()) return Fail(TxDefect::kChannelHeader, s);
-  s = ParseInto(h.signature_header(), &tx_->signature_header,
-                where_ + ", Header.signature_header");
+  s = ParseMessage(h.signature_header(), &tx_->signature_header,
+                   where_ + ", Header.signature_header");
   if (!s.ok()) return Fail(TxDefect::kSignatureHeader, s);
 
   switch (tx_->type()) {
@@ -55,8 +57,8 @@ void TxParser::Run(absl::string_view entry) {
       ParseEndorserTransaction();
       break;
     case common::CONFIG:
-      s = ParseInto(tx_->payload.data(), &tx_->config_envelope,
-                    where_ + ", CONFIG Payload.data");
+      s = ParseMessage(tx_->payload.data(), &tx_->config_envelope,
+                       where_ + ", CONFIG Payload.data");
       if (!s.ok()) Fail(TxDefect::kConfigEnvelope, s);
       break;
     default:
@@ -65,11 +67,11 @@ void TxParser::Run(absl::string_view entry) {
 }
 
 void TxParser::ParseEndorserTransaction() {
-  absl::Status s = ParseInto(tx_->payload.data(), &tx_->transaction,
-                             where_ + ", ENDORSER_TRANSACTION Payload.data");
+  absl::Status s = ParseMessage(tx_->payload.data(), &tx_->transaction,
+                                where_ + ", ENDORSER_TRANSACTION Payload.data");
   if (!s.ok()) return Fail(TxDefect::kTransaction, s);
-  s = ParseInto(tx_->channel_header.extension(), &tx_->header_extension,
-                where_ + ", ChannelHeader.extension");
+  s = ParseMessage(tx_->channel_header.extension(), &tx_->header_extension,
+                   where_ + ", ChannelHeader.extension");
   if (!s.ok()) Fail(TxDefect::kHeaderExtension, s);
   const auto& raw = tx_->transaction.actions();
   tx_->actions.resize(raw.size());
@@ -78,53 +80,53 @@ void TxParser::ParseEndorserTransaction() {
 
 void TxParser::ParseAction(int i, const protos::TransactionAction& raw, ActionView* a) {
   const std::string where = absl::StrCat(where_, ", action ", i);
-  auto fail = [a](ActionDefect d, absl::Status s) {
-    if (a->defect != ActionDefect::kNone) return;
-    a->defect = d;
-    a->error = std::move(s);
-  };
-  absl::Status s = ParseInto(raw.header(), &a->header, where + ", TransactionAction.header");
+  auto fail = [a](ActionDefect d, absl::Status s) { FailAction(a, d, std::move(s)); };
+  absl::Status s = ParseMessage(raw.header(), &a->header, where + ", TransactionAction.header");
   if (!s.ok()) fail(ActionDefect::kSignatureHeader, s);
-  s = ParseInto(raw.payload(), &a->payload, where + ", TransactionAction.payload");
+  s = ParseMessage(raw.payload(), &a->payload, where + ", TransactionAction.payload");
   if (!s.ok()) return fail(ActionDefect::kActionPayload, s);
-  s = ParseInto(a->payload.chaincode_proposal_payload(), &a->proposal_payload,
-                where + ", ChaincodeActionPayload.chaincode_proposal_payload");
+  s = ParseMessage(a->payload.chaincode_proposal_payload(), &a->proposal_payload,
+                   where + ", ChaincodeActionPayload.chaincode_proposal_payload");
   if (!s.ok()) fail(ActionDefect::kProposalPayload, s);
   if (!a->payload.has_action()) {
     return fail(ActionDefect::kMissingEndorsedAction,
                 absl::InvalidArgumentError(where + ": ChaincodeActionPayload has no action"));
   }
-  s = ParseInto(a->payload.action().proposal_response_payload(), &a->response_payload,
-                where + ", ChaincodeEndorsedAction.proposal_response_payload");
+  s = ParseMessage(a->payload.action().proposal_response_payload(), &a->response_payload,
+                   where + ", ChaincodeEndorsedAction.proposal_response_payload");
   if (!s.ok()) return fail(ActionDefect::kResponsePayload, s);
-  s = ParseInto(a->response_payload.extension(), &a->chaincode_action,
-                where + ", ProposalResponsePayload.extension");
+  s = ParseMessage(a->response_payload.extension(), &a->chaincode_action,
+                   where + ", ProposalResponsePayload.extension");
   if (!s.ok()) return fail(ActionDefect::kChaincodeAction, s);
   if (!a->chaincode_action.events().empty()) {
-    s = ParseInto(a->chaincode_action.events(), &a->event, where + ", ChaincodeAction.events");
+    s = ParseMessage(a->chaincode_action.events(), &a->event, where + ", ChaincodeAction.events");
     if (s.ok()) {
       a->has_event = true;
     } else {
       fail(ActionDefect::kEvent, s);
     }
   }
-  s = ParseInto(a->chaincode_action.results(), &a->rwset, where + ", ChaincodeAction.results");
+  s = ParseMessage(a->chaincode_action.results(), &a->rwset, where + ", ChaincodeAction.results");
   if (!s.ok()) return fail(ActionDefect::kReadWriteSet, s);
+  ParseNamespaces(where, a);
+}
+
+void TxParser::ParseNamespaces(const std::string& where, ActionView* a) {
   a->namespaces.resize(a->rwset.ns_rwset_size());
   for (int n = 0; n < a->rwset.ns_rwset_size(); ++n) {
     const rwset::NsReadWriteSet& ns = a->rwset.ns_rwset(n);
     NamespaceView& view = a->namespaces[n];
     view.name = ns.namespace_();
     const std::string ns_where = absl::StrCat(where, ", namespace \"", ns.namespace_(), "\"");
-    s = ParseInto(ns.rwset(), &view.kv, ns_where + " rwset");
-    if (!s.ok()) fail(ActionDefect::kNamespaceReadWriteSet, s);
+    absl::Status s = ParseMessage(ns.rwset(), &view.kv, ns_where + " rwset");
+    if (!s.ok()) FailAction(a, ActionDefect::kNamespaceReadWriteSet, s);
     view.collections.resize(ns.collection_hashed_rwset_size());
     for (int c = 0; c < ns.collection_hashed_rwset_size(); ++c) {
       const rwset::CollectionHashedReadWriteSet& coll = ns.collection_hashed_rwset(c);
       view.collections[c].name = coll.collection_name();
-      s = ParseInto(coll.hashed_rwset(), &view.collections[c].hashed,
-                    absl::StrCat(ns_where, ", collection \"", coll.collection_name(), "\""));
-      if (!s.ok()) fail(ActionDefect::kCollectionHashedSet, s);
+      s = ParseMessage(coll.hashed_rwset(), &view.collections[c].hashed,
+                       absl::StrCat(ns_where, ", collection \"", coll.collection_name(), "\""));
+      if (!s.ok()) FailAction(a, ActionDefect::kCollectionHashedSet, s);
     }
   }
 }
@@ -133,32 +135,52 @@ void TxParser::ParseAction(int i, const protos::TransactionAction& raw, ActionVi
 
 const char* TxDefectName(TxDefect d) {
   switch (d) {
-    case TxDefect::kNone: return "none";
-    case TxDefect::kEnvelope: return "envelope";
-    case TxDefect::kPayload: return "payload";
-    case TxDefect::kMissingHeader: return "missing header";
-    case TxDefect::kChannelHeader: return "channel header";
-    case TxDefect::kSignatureHeader: return "signature header";
-    case TxDefect::kTransaction: return "transaction";
-    case TxDefect::kConfigEnvelope: return "config envelope";
-    case TxDefect::kHeaderExtension: return "header extension";
+    case TxDefect::kNone:
+      return "none";
+    case TxDefect::kEnvelope:
+      return "envelope";
+    case TxDefect::kPayload:
+      return "payload";
+    case TxDefect::kMissingHeader:
+      return "missing header";
+    case TxDefect::kChannelHeader:
+      return "channel header";
+    case TxDefect::kSignatureHeader:
+      return "signature header";
+    case TxDefect::kTransaction:
+      return "transaction";
+    case TxDefect::kConfigEnvelope:
+      return "config envelope";
+    case TxDefect::kHeaderExtension:
+      return "header extension";
   }
   return "unknown";
 }
 
 const char* ActionDefectName(ActionDefect d) {
   switch (d) {
-    case ActionDefect::kNone: return "none";
-    case ActionDefect::kSignatureHeader: return "action signature header";
-    case ActionDefect::kActionPayload: return "chaincode action payload";
-    case ActionDefect::kProposalPayload: return "chaincode proposal payload";
-    case ActionDefect::kMissingEndorsedAction: return "missing endorsed action";
-    case ActionDefect::kResponsePayload: return "proposal response payload";
-    case ActionDefect::kChaincodeAction: return "chaincode action";
-    case ActionDefect::kReadWriteSet: return "read-write set";
-    case ActionDefect::kNamespaceReadWriteSet: return "namespace read-write set";
-    case ActionDefect::kCollectionHashedSet: return "collection hashed read-write set";
-    case ActionDefect::kEvent: return "chaincode event";
+    case ActionDefect::kNone:
+      return "none";
+    case ActionDefect::kSignatureHeader:
+      return "action signature header";
+    case ActionDefect::kActionPayload:
+      return "chaincode action payload";
+    case ActionDefect::kProposalPayload:
+      return "chaincode proposal payload";
+    case ActionDefect::kMissingEndorsedAction:
+      return "missing endorsed action";
+    case ActionDefect::kResponsePayload:
+      return "proposal response payload";
+    case ActionDefect::kChaincodeAction:
+      return "chaincode action";
+    case ActionDefect::kReadWriteSet:
+      return "read-write set";
+    case ActionDefect::kNamespaceReadWriteSet:
+      return "namespace read-write set";
+    case ActionDefect::kCollectionHashedSet:
+      return "collection hashed read-write set";
+    case ActionDefect::kEvent:
+      return "chaincode event";
   }
   return "unknown";
 }
@@ -170,8 +192,7 @@ bool TxView::actions_ok() const {
   return true;
 }
 
-void ParseTransaction(absl::string_view entry, uint64_t block_number, int index,
-                      TxView* out) {
+void ParseTransaction(absl::string_view entry, uint64_t block_number, int index, TxView* out) {
   *out = TxView();
   out->index = index;
   TxParser(block_number, index, out).Run(entry);

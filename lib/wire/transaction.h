@@ -42,29 +42,29 @@ namespace fabric::wire {
 // (each with its own ActionDefect) once the transaction parses, whatever the extension.
 enum class TxDefect {
   kNone = 0,
-  kEnvelope,           // not a common.Envelope
-  kPayload,            // Envelope.payload is not a common.Payload
-  kMissingHeader,      // Payload.header is absent
-  kChannelHeader,      // Header.channel_header is not a common.ChannelHeader
-  kSignatureHeader,    // Header.signature_header is not a common.SignatureHeader
-  kTransaction,        // ENDORSER_TRANSACTION data is not a protos.Transaction
-  kConfigEnvelope,     // CONFIG data is not a common.ConfigEnvelope
-  kHeaderExtension,    // ChannelHeader.extension is not a ChaincodeHeaderExtension
+  kEnvelope,         // not a common.Envelope
+  kPayload,          // Envelope.payload is not a common.Payload
+  kMissingHeader,    // Payload.header is absent
+  kChannelHeader,    // Header.channel_header is not a common.ChannelHeader
+  kSignatureHeader,  // Header.signature_header is not a common.SignatureHeader
+  kTransaction,      // ENDORSER_TRANSACTION data is not a protos.Transaction
+  kConfigEnvelope,   // CONFIG data is not a common.ConfigEnvelope
+  kHeaderExtension,  // ChannelHeader.extension is not a ChaincodeHeaderExtension
 };
 
 // The first level of one TransactionAction that failed to parse or was absent.
 enum class ActionDefect {
   kNone = 0,
-  kSignatureHeader,    // TransactionAction.header
-  kActionPayload,      // TransactionAction.payload is not a ChaincodeActionPayload
-  kProposalPayload,    // chaincode_proposal_payload is not a ChaincodeProposalPayload
+  kSignatureHeader,        // TransactionAction.header
+  kActionPayload,          // TransactionAction.payload is not a ChaincodeActionPayload
+  kProposalPayload,        // chaincode_proposal_payload is not a ChaincodeProposalPayload
   kMissingEndorsedAction,  // ChaincodeActionPayload.action is absent
-  kResponsePayload,    // not a ProposalResponsePayload
-  kChaincodeAction,    // ProposalResponsePayload.extension is not a ChaincodeAction
-  kReadWriteSet,       // ChaincodeAction.results is not a rwset.TxReadWriteSet
+  kResponsePayload,        // not a ProposalResponsePayload
+  kChaincodeAction,        // ProposalResponsePayload.extension is not a ChaincodeAction
+  kReadWriteSet,           // ChaincodeAction.results is not a rwset.TxReadWriteSet
   kNamespaceReadWriteSet,  // an NsReadWriteSet.rwset is not a kvrwset.KVRWSet
   kCollectionHashedSet,    // a CollectionHashedReadWriteSet is not a kvrwset.HashedRWSet
-  kEvent,              // ChaincodeAction.events is not a ChaincodeEvent
+  kEvent,                  // ChaincodeAction.events is not a ChaincodeEvent
 };
 
 const char* TxDefectName(TxDefect d);
@@ -101,9 +101,9 @@ struct ActionView {
 
 // One data entry of a block.
 struct TxView {
-  int index = 0;        // position in the block
+  int index = 0;  // position in the block
   TxDefect defect = TxDefect::kNone;
-  absl::Status error;   // OK iff defect == kNone
+  absl::Status error;  // OK iff defect == kNone
 
   common::Envelope envelope;
   common::Payload payload;
@@ -125,9 +125,7 @@ struct TxView {
   bool has_headers() const { return defect > TxDefect::kSignatureHeader || ok(); }
   bool ok() const { return defect == TxDefect::kNone; }
 
-  common::HeaderType type() const {
-    return static_cast<common::HeaderType>(channel_header.type());
-  }
+  common::HeaderType type() const { return static_cast<common::HeaderType>(channel_header.type()); }
   // ChannelHeader.tx_id, or "" when the channel header did not parse.
   const std::string& txid() const { return channel_header.tx_id(); }
   // Every action parsed.
@@ -135,8 +133,7 @@ struct TxView {
 };
 
 // Parses `entry`, the `index`-th data entry of block `block_number`, as far as it goes.
-void ParseTransaction(absl::string_view entry, uint64_t block_number, int index,
-                      TxView* out);
+void ParseTransaction(absl::string_view entry, uint64_t block_number, int index, TxView* out);
 
 }  // namespace fabric::wire
 

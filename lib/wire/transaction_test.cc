@@ -18,7 +18,11 @@ struct TxBuilder {
   std::string action_payload;
   std::string transaction;
   std::string channel_header;
-  std::string signature_header = "\x0a\x03" "abc" "\x12\x02" "no";  // creator, nonce
+  std::string signature_header =
+      "\x0a\x03"
+      "abc"
+      "\x12\x02"
+      "no";  // creator, nonce
 
   static const std::string& Or(const std::string& override, const std::string& built) {
     return override.empty() ? built : override;
@@ -169,8 +173,8 @@ TEST(WellFormedTest, CanonicalEnvelopes) {
   // Signature before payload: parses, but does not re-marshal to the same bytes.
   common::Envelope e;
   ASSERT_TRUE(e.ParseFromString(entry));
-  std::string swapped = std::string("\x12") + static_cast<char>(e.signature().size()) +
-                        e.signature();
+  std::string swapped =
+      std::string("\x12") + static_cast<char>(e.signature().size()) + e.signature();
   common::Envelope only_payload;
   only_payload.set_payload(e.payload());
   swapped += only_payload.SerializeAsString();

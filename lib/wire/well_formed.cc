@@ -42,8 +42,8 @@ absl::Status CheckEnvelopesWellFormed(const common::BlockData& data) {
     }
     const std::string again = env.SerializeAsString();
     if (again.size() < raw.size()) {
-      return absl::InvalidArgumentError(absl::StrFormat(
-          "transaction %d has %d trailing bytes", i, raw.size() - again.size()));
+      return absl::InvalidArgumentError(
+          absl::StrFormat("transaction %d has %d trailing bytes", i, raw.size() - again.size()));
     }
     if (again != raw) {
       return absl::InvalidArgumentError(

@@ -54,8 +54,10 @@ absl::StatusOr<const Message*> MspConfigType(const FieldValue& v) {
   const auto* c = DynamicCastToGenerated<msp::MSPConfig>(&v.frame.message);
   if (c == nullptr) return nullptr;
   switch (c->type()) {
-    case 0: return &Type<msp::FabricMSPConfig>();
-    case 1: return &Type<msp::IdemixMSPConfig>();
+    case 0:
+      return &Type<msp::FabricMSPConfig>();
+    case 1:
+      return &Type<msp::IdemixMSPConfig>();
   }
   return absl::InvalidArgumentError(absl::StrCat("unknown MSP type ", c->type()));
 }
@@ -64,8 +66,10 @@ absl::StatusOr<const Message*> PolicyType(const FieldValue& v) {
   const auto* p = DynamicCastToGenerated<common::Policy>(&v.frame.message);
   if (p == nullptr) return nullptr;
   switch (p->type()) {
-    case common::Policy::SIGNATURE: return &Type<common::SignaturePolicyEnvelope>();
-    case common::Policy::IMPLICIT_META: return &Type<common::ImplicitMetaPolicy>();
+    case common::Policy::SIGNATURE:
+      return &Type<common::SignaturePolicyEnvelope>();
+    case common::Policy::IMPLICIT_META:
+      return &Type<common::ImplicitMetaPolicy>();
   }
   return nullptr;
 }
@@ -74,12 +78,18 @@ absl::StatusOr<const Message*> PrincipalType(const FieldValue& v) {
   const auto* p = DynamicCastToGenerated<common::MSPPrincipal>(&v.frame.message);
   if (p == nullptr) return nullptr;
   switch (p->principal_classification()) {
-    case common::MSPPrincipal::ROLE: return &Type<common::MSPRole>();
-    case common::MSPPrincipal::ORGANIZATION_UNIT: return &Type<common::OrganizationUnit>();
-    case common::MSPPrincipal::IDENTITY: return &Type<msp::SerializedIdentity>();
-    case common::MSPPrincipal::ANONYMITY: return &Type<common::MSPIdentityAnonymity>();
-    case common::MSPPrincipal::COMBINED: return &Type<common::CombinedPrincipal>();
-    default: break;
+    case common::MSPPrincipal::ROLE:
+      return &Type<common::MSPRole>();
+    case common::MSPPrincipal::ORGANIZATION_UNIT:
+      return &Type<common::OrganizationUnit>();
+    case common::MSPPrincipal::IDENTITY:
+      return &Type<msp::SerializedIdentity>();
+    case common::MSPPrincipal::ANONYMITY:
+      return &Type<common::MSPIdentityAnonymity>();
+    case common::MSPPrincipal::COMBINED:
+      return &Type<common::CombinedPrincipal>();
+    default:
+      break;
   }
   return absl::InvalidArgumentError(
       absl::StrCat("unknown principal classification ", p->principal_classification()));
@@ -99,8 +109,8 @@ void AddConfigRules(RuleTable* t) {
   t->Add("common.ConfigValue.value", Pick(ConfigValueType));
 
   t->Add("msp.MSPConfig.config", Pick(MspConfigType));
-  for (const char* certs : {"root_certs", "intermediate_certs", "admins", "tls_root_certs",
-                            "tls_intermediate_certs"}) {
+  for (const char* certs :
+       {"root_certs", "intermediate_certs", "admins", "tls_root_certs", "tls_intermediate_certs"}) {
     t->Add(absl::StrCat("msp.FabricMSPConfig.", certs), CertificateList());
   }
   t->Add("msp.FabricMSPConfig.revocation_list", TextOrBase64());  // PEM CRLs

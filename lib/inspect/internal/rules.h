@@ -38,8 +38,7 @@ FieldRule As(const google::protobuf::Message& prototype);
 // Decodes the field as the type `choose` picks, typically from the holder's other
 // fields or its label. nullptr: the default rendering; an error: the default rendering
 // plus "<field>_error" (no error for empty bytes: nothing there to misread).
-using Chooser =
-    std::function<absl::StatusOr<const google::protobuf::Message*>(const FieldValue&)>;
+using Chooser = std::function<absl::StatusOr<const google::protobuf::Message*>(const FieldValue&)>;
 FieldRule Pick(Chooser choose);
 
 // Decodes as `prototype`'s type only if the bytes are non-empty and parse without

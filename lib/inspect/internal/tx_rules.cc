@@ -36,11 +36,16 @@ absl::StatusOr<const Message*> PayloadDataType(const FieldValue& v) {
     return absl::InvalidArgumentError("cannot tell the data type: bad channel header");
   }
   switch (ch.type()) {
-    case common::CONFIG: return &Type<common::ConfigEnvelope>();
-    case common::CONFIG_UPDATE: return &Type<common::ConfigUpdateEnvelope>();
-    case common::ENDORSER_TRANSACTION: return &Type<protos::Transaction>();
-    case 4: return &Type<common::Envelope>();  // ORDERER_TRANSACTION (deprecated)
-    default: return nullptr;
+    case common::CONFIG:
+      return &Type<common::ConfigEnvelope>();
+    case common::CONFIG_UPDATE:
+      return &Type<common::ConfigUpdateEnvelope>();
+    case common::ENDORSER_TRANSACTION:
+      return &Type<protos::Transaction>();
+    case 4:
+      return &Type<common::Envelope>();  // ORDERER_TRANSACTION (deprecated)
+    default:
+      return nullptr;
   }
 }
 
@@ -98,7 +103,8 @@ constexpr absl::string_view kConsenterMetadata = "CONSENTER_METADATA";
 // Metadata.value by the slot the Metadata sits in (its frame label).
 Decoded MetadataValue(Walker& w, const FieldValue& v) {
   absl::string_view slot = v.frame.label;
-  if (slot == "SIGNATURES") return w.DecodeAs(Type<common::OrdererBlockMetadata>(), v.bytes, &v.frame);
+  if (slot == "SIGNATURES")
+    return w.DecodeAs(Type<common::OrdererBlockMetadata>(), v.bytes, &v.frame);
   if (slot == "LAST_CONFIG") return w.DecodeAs(Type<common::LastConfig>(), v.bytes, &v.frame);
   // Raft's block metadata; the block does not say which consensus wrote it.
   if (slot == "ORDERER" || slot == kConsenterMetadata) {
@@ -166,8 +172,7 @@ void AddBlockRules(RuleTable* t) {
   t->Add("common.MetadataSignature.signature_header", As(Type<common::SignatureHeader>()));
   t->Add("common.MetadataSignature.identifier_header", As(Type<common::IdentifierHeader>()));
   // The orderer's block writer wraps the consenter's metadata in a common.Metadata.
-  t->Add("common.OrdererBlockMetadata.consenter_metadata",
-         Rule([](Walker& w, const FieldValue& v) {
+  t->Add("common.OrdererBlockMetadata.consenter_metadata", Rule([](Walker& w, const FieldValue& v) {
            return w.DecodeAs(Type<common::Metadata>(), v.bytes, &v.frame, kConsenterMetadata);
          }));
 }

@@ -110,10 +110,9 @@ class DepthGuard {
 std::vector<const FieldDescriptor*> FieldsByNumber(const Descriptor* d) {
   std::vector<const FieldDescriptor*> fields;
   for (int i = 0; i < d->field_count(); ++i) fields.push_back(d->field(i));
-  std::sort(fields.begin(), fields.end(),
-            [](const FieldDescriptor* a, const FieldDescriptor* b) {
-              return a->number() < b->number();
-            });
+  std::sort(fields.begin(), fields.end(), [](const FieldDescriptor* a, const FieldDescriptor* b) {
+    return a->number() < b->number();
+  });
   return fields;
 }
 
@@ -135,8 +134,7 @@ bool TimestampString(const Message& m, std::string* out) {
   const FieldDescriptor* sf = d->FindFieldByNumber(1);
   const FieldDescriptor* nf = d->FindFieldByNumber(2);
   if (sf == nullptr || nf == nullptr || sf->cpp_type() != FieldDescriptor::CPPTYPE_INT64 ||
-      nf->cpp_type() != FieldDescriptor::CPPTYPE_INT32 || sf->is_repeated() ||
-      nf->is_repeated()) {
+      nf->cpp_type() != FieldDescriptor::CPPTYPE_INT32 || sf->is_repeated() || nf->is_repeated()) {
     return false;
   }
   int64_t secs = m.GetReflection()->GetInt64(m, sf);
@@ -169,13 +167,26 @@ MapEntry ReadMapEntry(const Message& entry, const FieldDescriptor* key) {
   const Reflection* r = entry.GetReflection();
   MapEntry e{"", 0, 0, &entry};
   switch (key->cpp_type()) {
-    case FieldDescriptor::CPPTYPE_STRING: e.text = r->GetString(entry, key); return e;
-    case FieldDescriptor::CPPTYPE_BOOL: e.text = r->GetBool(entry, key) ? "true" : "false"; return e;
-    case FieldDescriptor::CPPTYPE_INT32: e.signed_key = r->GetInt32(entry, key); break;
-    case FieldDescriptor::CPPTYPE_INT64: e.signed_key = r->GetInt64(entry, key); break;
-    case FieldDescriptor::CPPTYPE_UINT32: e.unsigned_key = r->GetUInt32(entry, key); break;
-    case FieldDescriptor::CPPTYPE_UINT64: e.unsigned_key = r->GetUInt64(entry, key); break;
-    default: return e;  // no other key types exist
+    case FieldDescriptor::CPPTYPE_STRING:
+      e.text = r->GetString(entry, key);
+      return e;
+    case FieldDescriptor::CPPTYPE_BOOL:
+      e.text = r->GetBool(entry, key) ? "true" : "false";
+      return e;
+    case FieldDescriptor::CPPTYPE_INT32:
+      e.signed_key = r->GetInt32(entry, key);
+      break;
+    case FieldDescriptor::CPPTYPE_INT64:
+      e.signed_key = r->GetInt64(entry, key);
+      break;
+    case FieldDescriptor::CPPTYPE_UINT32:
+      e.unsigned_key = r->GetUInt32(entry, key);
+      break;
+    case FieldDescriptor::CPPTYPE_UINT64:
+      e.unsigned_key = r->GetUInt64(entry, key);
+      break;
+    default:
+      return e;  // no other key types exist
   }
   e.text = e.signed_key != 0 ? absl::StrCat(e.signed_key) : absl::StrCat(e.unsigned_key);
   return e;
@@ -210,10 +221,10 @@ Decoded Walker::DecodeAs(const Message& prototype, absl::string_view bytes, cons
     return Decoded::Error(absl::StrCat("not decoded: nested deeper than ", kMaxDepth, " levels"));
   }
   std::unique_ptr<Message> m(prototype.New());
-  if (bytes.size() > INT_MAX || !m->ParseFromArray(bytes.empty() ? "" : bytes.data(),
-                                                   static_cast<int>(bytes.size()))) {
-    return Decoded::Error(absl::StrCat("not a serialized ", prototype.GetTypeName(), " (",
-                                       bytes.size(), " bytes)"));
+  if (bytes.size() > INT_MAX ||
+      !m->ParseFromArray(bytes.empty() ? "" : bytes.data(), static_cast<int>(bytes.size()))) {
+    return Decoded::Error(
+        absl::StrCat("not a serialized ", prototype.GetTypeName(), " (", bytes.size(), " bytes)"));
   }
   return Decoded::Value(Render(*m, label, parent));
 }
@@ -247,7 +258,8 @@ void Walker::RenderBytesField(const Frame& frame, const FieldDescriptor* field,
     absl::string_view bytes = index < 0 ? r->GetStringReference(m, field, &scratch)
                                         : r->GetRepeatedStringReference(m, field, index, &scratch);
     Decoded d;
-    if (rule != nullptr && rule->decode) d = rule->decode(*this, FieldValue{frame, field, index, bytes});
+    if (rule != nullptr && rule->decode)
+      d = rule->decode(*this, FieldValue{frame, field, index, bytes});
     if (d.kind != Decoded::Kind::kValue) {
       *value = DefaultBytes(field, bytes);
       return d.error;
@@ -289,10 +301,13 @@ Json Walker::RenderMap(const Frame& frame, const FieldDescriptor* field) {
   std::sort(entries.begin(), entries.end(), [&](const MapEntry& a, const MapEntry& b) {
     switch (key->cpp_type()) {
       case FieldDescriptor::CPPTYPE_INT32:
-      case FieldDescriptor::CPPTYPE_INT64: return a.signed_key < b.signed_key;
+      case FieldDescriptor::CPPTYPE_INT64:
+        return a.signed_key < b.signed_key;
       case FieldDescriptor::CPPTYPE_UINT32:
-      case FieldDescriptor::CPPTYPE_UINT64: return a.unsigned_key < b.unsigned_key;
-      default: return a.text < b.text;
+      case FieldDescriptor::CPPTYPE_UINT64:
+        return a.unsigned_key < b.unsigned_key;
+      default:
+        return a.text < b.text;
     }
   });
   Json out = Json::object();

@@ -15,9 +15,8 @@
 #define FABRIC_LIB_INSPECT_INTERNAL_WALKER_H_
 
 #include <functional>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
@@ -103,13 +102,11 @@ class Walker {
                    const Frame* parent, absl::string_view label = "");
 
  private:
-  void RenderField(const Frame& frame, const google::protobuf::FieldDescriptor* field,
-                   Json& out);
+  void RenderField(const Frame& frame, const google::protobuf::FieldDescriptor* field, Json& out);
   void RenderBytesField(const Frame& frame, const google::protobuf::FieldDescriptor* field,
                         const FieldRule* rule, Json& out);
   Json RenderMap(const Frame& frame, const google::protobuf::FieldDescriptor* field);
-  Json RenderValue(const Frame& frame, const google::protobuf::FieldDescriptor* field,
-                   int index);
+  Json RenderValue(const Frame& frame, const google::protobuf::FieldDescriptor* field, int index);
 
   const RuleTable& rules_;
   int depth_ = 0;
