@@ -26,6 +26,8 @@ int CodeOf(const absl::Status& s) {
       return FABRIC_ENOMEM;
     case absl::StatusCode::kUnimplemented:
       return FABRIC_EUNSUPPORTED;
+    case absl::StatusCode::kPermissionDenied:
+      return FABRIC_EDENIED;
     default:
       return FABRIC_ERROR;
   }
@@ -101,6 +103,8 @@ const char* fabric_error_code_name(int code) {
       return "FABRIC_ENOMEM";
     case FABRIC_EUNSUPPORTED:
       return "FABRIC_EUNSUPPORTED";
+    case FABRIC_EDENIED:
+      return "FABRIC_EDENIED";
     default:
       return "FABRIC_UNKNOWN";
   }

@@ -11,10 +11,20 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "fabric/fabric.h"
+#include "lib/channel/channel_config.h"
+#include "lib/identity/signing_identity.h"
 #include "lib/wire/block.h"
 
 struct fabric_block {
   std::shared_ptr<const fabric::wire::ParsedBlock> rep;
+};
+
+struct fabric_channel_config {
+  std::shared_ptr<const fabric::channel::ChannelConfig> rep;
+};
+
+struct fabric_signer {
+  std::unique_ptr<const fabric::identity::SigningIdentity> rep;
 };
 
 namespace fabric::capi {
@@ -25,6 +35,7 @@ namespace fabric::capi {
 //   NotFound -> FABRIC_ENOTFOUND; OutOfRange -> FABRIC_ITEROVER; DataLoss ->
 //   FABRIC_ECORRUPT; AlreadyExists, FailedPrecondition, Aborted -> FABRIC_ECONFLICT;
 //   ResourceExhausted -> FABRIC_ENOMEM; Unimplemented -> FABRIC_EUNSUPPORTED;
+//   PermissionDenied -> FABRIC_EDENIED;
 //   anything else -> FABRIC_ERROR.
 int CodeOf(const absl::Status& s);
 
@@ -48,6 +59,11 @@ int Guard(fabric_error** err, Body body) noexcept {
   } catch (...) {
     return SaveError(FABRIC_ERROR, "unexpected internal error", err);
   }
+}
+
+// `bytes, len` as a string_view (NULL with length 0 is the empty view).
+inline absl::string_view View(const uint8_t* bytes, size_t len) {
+  return absl::string_view(reinterpret_cast<const char*>(bytes), len);
 }
 
 // Fills `out` with a copy of `bytes` (NUL-terminated). Returns FABRIC_ENOMEM on failure.

@@ -9,7 +9,7 @@ if [[ ! -d $FABRIC_VECTORS/throughput ]]; then
        "benchmarks that need them report an error and the rest run" >&2
 fi
 cd "$ROOT"
-for b in crypto_bench codec_bench; do
+for b in crypto_bench codec_bench policy_bench; do
   echo "== $b"
   "$ROOT/bazel-bin/bench/$b" --benchmark_repetitions=5 \
     --benchmark_report_aggregates_only=true --benchmark_display_aggregates_only=true \

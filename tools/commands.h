@@ -3,6 +3,7 @@
 #ifndef FABRIC_TOOLS_COMMANDS_H_
 #define FABRIC_TOOLS_COMMANDS_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -12,9 +13,24 @@ namespace fabric::tools {
 
 using Args = std::vector<std::string>;
 
-int InspectCommand(const Args& args);  // fabric inspect FILE [--type NAME]
-int BlockCommand(const Args& args);    // fabric block FILE
-int ChainCommand(const Args& args);    // fabric chain DIR
+int InspectCommand(const Args& args);   // fabric inspect FILE [--type NAME]
+int BlockCommand(const Args& args);     // fabric block FILE
+int ChainCommand(const Args& args);     // fabric chain DIR
+int PolicyCommand(const Args& args);    // fabric policy compile|show|eval ...
+int IdentityCommand(const Args& args);  // fabric identity check CERT --msp ID --config BLOCK
+
+// Command-line words split into flags ("--name value", or "--name=value") and the rest.
+// Flags named in `multi` may repeat; every other flag may appear once.
+struct ParsedArgs {
+  std::vector<std::string> positional;
+  std::map<std::string, std::vector<std::string>> flags;
+  std::string error;  // non-empty if the words do not fit
+
+  bool has(const std::string& name) const { return flags.count(name) > 0; }
+  const std::string& get(const std::string& name) const { return flags.at(name).front(); }
+};
+ParsedArgs ParseArgs(const Args& args, const std::vector<std::string>& known,
+                     const std::vector<std::string>& multi = {});
 
 // Reads a whole file; "-" reads standard input.
 absl::StatusOr<std::string> ReadInput(const std::string& path);

@@ -1,4 +1,5 @@
 // fabric: the command-line face of the library.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -28,6 +29,40 @@ int Fail(const std::string& command, const std::string& message, int code) {
   return code;
 }
 
+ParsedArgs ParseArgs(const Args& args, const std::vector<std::string>& known,
+                     const std::vector<std::string>& multi) {
+  ParsedArgs out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.size() < 3 || a.compare(0, 2, "--") != 0) {
+      out.positional.push_back(a);
+      continue;
+    }
+    std::string name = a, value;
+    const size_t eq = a.find('=');
+    if (eq != std::string::npos) {
+      name = a.substr(0, eq);
+      value = a.substr(eq + 1);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      out.error = name + " needs a value";
+      return out;
+    }
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      out.error = "unknown flag " + name;
+      return out;
+    }
+    const bool repeats = std::find(multi.begin(), multi.end(), name) != multi.end();
+    if (out.has(name) && !repeats) {
+      out.error = name + " given twice";
+      return out;
+    }
+    out.flags[name].push_back(value);
+  }
+  return out;
+}
+
 namespace {
 
 struct Command {
@@ -43,6 +78,12 @@ const Command kCommands[] = {
      "block FILE                  number, hashes, txids and parse status of a block"},
     {"chain", ChainCommand,
      "chain DIR                   check DIR/genesis.block + DIR/blocks/*.block link up"},
+    {"policy", PolicyCommand,
+     "policy compile DSL | show B64 | eval POLICY --config BLOCK --signer MSPID:MSPDIR...\n"
+     "                              compile, print and evaluate endorsement policies"},
+    {"identity", IdentityCommand,
+     "identity check CERT --msp ID --config BLOCK\n"
+     "                              Fabric's verdict on a certificate as an MSP identity"},
 };
 
 int Usage(FILE* out) {

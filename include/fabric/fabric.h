@@ -67,7 +67,9 @@ typedef enum fabric_error_code {
   FABRIC_ECORRUPT = -6,    /* stored data is damaged */
   FABRIC_ECONFLICT = -7,   /* the request conflicts with the current state */
   FABRIC_ENOMEM = -8,      /* out of memory */
-  FABRIC_EUNSUPPORTED = -9 /* a valid request this build does not support */
+  FABRIC_EUNSUPPORTED = -9, /* a valid request this build does not support */
+  FABRIC_EDENIED = -10      /* a check said no: invalid identity or signature, policy
+                               not satisfied; the detail says why */
 } fabric_error_code;
 
 /* The detail of a failure. */
@@ -163,6 +165,106 @@ FABRIC_EXPORT int fabric_block_to_json(fabric_buf *out, const fabric_block *bloc
  * FABRIC_EMALFORMED if the bytes are not that message (or nothing detectable). */
 FABRIC_EXPORT int fabric_inspect_json(fabric_buf *out, const uint8_t *data, size_t data_len,
                                       const char *type_name, fabric_error **err);
+
+/* ---- Channel configuration ------------------------------------------------------- */
+
+/* A channel's configuration (MSPs, policies, capabilities), immutable. */
+typedef struct fabric_channel_config fabric_channel_config;
+
+/* Loads the configuration in a config block (the genesis block or a later CONFIG block;
+ * a later one replaces the earlier: load it and use the new object from then on). */
+FABRIC_EXPORT int fabric_channel_config_load(fabric_channel_config **out, const uint8_t *block,
+                                             size_t block_len, fabric_error **err);
+
+FABRIC_EXPORT void fabric_channel_config_free(fabric_channel_config *config);
+
+/* The channel id (borrowed). */
+FABRIC_EXPORT const char *fabric_channel_config_channel_id(const fabric_channel_config *config);
+
+/* The config sequence number. */
+FABRIC_EXPORT uint64_t fabric_channel_config_sequence(const fabric_channel_config *config);
+
+/* The MSP ids of the channel's organizations, application orgs then orderer orgs, each
+ * sorted by org name. fabric_channel_config_msp_id returns NULL past the end (borrowed). */
+FABRIC_EXPORT size_t fabric_channel_config_msp_count(const fabric_channel_config *config);
+FABRIC_EXPORT const char *fabric_channel_config_msp_id(const fabric_channel_config *config,
+                                                       size_t index);
+
+/* ---- Identities and signatures --------------------------------------------------- */
+
+/* Validates a serialized identity (msp.SerializedIdentity bytes) against the channel's
+ * MSPs as Fabric does (chain to a root, CRLs, NodeOUs, ...; expiry is not checked).
+ * FABRIC_OK if valid; FABRIC_EDENIED with the reason if not (unknown MSP, unknown CA,
+ * revoked, ...); FABRIC_EMALFORMED if the bytes are not an identity. */
+FABRIC_EXPORT int fabric_identity_validate(const fabric_channel_config *config,
+                                           const uint8_t *identity, size_t identity_len,
+                                           fabric_error **err);
+
+/* Verifies `signature` (ECDSA P-256, DER, low-S) over `data` by the serialized identity.
+ * FABRIC_OK if it verifies; FABRIC_EDENIED if not. The identity is not validated here. */
+FABRIC_EXPORT int fabric_signature_verify(const fabric_channel_config *config,
+                                          const uint8_t *identity, size_t identity_len,
+                                          const uint8_t *data, size_t data_len,
+                                          const uint8_t *signature, size_t signature_len,
+                                          fabric_error **err);
+
+/* A signing identity: a certificate and its private key (PEM, as cryptogen writes them). */
+typedef struct fabric_signer fabric_signer;
+
+FABRIC_EXPORT int fabric_signer_load(fabric_signer **out, const char *mspid,
+                                     const uint8_t *cert_pem, size_t cert_pem_len,
+                                     const uint8_t *key_pem, size_t key_pem_len,
+                                     fabric_error **err);
+
+FABRIC_EXPORT void fabric_signer_free(fabric_signer *signer);
+
+/* The signer's serialized identity (msp.SerializedIdentity bytes; borrowed). */
+FABRIC_EXPORT const uint8_t *fabric_signer_identity(const fabric_signer *signer,
+                                                    size_t *len_out);
+
+/* Signs SHA-256(data) with ECDSA P-256; the signature is DER and always low-S. */
+FABRIC_EXPORT int fabric_signer_sign(fabric_buf *out, const fabric_signer *signer,
+                                     const uint8_t *data, size_t data_len, fabric_error **err);
+
+/* ---- Policies ---------------------------------------------------------------------- */
+
+/* One signature offered to a policy: who signed (serialized identity), what, and how. */
+typedef struct fabric_signed_data {
+  const uint8_t *identity;
+  size_t identity_len;
+  const uint8_t *data;
+  size_t data_len;
+  const uint8_t *signature;
+  size_t signature_len;
+} fabric_signed_data;
+
+/* Evaluates a policy against signatures, with Fabric's semantics (identities
+ * de-duplicated, invalid ones dropped, greedy NOutOf; each signature verified once).
+ * The policy is given as one of:
+ *   fabric_policy_eval_dsl:      the policy language, e.g. "AND('Org1MSP.peer','Org2MSP.peer')"
+ *   fabric_policy_eval_envelope: a serialized common.SignaturePolicyEnvelope
+ *   fabric_policy_eval_path:     a policy of the channel config, e.g. "/Channel/Application/Writers"
+ * FABRIC_OK if satisfied; FABRIC_EDENIED with the reason if not; FABRIC_EMALFORMED for a
+ * policy that does not parse; FABRIC_ENOTFOUND for an unknown path. */
+FABRIC_EXPORT int fabric_policy_eval_dsl(const fabric_channel_config *config, const char *dsl,
+                                         const fabric_signed_data *signatures,
+                                         size_t num_signatures, fabric_error **err);
+FABRIC_EXPORT int fabric_policy_eval_envelope(const fabric_channel_config *config,
+                                              const uint8_t *envelope, size_t envelope_len,
+                                              const fabric_signed_data *signatures,
+                                              size_t num_signatures, fabric_error **err);
+FABRIC_EXPORT int fabric_policy_eval_path(const fabric_channel_config *config, const char *path,
+                                          const fabric_signed_data *signatures,
+                                          size_t num_signatures, fabric_error **err);
+
+/* Compiles the policy language to serialized SignaturePolicyEnvelope bytes (the same
+ * bytes Fabric's policydsl produces). A syntax error is FABRIC_EMALFORMED and names the
+ * position. */
+FABRIC_EXPORT int fabric_policy_compile(fabric_buf *out, const char *dsl, fabric_error **err);
+
+/* Prints a serialized SignaturePolicyEnvelope in the policy language. */
+FABRIC_EXPORT int fabric_policy_to_dsl(fabric_buf *out, const uint8_t *envelope,
+                                       size_t envelope_len, fabric_error **err);
 
 #ifdef __cplusplus
 } /* extern "C" */

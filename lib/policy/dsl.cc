@@ -1,0 +1,379 @@
+#include "lib/policy/dsl.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "lib/base/sha256.h"
+#include "lib/base/status_macros.h"
+#include "lib/wire/proto/identities.pb.h"
+#include "lib/wire/proto/msp_principal.pb.h"
+
+namespace fabric::policy {
+namespace {
+
+// Deeper nesting is refused rather than risking the parser's stack.
+constexpr int kMaxDepth = 1000;
+
+enum class Gate { kAnd, kOr, kOutOf };
+
+// One parsed argument or gate, with the byte offset where it starts.
+struct Node {
+  enum class Kind { kGate, kString, kNumber };
+  Node(Kind k, size_t p) : kind(k), pos(p) {}
+
+  Kind kind;
+  size_t pos;
+  Gate gate = Gate::kAnd;
+  std::vector<Node> args;  // kGate
+  std::string text;        // kString: the unescaped contents; kNumber: the literal
+};
+
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+bool IsNameChar(char c) { return absl::ascii_isalnum(c) || c == '_' || c == '.'; }
+
+bool IsNumberChar(char c) { return absl::ascii_isdigit(c) || c == '.'; }
+
+bool IsQuote(char c) { return c == '\'' || c == '"'; }
+
+class Parser {
+ public:
+  explicit Parser(absl::string_view text) : text_(text) {}
+
+  absl::StatusOr<Node> ParsePolicy() {
+    SkipSpace();
+    const size_t start = pos_;
+    FABRIC_ASSIGN_OR_RETURN(Node root, ParseArg(0));
+    if (root.kind != Node::Kind::kGate) {
+      return SyntaxError(start, "expected AND, OR or OutOf");
+    }
+    SkipSpace();
+    if (pos_ != text_.size()) return SyntaxError(pos_, "expected end of input");
+    return root;
+  }
+
+ private:
+  static absl::Status SyntaxError(size_t pos, absl::string_view what) {
+    return absl::InvalidArgumentError(absl::StrCat("syntax error at position ", pos, ": ", what));
+  }
+
+  void SkipSpace() {
+    while (pos_ < text_.size() && IsSpace(text_[pos_])) ++pos_;
+  }
+
+  absl::StatusOr<Node> ParseArg(int depth) {
+    SkipSpace();
+    if (pos_ == text_.size()) {
+      return SyntaxError(pos_, "expected AND, OR, OutOf, a quoted principal or a number");
+    }
+    const char c = text_[pos_];
+    if (IsQuote(c)) return ParseString();
+    if (IsNumberChar(c)) return ParseNumber();
+    if (absl::ascii_isalpha(c)) return ParseGate(depth);
+    return SyntaxError(pos_, "expected AND, OR, OutOf, a quoted principal or a number");
+  }
+
+  absl::StatusOr<Node> ParseString() {
+    Node node(Node::Kind::kString, pos_);
+    ++pos_;  // the opening quote
+    while (pos_ < text_.size() && !IsQuote(text_[pos_])) {
+      if (text_[pos_] == '\\') {
+        if (++pos_ == text_.size()) break;
+      }
+      node.text.push_back(text_[pos_++]);
+    }
+    if (pos_ == text_.size()) return SyntaxError(node.pos, "unterminated quoted string");
+    ++pos_;  // the closing quote
+    return node;
+  }
+
+  absl::StatusOr<Node> ParseNumber() {
+    Node node(Node::Kind::kNumber, pos_);
+    while (pos_ < text_.size() && IsNumberChar(text_[pos_])) node.text.push_back(text_[pos_++]);
+    return node;
+  }
+
+  absl::StatusOr<Node> ParseGate(int depth) {
+    Node node(Node::Kind::kGate, pos_);
+    const size_t start = pos_;
+    while (pos_ < text_.size() && IsNameChar(text_[pos_])) ++pos_;
+    const absl::string_view name = text_.substr(start, pos_ - start);
+    if (name == "AND" || name == "And" || name == "and") {
+      node.gate = Gate::kAnd;
+    } else if (name == "OR" || name == "Or" || name == "or") {
+      node.gate = Gate::kOr;
+    } else if (name == "OutOf" || name == "outof" || name == "OUTOF") {
+      node.gate = Gate::kOutOf;
+    } else {
+      return SyntaxError(start, absl::StrCat("unknown name '", name,
+                                             "': expected AND, OR or OutOf (or And, and, Or, or, "
+                                             "outof, OUTOF)"));
+    }
+    if (depth >= kMaxDepth) {
+      return SyntaxError(start, absl::StrCat("gates nested deeper than ", kMaxDepth));
+    }
+    SkipSpace();
+    if (pos_ == text_.size() || text_[pos_] != '(') return SyntaxError(pos_, "expected '('");
+    ++pos_;
+    SkipSpace();
+    if (pos_ < text_.size() && text_[pos_] == ')') {
+      return SyntaxError(pos_, "expected an argument");
+    }
+    while (true) {
+      FABRIC_ASSIGN_OR_RETURN(Node arg, ParseArg(depth + 1));
+      node.args.push_back(std::move(arg));
+      SkipSpace();
+      if (pos_ < text_.size() && text_[pos_] == ',') {
+        ++pos_;
+        continue;
+      }
+      if (pos_ < text_.size() && text_[pos_] == ')') {
+        ++pos_;
+        return node;
+      }
+      return SyntaxError(pos_, "expected ',' or ')'");
+    }
+  }
+
+  absl::string_view text_;
+  size_t pos_ = 0;
+};
+
+absl::Status PolicyError(size_t pos, absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat("invalid policy at position ", pos, ": ", what));
+}
+
+constexpr absl::string_view kRoleNames[] = {"member", "admin", "client", "peer", "orderer"};
+
+// 'MSPID.role' as Fabric's principal regex reads it: ^([[:alnum:].-]+)[.](role)$. The
+// MSP id may contain dots, so the role is what follows the last one.
+absl::StatusOr<common::MSPPrincipal> ParsePrincipal(const Node& arg) {
+  const std::string& s = arg.text;
+  const size_t dot = s.rfind('.');
+  bool ok = dot != std::string::npos && dot > 0;
+  int role = -1;
+  if (ok) {
+    const absl::string_view name = absl::string_view(s).substr(dot + 1);
+    for (int r = 0; r < 5; ++r) {
+      if (name == kRoleNames[r]) role = r;
+    }
+    ok = role >= 0;
+    for (size_t i = 0; ok && i < dot; ++i) {
+      ok = absl::ascii_isalnum(s[i]) || s[i] == '.' || s[i] == '-';
+    }
+  }
+  if (!ok) {
+    return PolicyError(arg.pos, absl::StrCat("'", absl::CEscape(s),
+                                             "' is not a principal 'MSPID.role' (MSPID of "
+                                             "[A-Za-z0-9.-], role one of member, admin, client, "
+                                             "peer, orderer)"));
+  }
+  common::MSPRole msp_role;
+  msp_role.set_msp_identifier(s.substr(0, dot));
+  msp_role.set_role(static_cast<common::MSPRole::MSPRoleType>(role));
+  common::MSPPrincipal principal;
+  principal.set_principal_classification(common::MSPPrincipal::ROLE);
+  principal.set_principal(msp_role.SerializeAsString());
+  return principal;
+}
+
+// OutOf's threshold: a number or a quoted number; a fraction is truncated.
+absl::StatusOr<double> ParseThreshold(const Node& arg) {
+  absl::string_view literal;
+  if (arg.kind == Node::Kind::kNumber) {
+    literal = arg.text;
+  } else if (arg.kind == Node::Kind::kString) {
+    literal = absl::StripAsciiWhitespace(arg.text);
+  }
+  const size_t dots = std::count(literal.begin(), literal.end(), '.');
+  const bool numeric = dots <= 1 && literal.size() > dots &&
+                       std::all_of(literal.begin(), literal.end(), IsNumberChar);
+  if (!numeric) return PolicyError(arg.pos, "OutOf's first argument must be a number");
+  return std::trunc(std::strtod(std::string(literal).c_str(), nullptr));
+}
+
+// Builds the rule for `gate`, appending principals to `env` in Fabric's post-order.
+absl::StatusOr<common::SignaturePolicy> Build(const Node& gate,
+                                              common::SignaturePolicyEnvelope& env) {
+  absl::Span<const Node> members = gate.args;
+  double threshold = 0;
+  if (gate.gate == Gate::kOutOf) {
+    FABRIC_ASSIGN_OR_RETURN(threshold, ParseThreshold(gate.args[0]));
+    members = members.subspan(1);
+    if (members.empty()) {
+      return PolicyError(gate.pos, "OutOf needs a threshold and at least one principal or gate");
+    }
+  } else {
+    threshold = gate.gate == Gate::kOr ? 1 : static_cast<double>(members.size());
+  }
+  const size_t n = members.size();
+  if (threshold > static_cast<double>(n) + 1) {
+    return PolicyError(gate.pos, absl::StrCat("invalid t-out-of-n predicate, t ",
+                                              static_cast<long long>(threshold), ", n ", n));
+  }
+
+  // Nested gates first: their principals come before this gate's own.
+  std::vector<common::SignaturePolicy> rules(n);
+  for (size_t i = 0; i < n; ++i) {
+    const Node& arg = members[i];
+    if (arg.kind == Node::Kind::kGate) {
+      FABRIC_ASSIGN_OR_RETURN(rules[i], Build(arg, env));
+    } else if (arg.kind == Node::Kind::kNumber) {
+      return PolicyError(arg.pos, "expected a principal or a gate, not a number");
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (members[i].kind != Node::Kind::kString) continue;
+    FABRIC_ASSIGN_OR_RETURN(common::MSPPrincipal principal, ParsePrincipal(members[i]));
+    rules[i].set_signed_by(env.identities_size());
+    *env.add_identities() = std::move(principal);
+  }
+
+  common::SignaturePolicy rule;
+  common::SignaturePolicy::NOutOf* n_out_of = rule.mutable_n_out_of();
+  n_out_of->set_n(static_cast<int32_t>(threshold));
+  for (common::SignaturePolicy& r : rules) *n_out_of->add_rules() = std::move(r);
+  return rule;
+}
+
+std::string Quote(absl::string_view s) { return absl::StrCat("'", absl::CEscape(s), "'"); }
+
+std::string PrincipalToDsl(const common::MSPPrincipal& p) {
+  switch (p.principal_classification()) {
+    case common::MSPPrincipal::ROLE: {
+      common::MSPRole role;
+      if (!role.ParseFromString(p.principal())) break;
+      const int r = role.role();
+      const std::string name =
+          r >= 0 && r < 5 ? std::string(kRoleNames[r]) : absl::StrCat("role", r);
+      return Quote(absl::StrCat(role.msp_identifier(), ".", name));
+    }
+    case common::MSPPrincipal::ORGANIZATION_UNIT: {
+      common::OrganizationUnit ou;
+      if (!ou.ParseFromString(p.principal())) break;
+      return absl::StrCat("OU(", Quote(ou.msp_identifier()), ", ",
+                          Quote(ou.organizational_unit_identifier()), ")");
+    }
+    case common::MSPPrincipal::IDENTITY: {
+      msp::SerializedIdentity id;
+      if (!id.ParseFromString(p.principal())) break;
+      return absl::StrCat("Identity(", Quote(id.mspid()),
+                          ", 'sha256:", absl::BytesToHexString(Sha256(id.id_bytes())), "')");
+    }
+    case common::MSPPrincipal::ANONYMITY: {
+      common::MSPIdentityAnonymity a;
+      if (!a.ParseFromString(p.principal())) break;
+      return a.anonymity_type() == common::MSPIdentityAnonymity::ANONYMOUS ? "Anonymity(anonymous)"
+                                                                           : "Anonymity(nominal)";
+    }
+    case common::MSPPrincipal::COMBINED: {
+      common::CombinedPrincipal c;
+      if (!c.ParseFromString(p.principal())) break;
+      std::vector<std::string> parts;
+      for (const common::MSPPrincipal& sub : c.principals()) parts.push_back(PrincipalToDsl(sub));
+      return absl::StrCat("Combined(", absl::StrJoin(parts, ", "), ")");
+    }
+    default:
+      break;
+  }
+  return absl::StrCat("Principal(", p.principal_classification(), ", ", p.principal().size(),
+                      " bytes)");
+}
+
+void RuleToDsl(const common::SignaturePolicy& rule, const common::SignaturePolicyEnvelope& env,
+               std::string& out) {
+  if (rule.has_n_out_of()) {
+    const common::SignaturePolicy::NOutOf& g = rule.n_out_of();
+    const int count = g.rules_size();
+    if (count > 1 && g.n() == count) {
+      out += "AND(";
+    } else if (count > 0 && g.n() == 1) {
+      out += "OR(";
+    } else {
+      absl::StrAppend(&out, "OutOf(", g.n(), count > 0 ? ", " : "");
+    }
+    for (int i = 0; i < count; ++i) {
+      if (i > 0) out += ", ";
+      RuleToDsl(g.rules(i), env, out);
+    }
+    out += ")";
+  } else if (rule.has_signed_by()) {
+    const int i = rule.signed_by();
+    if (i >= 0 && i < env.identities_size()) {
+      out += PrincipalToDsl(env.identities(i));
+    } else {
+      absl::StrAppend(&out, "SignedBy(", i, ")");
+    }
+  } else {
+    out += "<empty rule>";
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<common::SignaturePolicyEnvelope> CompileDsl(absl::string_view text) {
+  Parser parser(text);
+  FABRIC_ASSIGN_OR_RETURN(Node root, parser.ParsePolicy());
+  common::SignaturePolicyEnvelope env;
+  FABRIC_ASSIGN_OR_RETURN(*env.mutable_rule(), Build(root, env));
+  return env;
+}
+
+std::string ToDsl(const common::SignaturePolicyEnvelope& envelope) {
+  if (!envelope.has_rule()) return "<no rule>";
+  std::string out;
+  RuleToDsl(envelope.rule(), envelope, out);
+  return out;
+}
+
+absl::StatusOr<common::ImplicitMetaPolicy> ParseImplicitMeta(absl::string_view text) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(text, ' ');
+  if (parts.size() != 2) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("expected two space separated tokens, but got ", parts.size()));
+  }
+  common::ImplicitMetaPolicy policy;
+  policy.set_sub_policy(std::string(parts[1]));
+  if (parts[0] == "ANY") {
+    policy.set_rule(common::ImplicitMetaPolicy::ANY);
+  } else if (parts[0] == "ALL") {
+    policy.set_rule(common::ImplicitMetaPolicy::ALL);
+  } else if (parts[0] == "MAJORITY") {
+    policy.set_rule(common::ImplicitMetaPolicy::MAJORITY);
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown rule type '", parts[0], "', expected ALL, ANY, or MAJORITY"));
+  }
+  return policy;
+}
+
+std::string ImplicitMetaToString(const common::ImplicitMetaPolicy& policy) {
+  std::string rule;
+  switch (policy.rule()) {
+    case common::ImplicitMetaPolicy::ANY:
+      rule = "ANY";
+      break;
+    case common::ImplicitMetaPolicy::ALL:
+      rule = "ALL";
+      break;
+    case common::ImplicitMetaPolicy::MAJORITY:
+      rule = "MAJORITY";
+      break;
+    default:
+      rule = absl::StrCat(static_cast<int>(policy.rule()));
+  }
+  return absl::StrCat(rule, " ", policy.sub_policy());
+}
+
+}  // namespace fabric::policy
