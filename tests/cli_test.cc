@@ -93,6 +93,59 @@ TEST(CliTest, ChainFindsTheMalformedBlock) {
   }
 }
 
+TEST(CliTest, PolicyCompileMatchesFabricAndShowsBack) {
+  int compiled = 0;
+  const json expected = Expected();
+  for (const json& cc : expected["chaincodes"]) {
+    if (!cc.contains("policy_dsl")) continue;
+    const std::string dsl = cc["policy_dsl"].get<std::string>();
+    Result r = Fabric("policy compile \"" + dsl + "\"");
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_EQ(r.out, cc["signature_policy_envelope_b64"].get<std::string>() + "\n") << dsl;
+    // Shown back, it compiles to the same envelope.
+    Result shown = Fabric("policy show " + cc["signature_policy_envelope_b64"].get<std::string>());
+    ASSERT_EQ(shown.exit_code, 0) << shown.out;
+    shown.out.pop_back();
+    EXPECT_EQ(Fabric("policy compile \"" + shown.out + "\"").out, r.out);
+    ++compiled;
+  }
+  EXPECT_GT(compiled, 0);
+  Result bad = Fabric("policy compile \"AND('Org1MSP.peer' 'Org2MSP.peer')\"");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.out.find("position"), std::string::npos) << bad.out;
+}
+
+// The README of the vectors: peers endorse for their org; MAJORITY of 3 orgs needs 2.
+TEST(CliTest, PolicyEvalAgainstTheChannelConfig) {
+  const std::string peers = testing::ConformanceDir() + "/msp/peerOrganizations/";
+  auto signer = [&](int org) {
+    const std::string o = std::to_string(org);
+    return " --signer Org" + o + "MSP:" + peers + "org" + o + ".example.com/peers/peer0.org" + o +
+           ".example.com/msp";
+  };
+  const std::string eval =
+      "policy eval /Channel/Application/Endorsement --config " + testing::ConformanceDir() +
+      "/genesis.block";
+  EXPECT_EQ(Fabric(eval + signer(1)).exit_code, 1);
+  Result two = Fabric(eval + signer(1) + signer(3));
+  EXPECT_EQ(two.exit_code, 0) << two.out;
+  EXPECT_NE(two.out.find("satisfied"), std::string::npos);
+}
+
+// The README of the vectors: the CONFIG block 17 adds a CRL that revokes User2@org1.
+TEST(CliTest, IdentityCheckFollowsTheConfigBlock) {
+  const std::string cert = testing::ConformanceDir() +
+                           "/msp/peerOrganizations/org1.example.com/users/User2@org1.example.com/"
+                           "msp/signcerts/User2@org1.example.com-cert.pem";
+  const std::string check = "identity check " + cert + " --msp Org1MSP --config ";
+  Result before = Fabric(check + testing::ConformanceDir() + "/genesis.block");
+  EXPECT_EQ(before.exit_code, 0) << before.out;
+  EXPECT_EQ(before.out.rfind("valid", 0), 0u) << before.out;
+  Result after = Fabric(check + testing::ConformanceDir() + "/blocks/000017.block");
+  EXPECT_EQ(after.exit_code, 1) << after.out;
+  EXPECT_NE(after.out.find("revoked"), std::string::npos) << after.out;
+}
+
 TEST(CliTest, UnknownCommandAndUsage) {
   EXPECT_EQ(Fabric("frobnicate").exit_code, 2);
   EXPECT_EQ(Fabric("--help").exit_code, 0);

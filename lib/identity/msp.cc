@@ -21,10 +21,6 @@ namespace {
 using internal::Certificate;
 using internal::CertPool;
 
-absl::Status Prefixed(absl::string_view prefix, const absl::Status& st) {
-  return absl::Status(st.code(), absl::StrCat(prefix, ": ", st.message()));
-}
-
 std::atomic<uint64_t> next_instance{1};
 
 }  // namespace
@@ -40,6 +36,10 @@ absl::StatusOr<std::shared_ptr<const Certificate>> Msp::CertificateFromPem(absl:
     return Prefixed("getCertFromPem error: failed to parse x509 cert", cert.status());
   }
   return cert;
+}
+
+absl::Status Msp::Prefixed(absl::string_view prefix, const absl::Status& st) {
+  return absl::Status(st.code(), absl::StrCat(prefix, ": ", st.message()));
 }
 
 Msp::Msp() : instance_(next_instance.fetch_add(1)) {}
@@ -139,8 +139,9 @@ absl::StatusOr<std::shared_ptr<const Certificate>> Msp::ConfigCertificate(
 }
 
 absl::Status Msp::SetupCas(const msp::FabricMSPConfig& conf) {
-  if (conf.root_certs().empty())
+  if (conf.root_certs().empty()) {
     return absl::InvalidArgumentError("expected at least one CA certificate");
+  }
   // Chains for normalizing the CA certificates come from the certificates as given.
   CertPool given_roots, given_intermediates;
   for (const std::string& pem : conf.root_certs()) {
@@ -215,8 +216,9 @@ absl::Status Msp::SetupTlsCas(const msp::FabricMSPConfig& conf) {
     all.push_back(std::move(c));
   }
   for (const auto& ca : all) {
-    if (!ca->is_ca)
+    if (!ca->is_ca) {
       return absl::InvalidArgumentError("TLS CA Certificate did not have the CA attribute");
+    }
     if (!ca->has_subject_key_id) {
       return absl::InvalidArgumentError(
           "TLS CA Certificate problem with Subject Key Identifier extension");

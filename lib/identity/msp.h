@@ -17,9 +17,10 @@
 //   revoked by a CRL of the issuer; OU identifiers; with NodeOUs exactly one of the
 //   client/peer/admin/orderer OUs.
 //
-// Not supported, refused with an error rather than guessed: Idemix MSPs, SHA-3 hash
-// configurations, RSA-PSS certificate signatures, name constraints over SAN names.
-// The config's signing identity is ignored (a validating peer signs nothing with it).
+// Not supported, an error rather than a guess: Idemix MSPs and SHA-3 crypto configs
+// (Create fails); RSA-PSS certificate signatures and CA name constraints over SAN names
+// (chains through them fail). The config's signing identity is ignored: a validating
+// peer signs nothing with it.
 //
 // Thread safety: immutable after Create; all methods may be called concurrently.
 #ifndef FABRIC_LIB_IDENTITY_MSP_H_
@@ -39,6 +40,7 @@
 #include "lib/identity/identity.h"
 #include "lib/identity/internal/chain.h"
 #include "lib/identity/internal/crl.h"
+#include "lib/wire/proto/identities.pb.h"
 #include "lib/wire/proto/msp_config.pb.h"
 #include "lib/wire/proto/msp_principal.pb.h"
 
@@ -93,6 +95,11 @@ class Msp {
 
   bool node_ous_enabled() const { return ou_enforcement_; }
 
+  // Fabric's IsWellFormed for X.509 identities (gossip checks it; block validation does
+  // not): one PEM block of type CERTIFICATE or none, nothing after it, a certificate
+  // whose ECDSA signature, if any, is canonically encoded. Independent of any MSP.
+  static absl::Status IsWellFormed(const msp::SerializedIdentity& identity);
+
  private:
   struct NodeOu {
     std::string organizational_unit;
@@ -100,6 +107,8 @@ class Msp {
   };
 
   Msp();
+  // `st` with "`prefix`: " before its message (Go's errors.WithMessage).
+  static absl::Status Prefixed(absl::string_view prefix, const absl::Status& st);
   absl::Status Setup(const msp::FabricMSPConfig& conf);
   absl::Status SetupCas(const msp::FabricMSPConfig& conf);
   absl::Status SetupCrls(const msp::FabricMSPConfig& conf);
@@ -134,7 +143,7 @@ class Msp {
   absl::Status CheckRevocation(const internal::Certificate& cert,
                                const internal::Chain& chain) const;
   absl::Status CheckOus(const std::vector<OuIdentifier>& ous) const;
-  absl::Status HasNodeOu(const Identity& id, const std::vector<OuIdentifier>& ous, int role) const;
+  absl::Status HasNodeOu(const std::vector<OuIdentifier>& ous, int role) const;
   bool IsAdmin(const Identity& id) const;
   absl::Status SatisfiesOne(const Identity& id, const common::MSPPrincipal& principal) const;
   absl::Status SatisfiesRole(const Identity& id, const common::MSPPrincipal& principal) const;

@@ -11,10 +11,6 @@
 namespace fabric::identity {
 namespace {
 
-absl::Status Wrapped(absl::string_view prefix, const absl::Status& st) {
-  return absl::Status(st.code(), absl::StrCat(prefix, ": ", st.message()));
-}
-
 std::string RoleName(int role) {
   if (common::MSPRole_MSPRoleType_IsValid(role)) {
     return common::MSPRole_MSPRoleType_Name(static_cast<common::MSPRole::MSPRoleType>(role));
@@ -65,8 +61,7 @@ bool Msp::IsAdmin(const Identity& id) const {
 }
 
 // Fabric's hasOURole: the identity carries the node OU of `role` (by name only).
-absl::Status Msp::HasNodeOu(const Identity& id, const std::vector<OuIdentifier>& ous,
-                            int role) const {
+absl::Status Msp::HasNodeOu(const std::vector<OuIdentifier>& ous, int role) const {
   if (!ou_enforcement_) {
     return absl::PermissionDeniedError("NodeOUs not activated. Cannot tell apart identities.");
   }
@@ -126,13 +121,13 @@ absl::Status Msp::SatisfiesRole(const Identity& id, const common::MSPPrincipal& 
     return absl::InvalidArgumentError(absl::StrCat("invalid MSP role type ", r));
   }
   std::shared_ptr<const internal::ValidationResult> v = ValidationOf(id);
-  if (!v->status.ok()) return Wrapped(valid_prefix, v->status);
-  if (absl::Status st = HasNodeOu(id, v->ous, r); !st.ok()) {
-    return Wrapped(r == common::MSPRole::ADMIN
-                       ? absl::StrCat("The identity is not an admin under this MSP [", name_, "]")
-                       : absl::StrCat("The identity is not a [", RoleName(r), "] under this MSP [",
-                                      name_, "]"),
-                   st);
+  if (!v->status.ok()) return Prefixed(valid_prefix, v->status);
+  if (absl::Status st = HasNodeOu(v->ous, r); !st.ok()) {
+    return Prefixed(r == common::MSPRole::ADMIN
+                        ? absl::StrCat("The identity is not an admin under this MSP [", name_, "]")
+                        : absl::StrCat("The identity is not a [", RoleName(r), "] under this MSP [",
+                                       name_, "]"),
+                    st);
   }
   return absl::OkStatus();
 }
@@ -164,7 +159,7 @@ absl::Status Msp::SatisfiesOne(const Identity& id, const common::MSPPrincipal& p
     case common::MSPPrincipal::IDENTITY: {
       absl::StatusOr<std::shared_ptr<const Identity>> other = Deserialize(principal.principal());
       if (!other.ok()) {
-        return Wrapped("invalid identity principal, not a certificate", other.status());
+        return Prefixed("invalid identity principal, not a certificate", other.status());
       }
       if (id.cert_der() != (*other)->cert_der()) {
         return absl::PermissionDeniedError("The identities do not match");

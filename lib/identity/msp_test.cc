@@ -183,6 +183,23 @@ TEST(MspTest, RejectsConfigsFabricRejects) {
   EXPECT_EQ(Msp::Create(c).status().code(), absl::StatusCode::kUnimplemented);
 }
 
+TEST(MspTest, DamagedConfigsNeverCrash) {
+  const std::string user = Serialize("Org1MSP", Find("User1@org1.example.com").cert_pem);
+  for (const char* org : {"Org1MSP", "Org2MSP", "Org3MSP"}) {
+    absl::StatusOr<msp::MSPConfig> config = MspConfigFromBlock(kGenesis, org);
+    ASSERT_TRUE(config.ok());
+    const std::string good = config->config();
+    for (size_t i = 0; i < good.size(); i += 11) {
+      msp::MSPConfig bad = *config;
+      std::string bytes = good;
+      bytes[i] = static_cast<char>(bytes[i] ^ (0x80 >> (i % 8)));
+      bad.set_config(bytes);
+      absl::StatusOr<std::unique_ptr<Msp>> m = Msp::Create(bad);  // an answer, never a crash
+      if (m.ok()) (void)(*m)->Deserialize(user);
+    }
+  }
+}
+
 // ---- Validity ----
 
 TEST(MspTest, EveryCryptogenIdentityIsValidExceptTheRevokedOnes) {
@@ -331,6 +348,24 @@ TEST(MspTest, HighSCertificateIsNormalizedToTheSameIdentity) {
   common::MSPPrincipal same =
       Principal(common::MSPPrincipal::IDENTITY, Serialize("Org1MSP", user.cert_pem));
   EXPECT_TRUE(Genesis()->SatisfiesPrincipal(**flipped, same).ok());
+}
+
+TEST(MspTest, IsWellFormed) {
+  TestIdentity user = Find("User1@org1.example.com");
+  std::string der = Der(user.cert_pem);
+  auto sid = [](const std::string& id_bytes) {
+    msp::SerializedIdentity s;
+    s.set_mspid("Org1MSP");
+    s.set_id_bytes(id_bytes);
+    return s;
+  };
+  EXPECT_TRUE(Msp::IsWellFormed(sid(user.cert_pem)).ok());
+  EXPECT_TRUE(Msp::IsWellFormed(sid(internal::PemEncode("", der))).ok());
+  // Still low-S or not, the encoding is canonical.
+  EXPECT_TRUE(Msp::IsWellFormed(sid(internal::PemEncode("CERTIFICATE", FlipS(der)))).ok());
+  EXPECT_FALSE(Msp::IsWellFormed(sid(internal::PemEncode("SOMETHING", der))).ok());
+  EXPECT_FALSE(Msp::IsWellFormed(sid(user.cert_pem + "x")).ok());
+  EXPECT_FALSE(Msp::IsWellFormed(sid("garbage")).ok());
 }
 
 // ---- Principals ----

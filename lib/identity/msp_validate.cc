@@ -7,11 +7,13 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "lib/base/status_macros.h"
 #include "lib/identity/internal/certificate.h"
+#include "lib/identity/internal/der.h"
 #include "lib/identity/internal/pem.h"
 #include "lib/identity/msp.h"
 #include "lib/wire/proto/identities.pb.h"
@@ -20,10 +22,6 @@ namespace fabric::identity {
 namespace {
 
 using internal::Certificate;
-
-absl::Status Prefixed(absl::string_view prefix, const absl::Status& st) {
-  return absl::Status(st.code(), absl::StrCat(prefix, ": ", st.message()));
-}
 
 // Fabric's OUIDs.String(): "[name(first 8 bytes of the certifiers id, hex) ...]".
 std::string Describe(const std::vector<OuIdentifier>& ous) {
@@ -76,6 +74,33 @@ absl::StatusOr<std::shared_ptr<const Identity>> Msp::DeserializeIdBytes(
   id->cert_ = std::move(low);
   id->hash_family_ = hash_family_;
   return std::shared_ptr<const Identity>(std::move(id));
+}
+
+absl::Status Msp::IsWellFormed(const msp::SerializedIdentity& identity) {
+  std::optional<internal::PemBlock> block = internal::PemDecode(identity.id_bytes());
+  if (!block.has_value()) {
+    return absl::InvalidArgumentError("PEM decoding resulted in an empty block");
+  }
+  if (!block->rest.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("identity for MSP ", identity.mspid(), " has trailing bytes"));
+  }
+  if (block->type != "CERTIFICATE" && !block->type.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("pem type is ", block->type, ", should be 'CERTIFICATE' or missing"));
+  }
+  FABRIC_ASSIGN_OR_RETURN(std::shared_ptr<const Certificate> cert,
+                          internal::ParseCertificate(block->bytes));
+  if (!cert->IsEcdsaSigned()) return absl::OkStatus();
+  FABRIC_ASSIGN_OR_RETURN(internal::EcdsaSignature sig,
+                          internal::ParseEcdsaSignature(cert->signature));
+  FABRIC_ASSIGN_OR_RETURN(std::string canonical,
+                          internal::MarshalEcdsaSignature(sig.r.get(), sig.s.get()));
+  if (canonical != cert->signature) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("identity for MSP ", identity.mspid(), " has a non canonical signature"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Msp::Validate(const Identity& id) const { return ValidationOf(id)->status; }

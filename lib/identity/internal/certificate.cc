@@ -1,17 +1,11 @@
 #include "lib/identity/internal/certificate.h"
 
 #include <openssl/bytestring.h>
-#include <openssl/curve25519.h>
-#include <openssl/digest.h>
-#include <openssl/ec.h>
-#include <openssl/ec_key.h>
-#include <openssl/ecdsa.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/mem.h>
 #include <openssl/nid.h>
 #include <openssl/obj.h>
-#include <openssl/rsa.h>
 #include <openssl/x509.h>
 
 #include <climits>
@@ -22,7 +16,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "lib/base/status_macros.h"
-#include "lib/identity/ecdsa.h"
 #include "lib/identity/internal/der.h"
 
 namespace fabric::identity::internal {
@@ -68,8 +61,9 @@ bool IsHandledCertExtension(unsigned arc) {
 absl::Status ParseSan(absl::string_view value, Certificate* out, bool* understood) {
   CBS v, seq;
   CBS_init(&v, reinterpret_cast<const uint8_t*>(value.data()), value.size());
-  if (!CBS_get_asn1(&v, &seq, CBS_ASN1_SEQUENCE))
+  if (!CBS_get_asn1(&v, &seq, CBS_ASN1_SEQUENCE)) {
     return Malformed("invalid subject alternative names");
+  }
   *understood = false;
   while (CBS_len(&seq) > 0) {
     CBS name;
@@ -158,8 +152,9 @@ absl::Status ParseExtension(absl::string_view oid, bool critical, absl::string_v
         }
         break;
       case 37:
-        if (!CBS_get_asn1(&v, &inner, CBS_ASN1_SEQUENCE))
+        if (!CBS_get_asn1(&v, &inner, CBS_ASN1_SEQUENCE)) {
           return Malformed("invalid extended key usages");
+        }
         while (CBS_len(&inner) > 0) {
           CBS eku;
           if (!CBS_get_asn1(&inner, &eku, CBS_ASN1_OBJECT)) {
@@ -182,8 +177,9 @@ absl::Status ParseExtension(absl::string_view oid, bool critical, absl::string_v
     }
   } else if (oid == FABRIC_OID(kOidAia)) {
     if (critical) return Malformed("authority info access incorrectly marked critical");
-    if (!CBS_get_asn1(&v, &inner, CBS_ASN1_SEQUENCE))
+    if (!CBS_get_asn1(&v, &inner, CBS_ASN1_SEQUENCE)) {
       return Malformed("invalid authority info access");
+    }
   } else {
     handled = false;
   }
@@ -315,8 +311,9 @@ absl::Status ParseStructure(absl::string_view der, Certificate* out) {
   if (!CBS_get_asn1(&tbs, &validity, CBS_ASN1_SEQUENCE)) return Malformed("malformed validity");
   FABRIC_ASSIGN_OR_RETURN(out->not_before, ReadTime(&validity));
   FABRIC_ASSIGN_OR_RETURN(out->not_after, ReadTime(&validity));
-  if (!CBS_get_asn1_element(&tbs, &subject, CBS_ASN1_SEQUENCE))
+  if (!CBS_get_asn1_element(&tbs, &subject, CBS_ASN1_SEQUENCE)) {
     return Malformed("malformed subject");
+  }
   out->raw_subject = std::string(View(subject));
   if (!CBS_get_asn1_element(&tbs, &spki, CBS_ASN1_SEQUENCE)) return Malformed("malformed spki");
   out->raw_spki = std::string(View(spki));

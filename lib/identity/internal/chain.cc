@@ -171,7 +171,7 @@ absl::StatusOr<std::vector<Chain>> VerifyChains(const Certificate& leaf, const C
   if (roots.Contains(leaf)) {
     candidates.push_back(start);
   } else {
-    Search search{roots, intermediates, now};
+    Search search{roots, intermediates, now, 0, {}, absl::OkStatus()};
     BuildChains(leaf, start, &search);
     if (search.chains.empty()) {
       std::string why = "x509: certificate signed by unknown authority";

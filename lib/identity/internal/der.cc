@@ -166,8 +166,9 @@ absl::StatusOr<EcdsaSignature> ParseEcdsaSignature(absl::string_view der) {
   if (st.ok() && r.tag != 0x02) st = absl::InvalidArgumentError("r is not an INTEGER");
   if (st.ok()) st = ReadElement(&body, &s);
   if (st.ok() && s.tag != 0x02) st = absl::InvalidArgumentError("s is not an INTEGER");
-  if (!st.ok())
+  if (!st.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("malformed signature: ", st.message()));
+  }
   EcdsaSignature out;
   absl::StatusOr<bssl::UniquePtr<BIGNUM>> rv = ParseInteger(r.body);
   absl::StatusOr<bssl::UniquePtr<BIGNUM>> sv = ParseInteger(s.body);
@@ -224,12 +225,12 @@ std::string RightAlign(absl::string_view body) {
   unsigned unused = static_cast<uint8_t>(body[0]);
   absl::string_view b = body.substr(1);
   if (unused == 0 || b.empty()) return std::string(b);
-  unsigned shift = unused;
+  const unsigned shift = unused;
+  auto byte = [&b](size_t i) -> unsigned { return static_cast<uint8_t>(b[i]); };
   std::string a(b.size(), '\0');
-  a[0] = static_cast<char>(static_cast<uint8_t>(b[0]) >> shift);
+  a[0] = static_cast<char>(byte(0) >> shift);
   for (size_t i = 1; i < b.size(); ++i) {
-    a[i] = static_cast<char>(static_cast<uint8_t>(b[i - 1] << (8 - shift)) |
-                             (static_cast<uint8_t>(b[i]) >> shift));
+    a[i] = static_cast<char>(((byte(i - 1) << (8 - shift)) | (byte(i) >> shift)) & 0xff);
   }
   return a;
 }

@@ -61,6 +61,7 @@ bool IsRsa(SignatureAlgorithm alg) {
          alg == SignatureAlgorithm::kSha384WithRsa || alg == SignatureAlgorithm::kSha512WithRsa;
 }
 
+}  // namespace
 
 bool IsEcdsa(SignatureAlgorithm alg) {
   return alg == SignatureAlgorithm::kEcdsaWithSha1 || alg == SignatureAlgorithm::kEcdsaWithSha256 ||
