@@ -1,57 +1,27 @@
 /* Channel configs, identities, signatures and policies through the C ABI, from plain C,
  * over the Fabric-made conformance vectors (see their README for who is revoked when). */
 #include <fabric/fabric.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int failures = 0;
+#include "tests/ctest.h"
 
-#define CHECK(cond)                                                              \
-  do {                                                                           \
-    if (!(cond)) {                                                               \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);  \
-      failures++;                                                                \
-    }                                                                            \
-  } while (0)
-
-#define VECTORS "tests/vectors/conformance/"
 #define PEERS VECTORS "msp/peerOrganizations/"
-
-static uint8_t *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  uint8_t *buf = NULL;
-  long n;
-  if (f == NULL) {
-    fprintf(stderr, "cannot open %s\n", path);
-    return NULL;
-  }
-  if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-    buf = malloc((size_t)n + 1);
-    if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-      free(buf);
-      buf = NULL;
-    }
-    *len = (size_t)n;
-  }
-  fclose(f);
-  return buf;
-}
 
 static fabric_channel_config *load_config(const char *path) {
   size_t len = 0;
-  uint8_t *bytes = read_file(path, &len);
+  uint8_t *bytes = ctest_read_file(path, &len);
   fabric_channel_config *c = NULL;
   fabric_error *err = NULL;
   if (bytes == NULL) {
-    failures++;
+    ctest_failures++;
     return NULL;
   }
   if (fabric_channel_config_load(&c, bytes, len, &err) != FABRIC_OK) {
     fprintf(stderr, "%s: %s\n", path, err->message);
     fabric_error_free(err);
-    failures++;
+    ctest_failures++;
   }
   free(bytes);
   return c;
@@ -66,8 +36,8 @@ static fabric_signer *load_signer(const char *mspid, const char *dir, const char
   fabric_error *err = NULL;
   snprintf(cert_path, sizeof cert_path, "%s/msp/signcerts/%s-cert.pem", dir, name);
   snprintf(key_path, sizeof key_path, "%s/msp/keystore/priv_sk", dir);
-  cert = read_file(cert_path, &cert_len);
-  key = read_file(key_path, &key_len);
+  cert = ctest_read_file(cert_path, &cert_len);
+  key = ctest_read_file(key_path, &key_len);
   if (cert != NULL && key != NULL &&
       fabric_signer_load(&s, mspid, cert, cert_len, key, key_len, &err) != FABRIC_OK) {
     fprintf(stderr, "%s: %s\n", cert_path, err->message);
@@ -107,7 +77,7 @@ static void test_config(void) {
   fabric_channel_config_free(c);
   fabric_channel_config_free(NULL);
 
-  bytes = read_file(VECTORS "blocks/000002.block", &len);
+  bytes = ctest_read_file(VECTORS "blocks/000002.block", &len);
   CHECK(bytes != NULL);
   CHECK(fabric_channel_config_load(&not_config, bytes, len, &err) == FABRIC_EMALFORMED);
   CHECK(not_config == NULL && err != NULL);
@@ -118,12 +88,12 @@ static void test_config(void) {
 static void test_identities(void) {
   fabric_channel_config *genesis = load_config(VECTORS "genesis.block");
   fabric_channel_config *after = load_config(VECTORS "blocks/000017.block");
-  fabric_signer *peer = load_signer("Org1MSP", PEERS "org1.example.com/peers/peer0.org1.example.com",
-                                    "peer0.org1.example.com");
-  fabric_signer *user2 = load_signer("Org1MSP", PEERS "org1.example.com/users/User2@org1.example.com",
-                                     "User2@org1.example.com");
-  fabric_signer *user3 = load_signer("Org2MSP", PEERS "org2.example.com/users/User3@org2.example.com",
-                                     "User3@org2.example.com");
+  fabric_signer *peer = load_signer(
+      "Org1MSP", PEERS "org1.example.com/peers/peer0.org1.example.com", "peer0.org1.example.com");
+  fabric_signer *user2 = load_signer(
+      "Org1MSP", PEERS "org1.example.com/users/User2@org1.example.com", "User2@org1.example.com");
+  fabric_signer *user3 = load_signer(
+      "Org2MSP", PEERS "org2.example.com/users/User3@org2.example.com", "User3@org2.example.com");
   fabric_signer *org2_as_org1 = load_signer(
       "Org1MSP", PEERS "org2.example.com/users/User1@org2.example.com", "User1@org2.example.com");
   fabric_signer *rogue = load_signer("Org1MSP", VECTORS "msp/rogue/users/User1@org1.example.com",
@@ -138,7 +108,7 @@ static void test_identities(void) {
   }
   CHECK(validate(genesis, peer) == FABRIC_OK);
   CHECK(validate(genesis, user2) == FABRIC_OK);
-  CHECK(validate(after, user2) == FABRIC_EDENIED); /* the CRL of block 17 */
+  CHECK(validate(after, user2) == FABRIC_EDENIED);   /* the CRL of block 17 */
   CHECK(validate(genesis, user3) == FABRIC_EDENIED); /* the genesis CRL */
   CHECK(validate(genesis, org2_as_org1) == FABRIC_EDENIED);
   CHECK(validate(genesis, rogue) == FABRIC_EDENIED);
@@ -224,10 +194,5 @@ int main(void) {
   test_config();
   test_identities();
   test_policies();
-  if (failures != 0) {
-    fprintf(stderr, "%d check(s) failed\n", failures);
-    return 1;
-  }
-  printf("capi_identity_test: all checks passed\n");
-  return 0;
+  return ctest_finish("capi_identity_test");
 }

@@ -5,50 +5,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures = 0;
-
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                              \
-    }                                                                          \
-  } while (0)
-
-#define VECTORS "tests/vectors/conformance/"
-
-/* Reads a whole file; returns NULL if it cannot. The caller frees *out. */
-static uint8_t *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  uint8_t *buf = NULL;
-  long n;
-  if (f == NULL) return NULL;
-  if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-    buf = malloc((size_t)n + 1);
-    if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-      free(buf);
-      buf = NULL;
-    }
-    *len = (size_t)n;
-  }
-  fclose(f);
-  return buf;
-}
+#include "tests/ctest.h"
 
 static fabric_block *parse_file(const char *path) {
   size_t len = 0;
-  uint8_t *bytes = read_file(path, &len);
+  uint8_t *bytes = ctest_read_file(path, &len);
   fabric_block *b = NULL;
   fabric_error *err = NULL;
   if (bytes == NULL) {
     fprintf(stderr, "cannot read %s\n", path);
-    failures++;
+    ctest_failures++;
     return NULL;
   }
   if (fabric_block_parse(&b, bytes, len, &err) != FABRIC_OK) {
     fprintf(stderr, "%s: %s\n", path, err->message);
     fabric_error_free(err);
-    failures++;
+    ctest_failures++;
   }
   free(bytes);
   return b;
@@ -84,7 +56,7 @@ static void test_bad_input(void) {
   CHECK(fabric_block_parse(&b, NULL, 5, NULL) == FABRIC_EINVAL);
   {
     size_t len = 0;
-    uint8_t *bytes = read_file(VECTORS "tampered/header_nil.block", &len);
+    uint8_t *bytes = ctest_read_file(VECTORS "tampered/header_nil.block", &len);
     CHECK(bytes != NULL);
     if (bytes != NULL) {
       err = NULL;
@@ -161,7 +133,7 @@ static void test_json(void) {
 
 static void test_inspect_and_last_config(void) {
   size_t len = 0;
-  uint8_t *bytes = read_file(VECTORS "genesis.block", &len);
+  uint8_t *bytes = ctest_read_file(VECTORS "genesis.block", &len);
   fabric_buf buf = FABRIC_BUF_INIT;
   fabric_error *err = NULL;
   fabric_block *b = NULL;
@@ -193,10 +165,5 @@ int main(void) {
   test_chain();
   test_json();
   test_inspect_and_last_config();
-  if (failures != 0) {
-    fprintf(stderr, "%d check(s) failed\n", failures);
-    return 1;
-  }
-  printf("capi_test: all checks passed\n");
-  return 0;
+  return ctest_finish("capi_test");
 }

@@ -1,0 +1,34 @@
+#include "tests/ctest.h"
+
+#include <stdlib.h>
+
+int ctest_failures = 0;
+
+uint8_t *ctest_read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  uint8_t *buf = NULL;
+  long n;
+  if (f == NULL) {
+    fprintf(stderr, "cannot open %s\n", path);
+    return NULL;
+  }
+  if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+    buf = malloc((size_t)n + 1);
+    if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+      free(buf);
+      buf = NULL;
+    }
+    *len = (size_t)n;
+  }
+  fclose(f);
+  return buf;
+}
+
+int ctest_finish(const char *name) {
+  if (ctest_failures != 0) {
+    fprintf(stderr, "%s: %d check(s) failed\n", name, ctest_failures);
+    return 1;
+  }
+  printf("%s: all checks passed\n", name);
+  return 0;
+}

@@ -1,0 +1,28 @@
+/* What the plain-C tests share: a CHECK that counts failures, and file reading. */
+#ifndef FABRIC_TESTS_CTEST_H_
+#define FABRIC_TESTS_CTEST_H_
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+extern int ctest_failures;
+
+#define CHECK(cond)                                                            \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+      ctest_failures++;                                                        \
+    }                                                                          \
+  } while (0)
+
+#define VECTORS "tests/vectors/conformance/"
+
+/* Reads a whole file into a malloc'ed buffer (the caller frees it); NULL, with a message
+ * on stderr, if it cannot. */
+uint8_t *ctest_read_file(const char *path, size_t *len);
+
+/* Prints the outcome and returns the process exit code. */
+int ctest_finish(const char *name);
+
+#endif /* FABRIC_TESTS_CTEST_H_ */
