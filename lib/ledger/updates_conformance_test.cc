@@ -1,7 +1,7 @@
 // Fabric's stored blocks (committed/, with their final TRANSACTIONS_FILTER) replayed
 // through PrepareBlockUpdates over an in-memory state: every block's COMMIT_HASH equals
 // the one Fabric's peer stored, and the final state equals Fabric's (values, versions,
-// metadata).
+// metadata), and key histories equal GetHistoryForKey's.
 #include <map>
 #include <optional>
 
@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "lib/ledger/commit_hash.h"
+#include "lib/ledger/history.h"
 #include "lib/ledger/update_batch.h"
 #include "lib/wire/proto/kv_rwset.pb.h"
 #include "nlohmann/json.hpp"
@@ -84,6 +85,9 @@ TEST(UpdatesConformanceTest, CommitHashesAndFinalStateMatchFabric) {
   const json expected = json::parse(*expected_text);
 
   MemoryState state;
+  std::vector<std::shared_ptr<const wire::ParsedBlock>> blocks;
+  std::map<std::pair<std::string, std::string>, std::vector<std::pair<uint64_t, uint64_t>>>
+      history;  // (ns, key) -> (block, tx), oldest first
   std::string commit_hash;
   int checked = 0;
   for (int n = 0;; ++n) {
@@ -99,6 +103,10 @@ TEST(UpdatesConformanceTest, CommitHashesAndFinalStateMatchFabric) {
       ++checked;
     }
     state.Apply(*updates);
+    for (const HistoryEntry& h : BlockHistory(*block, filter)) {
+      history[{h.ns, h.key}].push_back({block->number(), h.tx});
+    }
+    blocks.push_back(block);
   }
   EXPECT_EQ(checked + 1, expected["ledger_height"].get<int>());
 
@@ -130,6 +138,26 @@ TEST(UpdatesConformanceTest, CommitHashesAndFinalStateMatchFabric) {
       EXPECT_EQ(got_meta, want_meta) << key;
     }
   }
+  // Key histories, newest first, read back from the transactions.
+  ASSERT_FALSE(expected["history"].empty());
+  for (const json& h : expected["history"]) {
+    const std::string ns = h["namespace"].get<std::string>();
+    const std::string key = absl::HexStringToBytes(h["key_hex"].get<std::string>());
+    const auto& positions = history[{ns, key}];
+    const json& want = h["history_newest_first"];
+    ASSERT_EQ(positions.size(), want.size()) << ns << " " << key;
+    for (size_t i = 0; i < want.size(); ++i) {
+      const auto& [b, t] = positions[positions.size() - 1 - i];
+      auto m = ModificationOf(blocks[b]->tx(t), ns, key);
+      ASSERT_TRUE(m.has_value());
+      EXPECT_EQ(m->txid, want[i]["txid"].get<std::string>());
+      EXPECT_EQ(absl::Base64Escape(m->value), want[i]["value_b64"].get<std::string>());
+      EXPECT_EQ(m->is_delete, want[i]["is_delete"].get<bool>());
+      EXPECT_EQ(m->timestamp_seconds, want[i]["timestamp_seconds"].get<int64_t>());
+      EXPECT_EQ(m->timestamp_nanos, want[i]["timestamp_nanos"].get<int32_t>());
+    }
+  }
+
   for (const auto& [ns, keys] : ours) {
     EXPECT_TRUE(keys.empty() || expected["final_state"].contains(ns)) << "extra namespace " << ns;
   }
