@@ -1,0 +1,208 @@
+#include "lib/ledger/block_store.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "lib/base/status_macros.h"
+#include "lib/ledger/internal/schema.h"
+
+namespace fabric::ledger {
+namespace {
+
+using internal::GetFixed64BE;
+using internal::GetLengthPrefixed;
+using internal::GetVarint64;
+
+std::string EncodeSavepoint(const ChainInfo& info) {
+  std::string v;
+  internal::PutVarint64(&v, info.height);
+  internal::PutLengthPrefixed(&v, info.current_hash);
+  internal::PutLengthPrefixed(&v, info.previous_hash);
+  return v;
+}
+
+bool DecodeSavepoint(absl::string_view in, ChainInfo* info) {
+  absl::string_view current, previous;
+  if (!GetVarint64(&in, &info->height) || !GetLengthPrefixed(&in, &current) ||
+      !GetLengthPrefixed(&in, &previous) || !in.empty()) {
+    return false;
+  }
+  info->current_hash = std::string(current);
+  info->previous_hash = std::string(previous);
+  return true;
+}
+
+rocksdb::Slice S(const std::string& s) { return rocksdb::Slice(s); }
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<BlockStore>> BlockStore::Open(Db* db, const std::string& chains_dir,
+                                                             const BlockFilesOptions& options) {
+  std::unique_ptr<BlockStore> store(new BlockStore(db));
+  ChainInfo info;
+  FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> sp,
+                          db->Get(Cf::kMeta, internal::kSavepointKey));
+  if (sp.has_value() && !DecodeSavepoint(*sp, &info)) {
+    return absl::DataLossError("corrupt ledger savepoint");
+  }
+  std::optional<BlockLocation> last;
+  if (info.height > 0) {
+    FABRIC_ASSIGN_OR_RETURN(last, store->Location(info.height - 1));
+  }
+  std::vector<BlockLocation> unindexed;
+  FABRIC_ASSIGN_OR_RETURN(
+      store->files_, BlockFiles::Open(chains_dir, options, last ? &*last : nullptr, &unindexed));
+  absl::MutexLock lock(&store->mu_);
+  store->info_ = std::move(info);
+  store->unindexed_.assign(unindexed.begin(), unindexed.end());
+  return store;
+}
+
+ChainInfo BlockStore::chain_info() const {
+  absl::MutexLock lock(&mu_);
+  return info_;
+}
+
+size_t BlockStore::unindexed_count() const {
+  absl::MutexLock lock(&mu_);
+  return unindexed_.size();
+}
+
+absl::StatusOr<std::string> BlockStore::ReadUnindexed(size_t i) const {
+  BlockLocation loc;
+  {
+    absl::MutexLock lock(&mu_);
+    if (i >= unindexed_.size()) return absl::OutOfRangeError("no such unindexed block");
+    loc = unindexed_[i];
+  }
+  return files_->Read(loc);
+}
+
+absl::Status BlockStore::Stage(const wire::ParsedBlock& block, absl::string_view filter,
+                               rocksdb::WriteBatch* batch) {
+  ChainInfo info = chain_info();
+  if (block.number() != info.height) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("block number should have been ", info.height, " but was ", block.number()));
+  }
+  if (block.previous_hash() != info.current_hash) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("unexpected Previous block hash. Expected PreviousHash = [",
+                     absl::BytesToHexString(info.current_hash),
+                     "], PreviousHash referred in the latest block= [",
+                     absl::BytesToHexString(block.previous_hash()), "]"));
+  }
+  if (filter.size() < block.num_transactions()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("block ", block.number(), " has ", block.num_transactions(),
+                     " transactions but a filter of ", filter.size()));
+  }
+  std::optional<BlockLocation> pending;
+  {
+    absl::MutexLock lock(&mu_);
+    if (!unindexed_.empty()) pending = unindexed_.front();
+  }
+  BlockLocation loc;
+  if (pending.has_value()) {
+    // The files already hold this block (found at open, or a failed batch write).
+    FABRIC_ASSIGN_OR_RETURN(std::string stored, files_->Read(*pending));
+    if (stored != block.raw()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("block ", block.number(), " differs from the block the block files hold"));
+    }
+    loc = *pending;
+  } else {
+    FABRIC_ASSIGN_OR_RETURN(loc, files_->Append(block.raw()));
+    absl::MutexLock lock(&mu_);
+    unindexed_.push_back(loc);
+  }
+
+  const uint64_t n = block.number();
+  auto* cf = db_->cf(Cf::kBlocks);
+  batch->Put(cf, S(internal::BlockNumKey(n)), S(internal::EncodeLocation(loc)));
+  std::string num;
+  internal::PutFixed64BE(&num, n);
+  batch->Put(cf, S(internal::BlockHashKey(block.header_hash())), S(num));
+  for (size_t i = 0; i < block.num_transactions(); ++i) {
+    const std::string& txid = block.tx(i).txid();
+    const char code = filter[i];
+    std::string by_tx(1, code);
+    by_tx.append(txid);
+    batch->Put(cf, S(internal::BlockTxKey(n, i)), S(by_tx));
+    if (!txid.empty()) batch->Put(cf, S(internal::TxIdKey(txid, n, i)), rocksdb::Slice(&code, 1));
+  }
+  ChainInfo next{n + 1, block.header_hash(), block.previous_hash()};
+  batch->Put(db_->cf(Cf::kMeta), internal::kSavepointKey, S(EncodeSavepoint(next)));
+  return absl::OkStatus();
+}
+
+void BlockStore::Committed(const wire::ParsedBlock& block) {
+  absl::MutexLock lock(&mu_);
+  if (!unindexed_.empty()) unindexed_.pop_front();
+  info_ = ChainInfo{block.number() + 1, block.header_hash(), block.previous_hash()};
+}
+
+absl::StatusOr<BlockLocation> BlockStore::Location(uint64_t number) const {
+  FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> v,
+                          db_->Get(Cf::kBlocks, internal::BlockNumKey(number)));
+  if (!v.has_value()) return absl::NotFoundError(absl::StrCat("no block ", number));
+  BlockLocation loc;
+  if (!internal::DecodeLocation(*v, &loc)) {
+    return absl::DataLossError(absl::StrCat("corrupt block index entry for block ", number));
+  }
+  return loc;
+}
+
+absl::StatusOr<std::string> BlockStore::BlockByNumber(uint64_t number) const {
+  FABRIC_ASSIGN_OR_RETURN(BlockLocation loc, Location(number));
+  return files_->Read(loc);
+}
+
+absl::StatusOr<std::string> BlockStore::BlockByHash(absl::string_view header_hash) const {
+  FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> v,
+                          db_->Get(Cf::kBlocks, internal::BlockHashKey(header_hash)));
+  if (!v.has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("no block with hash ", absl::BytesToHexString(header_hash)));
+  }
+  absl::string_view in = *v;
+  uint64_t number;
+  if (!GetFixed64BE(&in, &number) || !in.empty()) {
+    return absl::DataLossError("corrupt block hash index entry");
+  }
+  return BlockByNumber(number);
+}
+
+absl::StatusOr<std::vector<TxLocation>> BlockStore::TxLocations(absl::string_view txid) const {
+  const std::string prefix = internal::TxIdPrefix(txid);
+  std::vector<TxLocation> out;
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Cf::kBlocks);
+  for (it->Seek(S(prefix)); it->Valid() && it->key().starts_with(S(prefix)); it->Next()) {
+    absl::string_view rest(it->key().data() + prefix.size(), it->key().size() - prefix.size());
+    TxLocation t;
+    if (!GetFixed64BE(&rest, &t.block) || !GetFixed64BE(&rest, &t.tx) || !rest.empty() ||
+        it->value().size() != 1) {
+      return absl::DataLossError(absl::StrCat("corrupt txid index entry for ", txid));
+    }
+    t.validation_code = static_cast<uint8_t>(it->value()[0]);
+    out.push_back(t);
+  }
+  FABRIC_RETURN_IF_ERROR(FromRocks(it->status(), "scanning the txid index"));
+  return out;
+}
+
+absl::StatusOr<std::string> BlockStore::BlockByTxId(absl::string_view txid) const {
+  FABRIC_ASSIGN_OR_RETURN(std::vector<TxLocation> locs, TxLocations(txid));
+  if (locs.empty()) return absl::NotFoundError(absl::StrCat("no transaction ", txid));
+  return BlockByNumber(locs.front().block);
+}
+
+absl::StatusOr<std::pair<std::string, uint8_t>> BlockStore::TxAt(uint64_t block,
+                                                                 uint64_t tx) const {
+  FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> v,
+                          db_->Get(Cf::kBlocks, internal::BlockTxKey(block, tx)));
+  if (!v.has_value()) return absl::NotFoundError(absl::StrCat("no transaction ", block, ":", tx));
+  if (v->empty()) return absl::DataLossError("corrupt (block, tx) index entry");
+  return std::make_pair(v->substr(1), static_cast<uint8_t>((*v)[0]));
+}
+
+}  // namespace fabric::ledger

@@ -1,0 +1,151 @@
+#include "lib/ledger/internal/schema.h"
+
+namespace fabric::ledger::internal {
+
+void PutVarint64(std::string* dst, uint64_t v) {
+  while (v >= 0x80) {
+    dst->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  dst->push_back(static_cast<char>(v));
+}
+
+void PutFixed64BE(std::string* dst, uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) dst->push_back(static_cast<char>(v >> shift));
+}
+
+void PutLengthPrefixed(std::string* dst, absl::string_view s) {
+  PutVarint64(dst, s.size());
+  dst->append(s.data(), s.size());
+}
+
+bool GetVarint64(absl::string_view* in, uint64_t* v) {
+  uint64_t result = 0;
+  for (int i = 0; i < 10 && i < static_cast<int>(in->size()); ++i) {
+    uint64_t byte = static_cast<uint8_t>((*in)[i]);
+    if (i == 9 && byte > 1) return false;  // overflows 64 bits
+    result |= (byte & 0x7f) << (7 * i);
+    if (byte < 0x80) {
+      in->remove_prefix(i + 1);
+      *v = result;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool GetFixed64BE(absl::string_view* in, uint64_t* v) {
+  if (in->size() < 8) return false;
+  uint64_t result = 0;
+  for (int i = 0; i < 8; ++i) result = (result << 8) | static_cast<uint8_t>((*in)[i]);
+  in->remove_prefix(8);
+  *v = result;
+  return true;
+}
+
+bool GetLengthPrefixed(absl::string_view* in, absl::string_view* s) {
+  uint64_t len;
+  if (!GetVarint64(in, &len) || len > in->size()) return false;
+  *s = in->substr(0, len);
+  in->remove_prefix(len);
+  return true;
+}
+
+std::string BlockNumKey(uint64_t number) {
+  std::string k = "n";
+  PutFixed64BE(&k, number);
+  return k;
+}
+
+std::string BlockHashKey(absl::string_view h) {
+  return std::string("h").append(h.data(), h.size());
+}
+
+std::string TxIdPrefix(absl::string_view txid) {
+  std::string k = "t";
+  PutLengthPrefixed(&k, txid);
+  return k;
+}
+
+std::string TxIdKey(absl::string_view txid, uint64_t block, uint64_t tx) {
+  std::string k = TxIdPrefix(txid);
+  PutFixed64BE(&k, block);
+  PutFixed64BE(&k, tx);
+  return k;
+}
+
+std::string BlockTxKey(uint64_t block, uint64_t tx) {
+  std::string k = "b";
+  PutFixed64BE(&k, block);
+  PutFixed64BE(&k, tx);
+  return k;
+}
+
+std::string EncodeLocation(const BlockLocation& loc) {
+  std::string v;
+  PutVarint64(&v, loc.file);
+  PutVarint64(&v, loc.offset);
+  PutVarint64(&v, loc.length);
+  return v;
+}
+
+bool DecodeLocation(absl::string_view in, BlockLocation* loc) {
+  uint64_t file;
+  if (!GetVarint64(&in, &file) || file > UINT32_MAX) return false;
+  loc->file = static_cast<uint32_t>(file);
+  return GetVarint64(&in, &loc->offset) && GetVarint64(&in, &loc->length) && in.empty();
+}
+
+std::string StatePrefix(absl::string_view ns) {
+  std::string k;
+  PutLengthPrefixed(&k, ns);
+  return k;
+}
+
+std::string StateKey(absl::string_view ns, absl::string_view key) {
+  return StatePrefix(ns).append(key.data(), key.size());
+}
+
+std::string HashedNamespace(absl::string_view ns, absl::string_view collection) {
+  return std::string(ns).append("$$h").append(collection.data(), collection.size());
+}
+
+std::string EncodeStateValue(const Update& u) {
+  std::string v;
+  PutVarint64(&v, u.version.block);
+  PutVarint64(&v, u.version.tx);
+  PutLengthPrefixed(&v, u.metadata);
+  v.append(u.value);
+  return v;
+}
+
+bool DecodeStateVersion(absl::string_view in, Version* v) {
+  return GetVarint64(&in, &v->block) && GetVarint64(&in, &v->tx);
+}
+
+bool DecodeStateValue(absl::string_view in, VersionedValue* out) {
+  absl::string_view metadata;
+  if (!GetVarint64(&in, &out->version.block) || !GetVarint64(&in, &out->version.tx) ||
+      !GetLengthPrefixed(&in, &metadata)) {
+    return false;
+  }
+  out->metadata.assign(metadata.data(), metadata.size());
+  out->value.assign(in.data(), in.size());
+  return true;
+}
+
+std::string HistoryPrefix(absl::string_view ns, absl::string_view key) {
+  std::string k;
+  PutLengthPrefixed(&k, ns);
+  PutLengthPrefixed(&k, key);
+  return k;
+}
+
+std::string HistoryKey(absl::string_view ns, absl::string_view key, uint64_t block, uint64_t tx) {
+  std::string k = HistoryPrefix(ns, key);
+  PutFixed64BE(&k, block);
+  PutFixed64BE(&k, tx);
+  return k;
+}
+
+}  // namespace fabric::ledger::internal

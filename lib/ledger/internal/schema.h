@@ -1,0 +1,54 @@
+// The on-disk key schema and value encodings of a ledger's RocksDB (doc/ledger_format.md
+// is the specification; keep the two in step). Every decoder checks bounds and returns
+// false on malformed input; callers turn that into a DataLoss status.
+#ifndef FABRIC_LIB_LEDGER_INTERNAL_SCHEMA_H_
+#define FABRIC_LIB_LEDGER_INTERNAL_SCHEMA_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "lib/ledger/block_files.h"
+#include "lib/ledger/update_batch.h"
+
+namespace fabric::ledger::internal {
+
+// ---- Primitive codings ----
+void PutVarint64(std::string* dst, uint64_t v);
+void PutFixed64BE(std::string* dst, uint64_t v);
+// varint64(len) || bytes
+void PutLengthPrefixed(std::string* dst, absl::string_view s);
+bool GetVarint64(absl::string_view* in, uint64_t* v);
+bool GetFixed64BE(absl::string_view* in, uint64_t* v);
+bool GetLengthPrefixed(absl::string_view* in, absl::string_view* s);
+
+// ---- "blocks" column family ----
+std::string BlockNumKey(uint64_t number);                                  // 'n' be64(number)
+std::string BlockHashKey(absl::string_view h);                             // 'h' hash
+std::string TxIdPrefix(absl::string_view txid);                            // 't' lp(txid)
+std::string TxIdKey(absl::string_view txid, uint64_t block, uint64_t tx);  // prefix be64 be64
+std::string BlockTxKey(uint64_t block, uint64_t tx);  // 'b' be64(block) be64(tx)
+
+std::string EncodeLocation(const BlockLocation& loc);
+bool DecodeLocation(absl::string_view in, BlockLocation* loc);
+
+// ---- "state" column family ----
+std::string StatePrefix(absl::string_view ns);                      // lp(ns)
+std::string StateKey(absl::string_view ns, absl::string_view key);  // lp(ns) key
+// Fabric's namespace for the hashed state of a private collection.
+std::string HashedNamespace(absl::string_view ns, absl::string_view collection);
+
+std::string EncodeStateValue(const Update& u);
+bool DecodeStateVersion(absl::string_view in, Version* v);
+bool DecodeStateValue(absl::string_view in, VersionedValue* out);
+
+// ---- "history" column family ----
+std::string HistoryPrefix(absl::string_view ns, absl::string_view key);  // lp(ns) lp(key)
+std::string HistoryKey(absl::string_view ns, absl::string_view key, uint64_t block, uint64_t tx);
+
+// ---- default column family ----
+inline constexpr char kSavepointKey[] = "savepoint";
+
+}  // namespace fabric::ledger::internal
+
+#endif  // FABRIC_LIB_LEDGER_INTERNAL_SCHEMA_H_

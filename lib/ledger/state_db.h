@@ -1,0 +1,63 @@
+// World state in the "state" column family: (namespace, key) -> value, version
+// (block, tx) and metadata (the serialized KVMetadataWrite, opaque here). The hashed
+// state of a private collection lives under Fabric's derived namespace ns + "$$h" +
+// collection, keyed by key hash. Range scans run in byte order of the key within one
+// namespace; keys may hold any bytes, \0 included (Fabric's composite keys).
+//
+// Thread safety: reads may run concurrently with each other and with Apply; each read
+// sees the state as of some whole committed block (RocksDB's atomic batch).
+#ifndef FABRIC_LIB_LEDGER_STATE_DB_H_
+#define FABRIC_LIB_LEDGER_STATE_DB_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "lib/ledger/db.h"
+#include "lib/ledger/update_batch.h"
+
+namespace fabric::ledger {
+
+struct KeyValue {
+  std::string key;
+  VersionedValue value;
+};
+
+struct RangeResult {
+  std::vector<KeyValue> kvs;
+  // The key to resume from (pass it as the next `start`) when the limit cut the scan
+  // short; "" when the range was exhausted.
+  std::string bookmark;
+};
+
+class StateDb : public StateReader {
+ public:
+  // `db` must outlive the StateDb.
+  explicit StateDb(Db* db) : db_(db) {}
+
+  // nullopt when absent; DataLoss when the stored record is corrupt.
+  absl::StatusOr<std::optional<VersionedValue>> Get(absl::string_view ns,
+                                                    absl::string_view key) const override;
+  absl::StatusOr<std::optional<VersionedValue>> GetHashed(
+      absl::string_view ns, absl::string_view collection,
+      absl::string_view key_hash) const override;
+  // The version alone (MVCC's fast path: no value copy).
+  absl::StatusOr<std::optional<Version>> GetVersion(absl::string_view ns,
+                                                    absl::string_view key) const;
+
+  // Keys in [start, end) of `ns` in byte order; end "" means to the end of the
+  // namespace. At most `limit` entries (0 = no limit).
+  absl::StatusOr<RangeResult> Range(absl::string_view ns, absl::string_view start,
+                                    absl::string_view end, size_t limit) const;
+
+  // Adds `updates` (public and hashed) to `batch`.
+  void Apply(const BlockUpdates& updates, rocksdb::WriteBatch* batch) const;
+
+ private:
+  Db* const db_;
+};
+
+}  // namespace fabric::ledger
+
+#endif  // FABRIC_LIB_LEDGER_STATE_DB_H_

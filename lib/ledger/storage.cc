@@ -1,0 +1,37 @@
+#include "lib/ledger/storage.h"
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "lib/base/status_macros.h"
+
+namespace fabric::ledger {
+
+absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const std::string& dir,
+                                                       const StorageOptions& options) {
+  std::unique_ptr<Storage> s(new Storage());
+  s->options_ = options;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return absl::UnavailableError(absl::StrCat("creating ", dir, ": ", ec.message()));
+  FABRIC_ASSIGN_OR_RETURN(s->db_, Db::Open(dir + "/index"));
+  FABRIC_ASSIGN_OR_RETURN(
+      s->blocks_, BlockStore::Open(s->db_.get(), dir + "/chains",
+                                   BlockFilesOptions{options.max_block_file_size, options.sync}));
+  s->state_ = std::make_unique<StateDb>(s->db_.get());
+  s->history_ = std::make_unique<HistoryDb>(s->db_.get());
+  return s;
+}
+
+absl::Status Storage::Commit(const wire::ParsedBlock& block, const BlockUpdates& updates) {
+  absl::string_view filter = block.metadata(common::TRANSACTIONS_FILTER);
+  rocksdb::WriteBatch batch;
+  FABRIC_RETURN_IF_ERROR(blocks_->Stage(block, filter, &batch));
+  state_->Apply(updates, &batch);
+  FABRIC_RETURN_IF_ERROR(history_->Add(block, filter, &batch));
+  FABRIC_RETURN_IF_ERROR(db_->Write(&batch, options_.sync));
+  blocks_->Committed(block);
+  return absl::OkStatus();
+}
+
+}  // namespace fabric::ledger

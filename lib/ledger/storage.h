@@ -1,0 +1,75 @@
+// The storage of one channel ledger in one directory:
+//   <dir>/index/             RocksDB (db.h): block index, state, history, savepoint
+//   <dir>/chains/blockfile_* block files (block_files.h)
+// See doc/ledger_format.md for the bytes.
+//
+//   absl::StatusOr<std::unique_ptr<Storage>> s = Storage::Open(dir, StorageOptions());
+//   (*s)->Commit(block, updates);  // block index + state + history + savepoint, atomically
+//
+// Recovery: the block files are written (and synced) before the RocksDB batch, so after
+// a crash the files may hold whole blocks the savepoint does not cover; Open reports
+// them (unindexed_blocks()) and the ledger re-applies them, in order, with Commit (which
+// then indexes the stored copy instead of appending again). A partial block at the end
+// of the files is cut off on Open.
+//
+// Thread safety: Commit is for one thread at a time; queries (blocks(), state(),
+// history(), chain_info()) may run concurrently with it and with each other.
+#ifndef FABRIC_LIB_LEDGER_STORAGE_H_
+#define FABRIC_LIB_LEDGER_STORAGE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "lib/ledger/block_store.h"
+#include "lib/ledger/db.h"
+#include "lib/ledger/history_db.h"
+#include "lib/ledger/state_db.h"
+#include "lib/ledger/update_batch.h"
+#include "lib/wire/block.h"
+
+namespace fabric::ledger {
+
+struct StorageOptions {
+  uint64_t max_block_file_size = 64 << 20;
+  // fdatasync block files and sync the RocksDB WAL on every commit.
+  bool sync = true;
+};
+
+class Storage {
+ public:
+  static absl::StatusOr<std::unique_ptr<Storage>> Open(const std::string& dir,
+                                                       const StorageOptions& options);
+
+  // The savepoint: height and hashes of the last committed block.
+  ChainInfo chain_info() const { return blocks_->chain_info(); }
+  // Whole blocks in the files past the savepoint, numbered chain_info().height onward.
+  size_t unindexed_blocks() const { return blocks_->unindexed_count(); }
+  // The serialized i-th of them, for re-application.
+  absl::StatusOr<std::string> ReadUnindexedBlock(size_t i) const {
+    return blocks_->ReadUnindexed(i);
+  }
+
+  // Commits `block` (serialized with its final TRANSACTIONS_FILTER) and the state
+  // `updates` computed for it: block files, index, state, history and savepoint, the
+  // last four in one RocksDB batch. On error nothing is committed (the block may sit in
+  // the files, unindexed, and is reused by the next Commit of the same block).
+  absl::Status Commit(const wire::ParsedBlock& block, const BlockUpdates& updates);
+
+  const BlockStore& blocks() const { return *blocks_; }
+  const StateDb& state() const { return *state_; }
+  const HistoryDb& history() const { return *history_; }
+
+ private:
+  Storage() = default;
+
+  StorageOptions options_;
+  std::unique_ptr<Db> db_;  // declared first: destroyed last
+  std::unique_ptr<BlockStore> blocks_;
+  std::unique_ptr<StateDb> state_;
+  std::unique_ptr<HistoryDb> history_;
+};
+
+}  // namespace fabric::ledger
+
+#endif  // FABRIC_LIB_LEDGER_STORAGE_H_

@@ -1,0 +1,334 @@
+#include "lib/ledger/storage.h"
+
+#include <rocksdb/db.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "gtest/gtest.h"
+#include "lib/wire/hashes.h"
+#include "tests/testdata.h"
+
+namespace fabric::ledger {
+namespace {
+
+using Block = std::shared_ptr<const wire::ParsedBlock>;
+
+std::string FreshDir(const std::string& name) {
+  std::string dir = absl::StrCat(::testing::TempDir(), "/ledger_", name);
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+// The blocks as Fabric's peer stored them: numbers 0.., with TRANSACTIONS_FILTER.
+std::vector<Block> CommittedBlocks() {
+  std::vector<Block> out;
+  for (const std::string& path :
+       fabric::testing::ListFiles(fabric::testing::ConformanceDir() + "/committed", ".block")) {
+    auto bytes = fabric::testing::ReadFile(path);
+    EXPECT_TRUE(bytes.ok()) << bytes.status();
+    auto block = wire::ParsedBlock::Parse(*bytes);
+    EXPECT_TRUE(block.ok()) << block.status();
+    out.push_back(*block);
+  }
+  EXPECT_GE(out.size(), 5u);
+  return out;
+}
+
+std::unique_ptr<Storage> OpenOrDie(const std::string& dir, StorageOptions options = {}) {
+  auto s = Storage::Open(dir, options);
+  EXPECT_TRUE(s.ok()) << s.status();
+  return s.ok() ? std::move(*s) : nullptr;
+}
+
+void CommitAll(Storage* s, const std::vector<Block>& blocks, size_t from, size_t to) {
+  for (size_t i = from; i < to; ++i) {
+    ASSERT_TRUE(s->Commit(*blocks[i], BlockUpdates()).ok()) << i;
+  }
+}
+
+// A block after `last` whose only entry is `envelope`, with filter code `code`.
+Block NextBlockWith(const wire::ParsedBlock& last, const std::string& envelope, char code) {
+  common::Block b;
+  b.mutable_data()->add_data(envelope);
+  b.mutable_header()->set_number(last.number() + 1);
+  b.mutable_header()->set_previous_hash(last.header_hash());
+  b.mutable_header()->set_data_hash(wire::BlockDataHash(b.data()));
+  for (int i = 0; i < 5; ++i) b.mutable_metadata()->add_metadata();
+  b.mutable_metadata()->set_metadata(common::TRANSACTIONS_FILTER, std::string(1, code));
+  return *wire::ParsedBlock::Parse(b.SerializeAsString());
+}
+
+TEST(StorageTest, AppendsAndReadsBlocksByNumberHashAndTxId) {
+  std::vector<Block> blocks = CommittedBlocks();
+  auto s = OpenOrDie(FreshDir("append"));
+  CommitAll(s.get(), blocks, 0, blocks.size());
+  // Every occurrence of each txid, as the blocks hold them (the vectors repeat some).
+  std::map<std::string, std::vector<TxLocation>> occurrences;
+  for (const Block& b : blocks) {
+    absl::string_view filter = b->metadata(common::TRANSACTIONS_FILTER);
+    for (const wire::TxView& tx : b->transactions()) {
+      occurrences[tx.txid()].push_back(TxLocation{b->number(), static_cast<uint64_t>(tx.index),
+                                                  static_cast<uint8_t>(filter[tx.index])});
+    }
+  }
+  ChainInfo info = s->chain_info();
+  EXPECT_EQ(info.height, blocks.size());
+  EXPECT_EQ(info.current_hash, blocks.back()->header_hash());
+  EXPECT_EQ(info.previous_hash, blocks.back()->previous_hash());
+  for (const Block& b : blocks) {
+    EXPECT_EQ(*s->blocks().BlockByNumber(b->number()), b->raw());
+    EXPECT_EQ(*s->blocks().BlockByHash(b->header_hash()), b->raw());
+    absl::string_view filter = b->metadata(common::TRANSACTIONS_FILTER);
+    for (const wire::TxView& tx : b->transactions()) {
+      if (tx.txid().empty()) continue;
+      const std::vector<TxLocation>& want = occurrences[tx.txid()];
+      EXPECT_EQ(*s->blocks().BlockByTxId(tx.txid()), *s->blocks().BlockByNumber(want[0].block));
+      auto locs = s->blocks().TxLocations(tx.txid());
+      ASSERT_TRUE(locs.ok());
+      ASSERT_EQ(locs->size(), want.size());
+      for (size_t i = 0; i < want.size(); ++i) {
+        EXPECT_EQ((*locs)[i].block, want[i].block);
+        EXPECT_EQ((*locs)[i].tx, want[i].tx);
+        EXPECT_EQ((*locs)[i].validation_code, want[i].validation_code);
+      }
+      auto at = s->blocks().TxAt(b->number(), tx.index);
+      ASSERT_TRUE(at.ok());
+      EXPECT_EQ(at->first, tx.txid());
+      EXPECT_EQ(at->second, static_cast<uint8_t>(filter[tx.index]));
+    }
+  }
+  EXPECT_EQ(s->blocks().BlockByNumber(blocks.size()).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(s->blocks().BlockByHash(std::string(32, 'x')).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(s->blocks().BlockByTxId("nope").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(StorageTest, DuplicateTxIdListsBothOccurrences) {
+  std::vector<Block> blocks = CommittedBlocks();
+  auto s = OpenOrDie(FreshDir("dup"));
+  CommitAll(s.get(), blocks, 0, blocks.size());
+  const wire::TxView* original = nullptr;
+  for (const Block& b : blocks) {
+    for (const wire::TxView& tx : b->transactions()) {
+      if (!original && !tx.txid().empty() && b->number() > 0) original = &tx;
+    }
+  }
+  ASSERT_NE(original, nullptr);
+  const size_t before = s->blocks().TxLocations(original->txid())->size();
+  Block dup = NextBlockWith(*blocks.back(), original->envelope.SerializeAsString(), 10);
+  ASSERT_TRUE(s->Commit(*dup, BlockUpdates()).ok());
+  auto locs = s->blocks().TxLocations(original->txid());
+  ASSERT_TRUE(locs.ok());
+  ASSERT_EQ(locs->size(), before + 1);
+  EXPECT_LT((*locs)[0].block, dup->number());
+  EXPECT_EQ(locs->back().block, dup->number());
+  EXPECT_EQ(locs->back().tx, 0u);
+  EXPECT_EQ(locs->back().validation_code, 10);
+}
+
+TEST(StorageTest, WrongNumberOrPreviousHashChangesNothing) {
+  std::vector<Block> blocks = CommittedBlocks();
+  std::string dir = FreshDir("reject");
+  auto s = OpenOrDie(dir);
+  CommitAll(s.get(), blocks, 0, 3);
+  uint64_t file_size = std::filesystem::file_size(dir + "/chains/blockfile_000000");
+
+  absl::Status skip = s->Commit(*blocks[4], BlockUpdates());
+  EXPECT_EQ(skip.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(skip.message().find("block number should have been 3"), std::string::npos) << skip;
+
+  common::Block forged = blocks[3]->block();
+  forged.mutable_header()->set_previous_hash(std::string(32, '\x01'));
+  Block bad = *wire::ParsedBlock::Parse(forged.SerializeAsString());
+  absl::Status hash = s->Commit(*bad, BlockUpdates());
+  EXPECT_EQ(hash.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(hash.message().find("unexpected Previous block hash"), std::string::npos) << hash;
+
+  EXPECT_EQ(s->chain_info().height, 3u);
+  EXPECT_EQ(s->chain_info().current_hash, blocks[2]->header_hash());
+  EXPECT_EQ(std::filesystem::file_size(dir + "/chains/blockfile_000000"), file_size);
+  EXPECT_EQ(s->blocks().BlockByNumber(3).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(s->Commit(*blocks[3], BlockUpdates()).ok());
+}
+
+TEST(StorageTest, ReopenKeepsEverything) {
+  std::vector<Block> blocks = CommittedBlocks();
+  std::string dir = FreshDir("reopen");
+  BlockUpdates updates;
+  updates.pub["cc"]["k"] = Update{false, "v", "meta", Version{0, 0}};
+  {
+    auto s = OpenOrDie(dir);
+    ASSERT_TRUE(s->Commit(*blocks[0], updates).ok());
+    CommitAll(s.get(), blocks, 1, blocks.size());
+  }
+  auto s = OpenOrDie(dir);
+  EXPECT_EQ(s->chain_info().height, blocks.size());
+  EXPECT_EQ(s->chain_info().current_hash, blocks.back()->header_hash());
+  EXPECT_EQ(s->unindexed_blocks(), 0u);
+  for (const Block& b : blocks) EXPECT_EQ(*s->blocks().BlockByNumber(b->number()), b->raw());
+  auto v = s->state().Get("cc", "k");
+  ASSERT_TRUE(v.ok() && v->has_value());
+  EXPECT_EQ((*v)->value, "v");
+  EXPECT_EQ((*v)->metadata, "meta");
+  // And it goes on where it stopped.
+  Block next = NextBlockWith(*blocks.back(), "", 0);
+  EXPECT_TRUE(s->Commit(*next, BlockUpdates()).ok());
+}
+
+TEST(StorageTest, HistoryNewestFirstMatchesTheBlocks) {
+  std::vector<Block> blocks = CommittedBlocks();
+  auto s = OpenOrDie(FreshDir("history"));
+  CommitAll(s.get(), blocks, 0, blocks.size());
+  // The history rules (history.h), applied block by block, newest first.
+  std::map<std::pair<std::string, std::string>, std::vector<HistoryRecord>> expected;
+  for (const Block& b : blocks) {
+    for (const HistoryEntry& e : BlockHistory(*b, b->metadata(common::TRANSACTIONS_FILTER))) {
+      auto& list = expected[{e.ns, e.key}];
+      list.insert(list.begin(), HistoryRecord{Version{b->number(), e.tx},
+                                              *ModificationOf(b->tx(e.tx), e.ns, e.key)});
+    }
+  }
+  ASSERT_FALSE(expected.empty());
+  for (const auto& [nk, mods] : expected) {
+    auto got = s->history().Get(nk.first, nk.second);
+    ASSERT_TRUE(got.ok()) << got.status();
+    ASSERT_EQ(got->size(), mods.size()) << nk.first << "/" << nk.second;
+    for (size_t i = 0; i < mods.size(); ++i) {
+      const KeyModification& g = (*got)[i].modification;
+      const KeyModification& w = mods[i].modification;
+      EXPECT_EQ((*got)[i].version, mods[i].version);
+      EXPECT_EQ(g.txid, w.txid);
+      EXPECT_EQ(g.timestamp_seconds, w.timestamp_seconds);
+      EXPECT_EQ(g.timestamp_nanos, w.timestamp_nanos);
+      EXPECT_EQ(g.is_delete, w.is_delete);
+      EXPECT_EQ(g.value, w.value);
+    }
+    if (mods.size() > 1) {  // limit
+      EXPECT_EQ(s->history().Get(nk.first, nk.second, 1)->size(), 1u);
+    }
+  }
+  EXPECT_TRUE(s->history().Get("cc", "never written")->empty());
+}
+
+TEST(StorageTest, PartialTailIsCutAndUnindexedBlocksAreReapplied) {
+  std::vector<Block> blocks = CommittedBlocks();
+  std::string dir = FreshDir("tail");
+  {
+    auto s = OpenOrDie(dir);
+    CommitAll(s.get(), blocks, 0, 2);
+  }
+  // A crash after block 2 reached the files but before its index, then a torn block 3.
+  const std::string file = dir + "/chains/blockfile_000000";
+  uint64_t whole = 0;
+  {
+    std::vector<BlockLocation> unused;
+    auto files = BlockFiles::Open(dir + "/chains", {}, nullptr, &unused);
+    ASSERT_TRUE(files.ok());
+    auto loc = (*files)->Append(blocks[2]->raw());
+    ASSERT_TRUE(loc.ok());
+    whole = loc->offset + loc->length;
+    ASSERT_TRUE((*files)->Append(blocks[3]->raw()).ok());
+  }
+  ASSERT_EQ(truncate(file.c_str(), std::filesystem::file_size(file) - 3), 0);
+  {
+    auto s = OpenOrDie(dir);
+    EXPECT_EQ(std::filesystem::file_size(file), whole);
+    EXPECT_EQ(s->chain_info().height, 2u);
+    ASSERT_EQ(s->unindexed_blocks(), 1u);
+    EXPECT_EQ(*s->ReadUnindexedBlock(0), blocks[2]->raw());
+    ASSERT_TRUE(s->Commit(*blocks[2], BlockUpdates()).ok());
+    EXPECT_EQ(std::filesystem::file_size(file), whole);  // indexed in place, not re-appended
+    ASSERT_TRUE(s->Commit(*blocks[3], BlockUpdates()).ok());
+  }
+  // Garbage after the last whole record: an incomplete length, then a short record.
+  for (const std::string& garbage : {std::string("\xff\xff"), std::string("\x05"
+                                                                          "ab")}) {
+    uint64_t before = std::filesystem::file_size(file);
+    std::ofstream(file, std::ios::app | std::ios::binary) << garbage;
+    auto s = OpenOrDie(dir);
+    EXPECT_EQ(std::filesystem::file_size(file), before);
+    EXPECT_EQ(s->chain_info().height, 4u);
+    EXPECT_EQ(s->unindexed_blocks(), 0u);
+    for (int i = 0; i < 4; ++i) EXPECT_EQ(*s->blocks().BlockByNumber(i), blocks[i]->raw());
+  }
+}
+
+// Overwrites `key` in column family `cf` of the ledger in `dir` with `value`.
+void Poke(const std::string& dir, const std::string& cf, const std::string& key,
+          const std::string& value) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (const char* name : kCfNames) cfs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir + "/index", cfs, &handles, &db).ok());
+  for (size_t i = 0; i < handles.size(); ++i) {
+    if (cfs[i].name == cf) {
+      ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[i], key, value).ok());
+    }
+  }
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  delete db;
+}
+
+TEST(StorageTest, CorruptIndexAndStateGiveDataLoss) {
+  std::vector<Block> blocks = CommittedBlocks();
+  std::string dir = FreshDir("corrupt");
+  BlockUpdates updates;
+  updates.pub["cc"]["k"] = Update{false, "v", "", Version{0, 0}};
+  {
+    auto s = OpenOrDie(dir);
+    ASSERT_TRUE(s->Commit(*blocks[0], updates).ok());
+    CommitAll(s.get(), blocks, 1, 4);
+  }
+  Poke(dir, "blocks", std::string("n\0\0\0\0\0\0\0\x02", 9), "\xff\xff\xff");
+  Poke(dir, "state",
+       "\x02"
+       "cck",
+       "\xff");
+  {
+    auto s = OpenOrDie(dir);
+    auto b = s->blocks().BlockByNumber(2);
+    EXPECT_EQ(b.status().code(), absl::StatusCode::kDataLoss) << b.status();
+    EXPECT_NE(b.status().message().find("corrupt block index entry for block 2"),
+              std::string::npos);
+    EXPECT_EQ(s->state().Get("cc", "k").status().code(), absl::StatusCode::kDataLoss);
+    EXPECT_EQ(s->state().GetVersion("cc", "k").status().code(), absl::StatusCode::kDataLoss);
+    EXPECT_EQ(s->state().Range("cc", "", "", 0).status().code(), absl::StatusCode::kDataLoss);
+    EXPECT_EQ(*s->blocks().BlockByNumber(3), blocks[3]->raw());
+  }
+  // The savepoint's block is the one Open needs.
+  Poke(dir, "blocks", std::string("n\0\0\0\0\0\0\0\x03", 9), "junk");
+  auto bad_last = Storage::Open(dir, {});
+  EXPECT_EQ(bad_last.status().code(), absl::StatusCode::kDataLoss) << bad_last.status();
+  Poke(dir, "default", "savepoint", "\xff");
+  auto bad_savepoint = Storage::Open(dir, {});
+  EXPECT_EQ(bad_savepoint.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(bad_savepoint.status().message().find("savepoint"), std::string::npos);
+}
+
+TEST(StorageTest, TinyFileLimitRollsOver) {
+  std::vector<Block> blocks = CommittedBlocks();
+  std::string dir = FreshDir("tiny");
+  StorageOptions options;
+  options.max_block_file_size = 1;
+  {
+    auto s = OpenOrDie(dir, options);
+    CommitAll(s.get(), blocks, 0, 5);
+  }
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_TRUE(std::filesystem::exists(absl::StrFormat("%s/chains/blockfile_%06d", dir, i)));
+  }
+  auto s = OpenOrDie(dir, options);
+  EXPECT_EQ(s->chain_info().height, 5u);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(s->blocks().Location(i)->file, static_cast<uint32_t>(i));
+    EXPECT_EQ(*s->blocks().BlockByNumber(i), blocks[i]->raw());
+  }
+}
+
+}  // namespace
+}  // namespace fabric::ledger
