@@ -1,0 +1,145 @@
+#include "lib/ledger/ledger.h"
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "lib/base/status_macros.h"
+#include "lib/ledger/commit_hash.h"
+#include "lib/ledger/update_batch.h"
+
+namespace fabric::ledger {
+namespace {
+
+constexpr int kFilterSlot = common::TRANSACTIONS_FILTER;
+constexpr int kCommitHashSlot = common::COMMIT_HASH;
+
+// The block as the peer stores it: `filter` and (when non-empty) `commit_hash_metadata`
+// in their metadata slots, the slots up to COMMIT_HASH present.
+absl::StatusOr<std::shared_ptr<const wire::ParsedBlock>> StoredForm(
+    const wire::ParsedBlock& block, absl::string_view filter,
+    absl::string_view commit_hash_metadata) {
+  common::Block b = block.block();
+  auto* slots = b.mutable_metadata()->mutable_metadata();
+  while (slots->size() <= kCommitHashSlot) slots->Add();
+  (*slots)[kFilterSlot] = std::string(filter);
+  if (!commit_hash_metadata.empty()) (*slots)[kCommitHashSlot] = std::string(commit_hash_metadata);
+  return wire::ParsedBlock::Parse(b.SerializeAsString());
+}
+
+// The hash inside a stored block's COMMIT_HASH slot ("" if none).
+std::string StoredCommitHash(const wire::ParsedBlock& block) {
+  common::Metadata m;
+  absl::string_view slot = block.metadata(kCommitHashSlot);
+  if (slot.empty() || !m.ParseFromArray(slot.data(), static_cast<int>(slot.size()))) return "";
+  return m.value();
+}
+
+absl::StatusOr<std::string> ChannelOf(const wire::ParsedBlock& genesis) {
+  if (!genesis.IsConfigBlock()) {
+    return absl::InvalidArgumentError("a ledger starts from a config (genesis) block");
+  }
+  if (genesis.number() != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("genesis block has number ", genesis.number(), ", not 0"));
+  }
+  return genesis.tx(0).channel_header.channel_id();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir,
+                                                       std::string genesis_block,
+                                                       const LedgerOptions& options) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec)) {
+    return absl::AlreadyExistsError(absl::StrCat(dir, " already holds something"));
+  }
+  FABRIC_ASSIGN_OR_RETURN(auto genesis, wire::ParsedBlock::Parse(std::move(genesis_block)));
+  FABRIC_ASSIGN_OR_RETURN(std::string channel, ChannelOf(*genesis));
+  std::unique_ptr<Ledger> l(new Ledger());
+  FABRIC_ASSIGN_OR_RETURN(l->storage_, Storage::Open(dir, options.storage));
+  l->channel_id_ = std::move(channel);
+  absl::MutexLock lock(&l->mu_);
+  const std::string all_valid(genesis->num_transactions(), '\0');
+  FABRIC_ASSIGN_OR_RETURN(auto stored, StoredForm(*genesis, all_valid, ""));
+  FABRIC_RETURN_IF_ERROR(l->CommitStored(*stored));
+  return l;
+}
+
+absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
+                                                     const LedgerOptions& options) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return absl::NotFoundError(absl::StrCat("no ledger at ", dir));
+  }
+  std::unique_ptr<Ledger> l(new Ledger());
+  FABRIC_ASSIGN_OR_RETURN(l->storage_, Storage::Open(dir, options.storage));
+  absl::MutexLock lock(&l->mu_);
+  FABRIC_RETURN_IF_ERROR(l->Recover());
+  if (l->storage_->chain_info().height == 0) {
+    return absl::DataLossError(absl::StrCat(dir, " holds no block: not a ledger"));
+  }
+  FABRIC_ASSIGN_OR_RETURN(std::string genesis, l->storage_->blocks().BlockByNumber(0));
+  FABRIC_ASSIGN_OR_RETURN(auto parsed, wire::ParsedBlock::Parse(std::move(genesis)));
+  FABRIC_ASSIGN_OR_RETURN(l->channel_id_, ChannelOf(*parsed));
+  const uint64_t last = l->storage_->chain_info().height - 1;
+  FABRIC_ASSIGN_OR_RETURN(std::string last_bytes, l->storage_->blocks().BlockByNumber(last));
+  FABRIC_ASSIGN_OR_RETURN(auto last_block, wire::ParsedBlock::Parse(std::move(last_bytes)));
+  l->commit_hash_ = StoredCommitHash(*last_block);
+  return l;
+}
+
+absl::Status Ledger::Recover() {
+  // Whole blocks the files hold past the savepoint carry their filter and commit hash.
+  const size_t pending = storage_->unindexed_blocks();
+  for (size_t i = 0; i < pending; ++i) {
+    FABRIC_ASSIGN_OR_RETURN(std::string bytes, storage_->ReadUnindexedBlock(i));
+    FABRIC_ASSIGN_OR_RETURN(auto block, wire::ParsedBlock::Parse(std::move(bytes)));
+    FABRIC_RETURN_IF_ERROR(CommitStored(*block));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Ledger::Commit(const wire::ParsedBlock& block, absl::string_view filter) {
+  if (filter.size() != block.num_transactions()) {
+    return absl::InvalidArgumentError(absl::StrCat("block ", block.number(), ": ", filter.size(),
+                                                   " codes for ", block.num_transactions(),
+                                                   " transactions"));
+  }
+  absl::MutexLock lock(&mu_);
+  const ChainInfo info = storage_->chain_info();
+  if (block.number() != info.height) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("block number should have been ", info.height, " but was ", block.number()));
+  }
+  // Fabric adds the commit hash from block 1 on, or once a hash exists.
+  std::string hash_metadata;
+  std::string next_hash;
+  FABRIC_ASSIGN_OR_RETURN(BlockUpdates updates,
+                          PrepareBlockUpdates(block, filter, storage_->state()));
+  if (block.number() >= 1 || !commit_hash_.empty()) {
+    next_hash = NextCommitHash(filter, UpdateBytes(updates), commit_hash_);
+    hash_metadata = CommitHashMetadata(next_hash);
+  }
+  FABRIC_ASSIGN_OR_RETURN(auto stored, StoredForm(block, filter, hash_metadata));
+  FABRIC_RETURN_IF_ERROR(storage_->Commit(*stored, updates));
+  if (!next_hash.empty()) commit_hash_ = std::move(next_hash);
+  return absl::OkStatus();
+}
+
+absl::Status Ledger::CommitStored(const wire::ParsedBlock& stored) {
+  const absl::string_view filter = stored.metadata(kFilterSlot);
+  FABRIC_ASSIGN_OR_RETURN(BlockUpdates updates,
+                          PrepareBlockUpdates(stored, filter, storage_->state()));
+  FABRIC_RETURN_IF_ERROR(storage_->Commit(stored, updates));
+  const std::string hash = StoredCommitHash(stored);
+  if (!hash.empty()) commit_hash_ = hash;
+  return absl::OkStatus();
+}
+
+std::string Ledger::commit_hash() const {
+  absl::MutexLock lock(&mu_);
+  return commit_hash_;
+}
+
+}  // namespace fabric::ledger

@@ -1,0 +1,77 @@
+// One channel's ledger: the block store, world state and history of storage.h, kept
+// consistent, with Fabric's COMMIT_HASH chain.
+//
+//   auto l = Ledger::Create(dir, genesis_bytes, LedgerOptions());   // a new channel
+//   auto l = Ledger::Open(dir, LedgerOptions());                     // after a restart
+//   (*l)->Commit(*parsed_block, filter);   // filter: the final code of each transaction
+//
+// Commit stores the block as Fabric's peer does: its TRANSACTIONS_FILTER set to `filter`
+// and, from block 1 on, its COMMIT_HASH slot set; then applies the writes of its VALID
+// transactions to state and history (update_batch.h, history.h). Validation, which
+// decides `filter`, is not the ledger's business.
+//
+// Crash safety: Open truncates a torn block-file tail and re-applies, in order, every
+// whole block the files hold past the savepoint (their filters are stored with them), so
+// a ledger never opens inconsistent and no committed block is lost.
+//
+// Thread safety: Commit is for one thread at a time; queries may run concurrently with
+// it and with each other.
+#ifndef FABRIC_LIB_LEDGER_LEDGER_H_
+#define FABRIC_LIB_LEDGER_LEDGER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "lib/ledger/storage.h"
+#include "lib/wire/block.h"
+
+namespace fabric::ledger {
+
+struct LedgerOptions {
+  StorageOptions storage;
+};
+
+class Ledger {
+ public:
+  // Creates a ledger in the empty or absent directory `dir` from a genesis (config)
+  // block; its filter is set to all VALID, as a peer does when it joins.
+  static absl::StatusOr<std::unique_ptr<Ledger>> Create(const std::string& dir,
+                                                        std::string genesis_block,
+                                                        const LedgerOptions& options);
+  // Opens an existing ledger, recovering as described above.
+  static absl::StatusOr<std::unique_ptr<Ledger>> Open(const std::string& dir,
+                                                      const LedgerOptions& options);
+
+  const std::string& channel_id() const { return channel_id_; }
+  ChainInfo chain_info() const { return storage_->chain_info(); }
+
+  // Commits the next block with the final codes `filter` (one byte per transaction).
+  // FailedPrecondition if it is not the next block or does not chain to the last one;
+  // InvalidArgument if `filter` does not fit. On error nothing changes.
+  absl::Status Commit(const wire::ParsedBlock& block, absl::string_view filter);
+
+  // The commit hash of the last block ("" before block 1).
+  std::string commit_hash() const;
+
+  const BlockStore& blocks() const { return storage_->blocks(); }
+  const StateDb& state() const { return storage_->state(); }
+  const HistoryDb& history() const { return storage_->history(); }
+
+ private:
+  Ledger() = default;
+  // Commits `block` whose metadata already holds its filter and commit hash.
+  absl::Status CommitStored(const wire::ParsedBlock& stored) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status Recover() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  std::string channel_id_;
+  std::unique_ptr<Storage> storage_;
+  mutable absl::Mutex mu_;
+  std::string commit_hash_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace fabric::ledger
+
+#endif  // FABRIC_LIB_LEDGER_LEDGER_H_
