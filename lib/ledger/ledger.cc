@@ -50,16 +50,17 @@ absl::StatusOr<std::string> ChannelOf(const wire::ParsedBlock& genesis) {
 absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir,
                                                        std::string genesis_block,
                                                        const LedgerOptions& options) {
-  std::error_code ec;
-  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec)) {
-    return absl::AlreadyExistsError(absl::StrCat(dir, " already holds something"));
-  }
   FABRIC_ASSIGN_OR_RETURN(auto genesis, wire::ParsedBlock::Parse(std::move(genesis_block)));
   FABRIC_ASSIGN_OR_RETURN(std::string channel, ChannelOf(*genesis));
   std::unique_ptr<Ledger> l(new Ledger());
   FABRIC_ASSIGN_OR_RETURN(l->storage_, Storage::Open(dir, options.storage));
   l->channel_id_ = std::move(channel);
   absl::MutexLock lock(&l->mu_);
+  FABRIC_RETURN_IF_ERROR(l->Recover());
+  // A directory left by a creation that did not finish holds no block yet: finish it.
+  if (l->storage_->chain_info().height != 0) {
+    return absl::AlreadyExistsError(absl::StrCat(dir, " already holds a ledger"));
+  }
   const std::string all_valid(genesis->num_transactions(), '\0');
   FABRIC_ASSIGN_OR_RETURN(auto stored, StoredForm(*genesis, all_valid, ""));
   FABRIC_RETURN_IF_ERROR(l->CommitStored(*stored));
@@ -69,7 +70,7 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir,
 absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
                                                      const LedgerOptions& options) {
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) {
+  if (!std::filesystem::is_directory(dir + "/index", ec)) {
     return absl::NotFoundError(absl::StrCat("no ledger at ", dir));
   }
   std::unique_ptr<Ledger> l(new Ledger());
@@ -77,7 +78,8 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
   absl::MutexLock lock(&l->mu_);
   FABRIC_RETURN_IF_ERROR(l->Recover());
   if (l->storage_->chain_info().height == 0) {
-    return absl::DataLossError(absl::StrCat(dir, " holds no block: not a ledger"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(dir, " holds no block: its creation did not finish; create it again"));
   }
   FABRIC_ASSIGN_OR_RETURN(std::string genesis, l->storage_->blocks().BlockByNumber(0));
   FABRIC_ASSIGN_OR_RETURN(auto parsed, wire::ParsedBlock::Parse(std::move(genesis)));

@@ -36,12 +36,14 @@ struct LedgerOptions {
 
 class Ledger {
  public:
-  // Creates a ledger in the empty or absent directory `dir` from a genesis (config)
-  // block; its filter is set to all VALID, as a peer does when it joins.
+  // Creates a ledger in the directory `dir` (absent, empty, or left by a creation that
+  // did not finish) from a genesis (config) block; its filter is set to all VALID, as a
+  // peer does when it joins. AlreadyExists if `dir` holds a ledger.
   static absl::StatusOr<std::unique_ptr<Ledger>> Create(const std::string& dir,
                                                         std::string genesis_block,
                                                         const LedgerOptions& options);
-  // Opens an existing ledger, recovering as described above.
+  // Opens an existing ledger, recovering as described above. NotFound if there is none;
+  // FailedPrecondition if its creation did not finish (call Create again).
   static absl::StatusOr<std::unique_ptr<Ledger>> Open(const std::string& dir,
                                                       const LedgerOptions& options);
 
