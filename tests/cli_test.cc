@@ -2,6 +2,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -123,9 +124,8 @@ TEST(CliTest, PolicyEvalAgainstTheChannelConfig) {
     return " --signer Org" + o + "MSP:" + peers + "org" + o + ".example.com/peers/peer0.org" + o +
            ".example.com/msp";
   };
-  const std::string eval =
-      "policy eval /Channel/Application/Endorsement --config " + testing::ConformanceDir() +
-      "/genesis.block";
+  const std::string eval = "policy eval /Channel/Application/Endorsement --config " +
+                           testing::ConformanceDir() + "/genesis.block";
   EXPECT_EQ(Fabric(eval + signer(1)).exit_code, 1);
   Result two = Fabric(eval + signer(1) + signer(3));
   EXPECT_EQ(two.exit_code, 0) << two.out;
@@ -144,6 +144,39 @@ TEST(CliTest, IdentityCheckFollowsTheConfigBlock) {
   Result after = Fabric(check + testing::ConformanceDir() + "/blocks/000017.block");
   EXPECT_EQ(after.exit_code, 1) << after.out;
   EXPECT_NE(after.out.find("revoked"), std::string::npos) << after.out;
+}
+
+// Fabric's stored blocks imported into a ledger answer queries as Fabric's ledger did.
+TEST(CliTest, LedgerImportAndQueries) {
+  const std::string ledger = ::testing::TempDir() + "/cli_ledger";
+  std::filesystem::remove_all(ledger);
+  const json expected = Expected();
+  Result imported =
+      Fabric("ledger import " + testing::ConformanceDir() + "/committed --ledger " + ledger);
+  ASSERT_EQ(imported.exit_code, 0) << imported.out;
+  Result info = Fabric("ledger info --ledger " + ledger);
+  ASSERT_EQ(info.exit_code, 0) << info.out;
+  json i = json::parse(info.out);
+  EXPECT_EQ(i["channel"], expected["channel_id"]);
+  EXPECT_EQ(i["height"], expected["ledger_height"]);
+  EXPECT_EQ(i["current_hash"], expected["ledger_current_block_hash"]);
+
+  const json& tx = expected["blocks"][2]["txs"][0];
+  Result t = Fabric("ledger tx " + tx["txid"].get<std::string>() + " --ledger " + ledger);
+  ASSERT_EQ(t.exit_code, 0) << t.out;
+  EXPECT_EQ(json::parse(t.out)["occurrences"][0]["validation_code"], tx["code"]);
+
+  const json& entry = expected["final_state"]["cc_or"][0];
+  Result st = Fabric("ledger state cc_or --key-hex " + entry["key_hex"].get<std::string>() +
+                     " --ledger " + ledger);
+  ASSERT_EQ(st.exit_code, 0) << st.out;
+  EXPECT_EQ(json::parse(st.out)["version"], entry["version"]);
+
+  Result range = Fabric("ledger range cc_or --limit 1 --ledger " + ledger);
+  ASSERT_EQ(range.exit_code, 0) << range.out;
+  EXPECT_EQ(json::parse(range.out)["results"].size(), 1u);
+  EXPECT_NE(Fabric("ledger state cc_or no-such-key --ledger " + ledger).exit_code, 0);
+  EXPECT_NE(Fabric("ledger info --ledger /nonexistent/ledger").exit_code, 0);
 }
 
 TEST(CliTest, UnknownCommandAndUsage) {

@@ -81,6 +81,9 @@ const Command kCommands[] = {
     {"policy", PolicyCommand,
      "policy compile DSL | show B64 | eval POLICY --config BLOCK --signer MSPID:MSPDIR...\n"
      "                              compile, print and evaluate endorsement policies"},
+    {"ledger", LedgerCommand,
+     "ledger info|block|tx|state|range|history|import ... --ledger PATH\n"
+     "                              query a ledger (JSON), or import stored blocks"},
     {"identity", IdentityCommand,
      "identity check CERT --msp ID --config BLOCK\n"
      "                              Fabric's verdict on a certificate as an MSP identity"},

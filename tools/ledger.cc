@@ -1,0 +1,255 @@
+// fabric ledger info|block|tx|state|range|history|import --ledger PATH ...
+// PATH is a ledger directory, or a ledger manager root (with --channel when it holds
+// several). Output is JSON.
+#include <cstdio>
+#include <filesystem>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "lib/inspect/json.h"
+#include "lib/ledger/ledger_manager.h"
+#include "lib/wire/proto/kv_rwset.pb.h"
+#include "lib/wire/proto/transaction.pb.h"
+#include "nlohmann/json.hpp"
+#include "tools/commands.h"
+
+namespace fabric::tools {
+namespace {
+
+using nlohmann::ordered_json;
+namespace fs = std::filesystem;
+
+constexpr char kUsage[] =
+    "usage: fabric ledger info --ledger PATH [--channel ID]\n"
+    "       fabric ledger block (NUMBER | --hash HEX | --txid TXID) --ledger PATH\n"
+    "       fabric ledger tx TXID --ledger PATH\n"
+    "       fabric ledger state NAMESPACE (KEY | --key-hex HEX) --ledger PATH\n"
+    "       fabric ledger range NAMESPACE [START [END]] [--limit N] --ledger PATH\n"
+    "       fabric ledger history NAMESPACE (KEY | --key-hex HEX) --ledger PATH\n"
+    "       fabric ledger import DIR --ledger PATH   (DIR: stored blocks 000000.block ...,\n"
+    "                                                each with its final TRANSACTIONS_FILTER)\n"
+    "PATH is a ledger directory, or a root of many (then --channel picks one).";
+
+std::string Hex(absl::string_view s) { return absl::BytesToHexString(s); }
+
+// Text when it is printable UTF-8-ish ASCII, else base64 under "<name>_b64".
+void PutBytes(ordered_json* j, const std::string& name, const std::string& bytes) {
+  bool printable = true;
+  for (unsigned char c : bytes) printable &= (c >= 0x20 && c < 0x7f);
+  if (printable) {
+    (*j)[name] = bytes;
+  } else {
+    (*j)[name + "_b64"] = absl::Base64Escape(bytes);
+  }
+}
+
+absl::StatusOr<std::shared_ptr<ledger::Ledger>> OpenLedger(const ParsedArgs& a) {
+  if (!a.has("--ledger")) return absl::InvalidArgumentError("--ledger PATH is required");
+  const std::string path = a.get("--ledger");
+  if (fs::exists(fs::path(path) / "index")) {
+    auto l = ledger::Ledger::Open(path, {});
+    if (!l.ok()) return l.status();
+    return std::shared_ptr<ledger::Ledger>(*std::move(l));
+  }
+  if (!fs::is_directory(fs::path(path) / "ledgers")) {
+    return absl::NotFoundError("no ledger at " + path);
+  }
+  auto m = ledger::LedgerManager::Open(path, {});
+  if (!m.ok()) return m.status();
+  std::vector<std::string> ids = (*m)->List();
+  std::string id = a.has("--channel") ? a.get("--channel") : "";
+  if (id.empty()) {
+    if (ids.size() != 1) {
+      return absl::InvalidArgumentError(path + " holds " + std::to_string(ids.size()) +
+                                        " ledgers: name one with --channel");
+    }
+    id = ids[0];
+  }
+  return (*m)->Get(id);
+}
+
+absl::StatusOr<std::string> KeyArg(const ParsedArgs& a, size_t index) {
+  if (a.has("--key-hex")) return absl::HexStringToBytes(a.get("--key-hex"));
+  if (a.positional.size() <= index) return absl::InvalidArgumentError("a key is required");
+  return a.positional[index];
+}
+
+int Print(const ordered_json& j) {
+  std::printf("%s\n", j.dump(2).c_str());
+  return 0;
+}
+
+int Info(const ledger::Ledger& l) {
+  const ledger::ChainInfo info = l.chain_info();
+  ordered_json j;
+  j["channel"] = l.channel_id();
+  j["height"] = info.height;
+  j["current_hash"] = Hex(info.current_hash);
+  j["previous_hash"] = Hex(info.previous_hash);
+  j["commit_hash"] = Hex(l.commit_hash());
+  return Print(j);
+}
+
+int Block(const ledger::Ledger& l, const ParsedArgs& a) {
+  absl::StatusOr<std::string> bytes;
+  uint64_t n = 0;
+  if (a.has("--hash")) {
+    bytes = l.blocks().BlockByHash(absl::HexStringToBytes(a.get("--hash")));
+  } else if (a.has("--txid")) {
+    bytes = l.blocks().BlockByTxId(a.get("--txid"));
+  } else if (a.positional.size() == 2 && absl::SimpleAtoi(a.positional[1], &n)) {
+    bytes = l.blocks().BlockByNumber(n);
+  } else {
+    return Fail("ledger", kUsage, 2);
+  }
+  if (!bytes.ok()) return Fail("ledger", std::string(bytes.status().message()));
+  auto json = inspect::InspectBytes(*bytes, "common.Block");
+  if (!json.ok()) return Fail("ledger", std::string(json.status().message()));
+  std::printf("%s\n", json->c_str());
+  return 0;
+}
+
+int Tx(const ledger::Ledger& l, const ParsedArgs& a) {
+  if (a.positional.size() != 2) return Fail("ledger", kUsage, 2);
+  auto locs = l.blocks().TxLocations(a.positional[1]);
+  if (!locs.ok()) return Fail("ledger", std::string(locs.status().message()));
+  if (locs->empty()) return Fail("ledger", "no transaction " + a.positional[1]);
+  ordered_json j;
+  j["txid"] = a.positional[1];
+  j["occurrences"] = ordered_json::array();
+  for (const ledger::TxLocation& loc : *locs) {
+    ordered_json o;
+    o["block"] = loc.block;
+    o["tx"] = loc.tx;
+    o["validation_code"] =
+        protos::TxValidationCode_Name(static_cast<protos::TxValidationCode>(loc.validation_code));
+    o["validation_code_num"] = loc.validation_code;
+    j["occurrences"].push_back(o);
+  }
+  return Print(j);
+}
+
+ordered_json ValueJson(const std::string& key, const ledger::VersionedValue& v) {
+  ordered_json j;
+  PutBytes(&j, "key", key);
+  PutBytes(&j, "value", v.value);
+  j["version"] = {v.version.block, v.version.tx};
+  kvrwset::KVMetadataWrite meta;
+  if (!v.metadata.empty() && meta.ParseFromString(v.metadata)) {
+    for (const auto& e : meta.entries())
+      j["metadata_b64"][e.name()] = absl::Base64Escape(e.value());
+  }
+  return j;
+}
+
+int State(const ledger::Ledger& l, const ParsedArgs& a) {
+  if (a.positional.size() < 2) return Fail("ledger", kUsage, 2);
+  auto key = KeyArg(a, 2);
+  if (!key.ok()) return Fail("ledger", std::string(key.status().message()), 2);
+  auto v = l.state().Get(a.positional[1], *key);
+  if (!v.ok()) return Fail("ledger", std::string(v.status().message()));
+  if (!v->has_value()) return Fail("ledger", "no such key");
+  ordered_json j = ValueJson(*key, **v);
+  j["namespace"] = a.positional[1];
+  return Print(j);
+}
+
+int Range(const ledger::Ledger& l, const ParsedArgs& a) {
+  if (a.positional.size() < 2 || a.positional.size() > 4) return Fail("ledger", kUsage, 2);
+  size_t limit = 0;
+  if (a.has("--limit") && !absl::SimpleAtoi(a.get("--limit"), &limit)) {
+    return Fail("ledger", "--limit wants a number", 2);
+  }
+  const std::string start = a.positional.size() > 2 ? a.positional[2] : "";
+  const std::string end = a.positional.size() > 3 ? a.positional[3] : "";
+  auto r = l.state().Range(a.positional[1], start, end, limit);
+  if (!r.ok()) return Fail("ledger", std::string(r.status().message()));
+  ordered_json j;
+  j["namespace"] = a.positional[1];
+  j["results"] = ordered_json::array();
+  for (const auto& kv : r->kvs) j["results"].push_back(ValueJson(kv.key, kv.value));
+  PutBytes(&j, "bookmark", r->bookmark);
+  return Print(j);
+}
+
+int History(const ledger::Ledger& l, const ParsedArgs& a) {
+  if (a.positional.size() < 2) return Fail("ledger", kUsage, 2);
+  auto key = KeyArg(a, 2);
+  if (!key.ok()) return Fail("ledger", std::string(key.status().message()), 2);
+  auto h = l.history().Get(a.positional[1], *key);
+  if (!h.ok()) return Fail("ledger", std::string(h.status().message()));
+  ordered_json j;
+  j["namespace"] = a.positional[1];
+  PutBytes(&j, "key", *key);
+  j["history"] = ordered_json::array();
+  for (const ledger::HistoryRecord& r : *h) {
+    ordered_json e;
+    e["txid"] = r.modification.txid;
+    PutBytes(&e, "value", r.modification.value);
+    e["is_delete"] = r.modification.is_delete;
+    e["timestamp_seconds"] = r.modification.timestamp_seconds;
+    e["timestamp_nanos"] = r.modification.timestamp_nanos;
+    e["version"] = {r.version.block, r.version.tx};
+    j["history"].push_back(e);
+  }
+  return Print(j);
+}
+
+// Imports stored blocks (each with its final filter), creating the ledger from 000000.
+int Import(const ParsedArgs& a) {
+  if (a.positional.size() != 2 || !a.has("--ledger")) return Fail("ledger", kUsage, 2);
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(a.positional[1], ec)) {
+    if (e.path().extension() == ".block") files.push_back(e.path().string());
+  }
+  if (ec || files.empty()) return Fail("ledger", "no .block files in " + a.positional[1]);
+  std::sort(files.begin(), files.end());
+  const std::string path = a.get("--ledger");
+  std::unique_ptr<ledger::Ledger> l;
+  for (const std::string& f : files) {
+    auto bytes = ReadInput(f);
+    if (!bytes.ok()) return Fail("ledger", std::string(bytes.status().message()));
+    if (l == nullptr) {
+      auto opened = ledger::Ledger::Open(path, {});
+      if (opened.ok()) {
+        l = *std::move(opened);
+      } else {
+        auto created = ledger::Ledger::Create(path, *bytes, {});
+        if (!created.ok())
+          return Fail("ledger", f + ": " + std::string(created.status().message()));
+        l = *std::move(created);
+        continue;
+      }
+    }
+    auto block = wire::ParsedBlock::Parse(*std::move(bytes));
+    if (!block.ok()) return Fail("ledger", f + ": " + std::string(block.status().message()));
+    if ((*block)->number() < l->chain_info().height) continue;  // already there
+    absl::Status s =
+        l->Commit(**block, std::string((*block)->metadata(common::TRANSACTIONS_FILTER)));
+    if (!s.ok()) return Fail("ledger", f + ": " + std::string(s.message()));
+  }
+  return Info(*l);
+}
+
+}  // namespace
+
+int LedgerCommand(const Args& args) {
+  ParsedArgs a =
+      ParseArgs(args, {"--ledger", "--channel", "--hash", "--txid", "--key-hex", "--limit"});
+  if (!a.error.empty()) return Fail("ledger", a.error + "\n" + kUsage, 2);
+  if (a.positional.empty()) return Fail("ledger", kUsage, 2);
+  const std::string& verb = a.positional[0];
+  if (verb == "import") return Import(a);
+  auto l = OpenLedger(a);
+  if (!l.ok()) return Fail("ledger", std::string(l.status().message()));
+  if (verb == "info") return Info(**l);
+  if (verb == "block") return Block(**l, a);
+  if (verb == "tx") return Tx(**l, a);
+  if (verb == "state") return State(**l, a);
+  if (verb == "range") return Range(**l, a);
+  if (verb == "history") return History(**l, a);
+  return Fail("ledger", "unknown verb '" + verb + "'\n" + kUsage, 2);
+}
+
+}  // namespace fabric::tools
