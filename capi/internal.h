@@ -7,12 +7,17 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "fabric/fabric.h"
 #include "lib/channel/channel_config.h"
 #include "lib/identity/signing_identity.h"
+#include "lib/ledger/history_db.h"
+#include "lib/ledger/ledger.h"
+#include "lib/ledger/ledger_manager.h"
+#include "lib/ledger/state_db.h"
 #include "lib/wire/block.h"
 
 struct fabric_block {
@@ -25,6 +30,31 @@ struct fabric_channel_config {
 
 struct fabric_signer {
   std::unique_ptr<const fabric::identity::SigningIdentity> rep;
+};
+
+struct fabric_ledger_manager {
+  std::unique_ptr<fabric::ledger::LedgerManager> rep;
+};
+
+struct fabric_ledger {
+  std::shared_ptr<fabric::ledger::Ledger> rep;
+};
+
+// Reads the range a chunk at a time (StateDb::Range, resuming at its bookmark).
+struct fabric_state_iterator {
+  std::shared_ptr<const fabric::ledger::Ledger> ledger;
+  std::string ns;
+  std::string end;
+  size_t page_limit = 0;  // 0: no limit
+  size_t loaded = 0;      // entries loaded so far, over all chunks
+  fabric::ledger::RangeResult chunk;
+  size_t pos = 0;  // the next entry of chunk.kvs to return
+};
+
+// Holds the whole history, read when the iterator is made.
+struct fabric_history_iterator {
+  std::vector<fabric::ledger::HistoryRecord> records;
+  size_t pos = 0;  // the next record to return
 };
 
 namespace fabric::capi {

@@ -22,6 +22,24 @@ trap 'rm -f "$json"' EXIT
 "$FABRIC" inspect "$VECTORS/blocks/000002.block" > "$json"
 head -40 "$json"
 echo "... ($(wc -l < "$json") lines in all)"
+echo
+P=$VECTORS/msp/peerOrganizations
+echo "== fabric policy eval /Channel/Application/Endorsement  (MAJORITY of 3 orgs; Org1 + Org3 peers)"
+"$FABRIC" policy eval /Channel/Application/Endorsement --config "$VECTORS/genesis.block" \
+  --signer "Org1MSP:$P/org1.example.com/peers/peer0.org1.example.com/msp" \
+  --signer "Org3MSP:$P/org3.example.com/peers/peer0.org3.example.com/msp"
+echo
+echo "== fabric identity check User2@org1, before and after the CRL of config block 17"
+USER2=$P/org1.example.com/users/User2@org1.example.com/msp/signcerts/User2@org1.example.com-cert.pem
+"$FABRIC" identity check "$USER2" --msp Org1MSP --config "$VECTORS/genesis.block" || true
+"$FABRIC" identity check "$USER2" --msp Org1MSP --config "$VECTORS/blocks/000017.block" || true
+echo
+LEDGER=$(mktemp -d)
+trap 'rm -f "$json"; rm -rf "$LEDGER"' EXIT
+echo "== fabric ledger import $VECTORS/committed  (Fabric's stored blocks into our ledger)"
+"$FABRIC" ledger import "$VECTORS/committed" --ledger "$LEDGER/mychannel"
+echo "== fabric ledger history cc_or blind_writes_33b90_bw"
+"$FABRIC" ledger history cc_or blind_writes_33b90_bw --ledger "$LEDGER/mychannel"
 THROUGHPUT=${FABRIC_VECTORS:-$ROOT/../shared/vectors}/throughput
 if [[ -d $THROUGHPUT ]]; then
   echo

@@ -266,6 +266,212 @@ FABRIC_EXPORT int fabric_policy_compile(fabric_buf *out, const char *dsl, fabric
 FABRIC_EXPORT int fabric_policy_to_dsl(fabric_buf *out, const uint8_t *envelope,
                                        size_t envelope_len, fabric_error **err);
 
+/* ---- Ledgers ---------------------------------------------------------------------- */
+
+/* The ledgers of many channels under one root directory (<root>/ledgers/<channel id>/):
+ * for each channel its blocks, world state and key history, kept consistent across
+ * crashes.
+ *
+ * Lifetimes: a fabric_ledger, and a state iterator made from it, keep the channel's
+ * ledger open and usable, also after fabric_ledger_manager_close_ledger or
+ * fabric_ledger_manager_free. The ledger closes, and its directory is released, once the
+ * manager has let go of it (close_ledger or free) and the last of them is freed. A
+ * channel's ledger may be open in one place at a time: use one manager per root.
+ *
+ * Thread safety: a manager may be used from several threads at once. A ledger may be
+ * queried from several threads at once, also while one thread commits; commits must
+ * not run concurrently with each other. An iterator is for one thread at a time. */
+
+/* The position of a write: the block and the transaction (index in the block) that
+ * made it. */
+typedef struct fabric_version {
+  uint64_t block;
+  uint64_t tx;
+} fabric_version;
+
+/* A list of strings returned to the caller, released with fabric_strarray_dispose
+ * (which leaves it empty). Initialize with FABRIC_STRARRAY_INIT. */
+typedef struct fabric_strarray {
+  char **strings;
+  size_t count;
+} fabric_strarray;
+
+/* clang-format off */
+#define FABRIC_STRARRAY_INIT {NULL, 0}
+/* clang-format on */
+
+FABRIC_EXPORT void fabric_strarray_dispose(fabric_strarray *array);
+
+typedef struct fabric_ledger_manager fabric_ledger_manager;
+typedef struct fabric_ledger fabric_ledger;
+
+/* Opens the ledgers under root_dir, creating the directory if needed. Ledgers open on
+ * first use. Commits are synced to disk before they return. */
+FABRIC_EXPORT int fabric_ledger_manager_open(fabric_ledger_manager **out, const char *root_dir,
+                                             fabric_error **err);
+
+FABRIC_EXPORT void fabric_ledger_manager_free(fabric_ledger_manager *manager);
+
+/* Creates the ledger of the channel a genesis (config, number 0) block configures, and
+ * commits that block. FABRIC_ECONFLICT if the channel has a ledger already;
+ * FABRIC_EMALFORMED if the bytes are not a genesis block of a valid channel id. */
+FABRIC_EXPORT int fabric_ledger_manager_create_ledger(fabric_ledger **out,
+                                                      fabric_ledger_manager *manager,
+                                                      const uint8_t *genesis, size_t genesis_len,
+                                                      fabric_error **err);
+
+/* The ledger of channel_id, opened (and recovered after a crash) if needed; several
+ * handles on one channel share one open ledger. FABRIC_ENOTFOUND if the channel has no
+ * ledger; FABRIC_EINVAL if channel_id is not a valid channel id. */
+FABRIC_EXPORT int fabric_ledger_manager_open_ledger(fabric_ledger **out,
+                                                    fabric_ledger_manager *manager,
+                                                    const char *channel_id, fabric_error **err);
+
+/* The channel ids that have a ledger under the root (open or not), sorted, into out
+ * (the caller disposes it). */
+FABRIC_EXPORT int fabric_ledger_manager_list(fabric_strarray *out,
+                                             const fabric_ledger_manager *manager,
+                                             fabric_error **err);
+
+/* Makes the manager forget channel_id's open ledger; it closes once no fabric_ledger or
+ * iterator uses it any more. Closing a channel that is not open does nothing. */
+FABRIC_EXPORT int fabric_ledger_manager_close_ledger(fabric_ledger_manager *manager,
+                                                     const char *channel_id, fabric_error **err);
+
+FABRIC_EXPORT void fabric_ledger_free(fabric_ledger *ledger);
+
+/* The channel id (borrowed from the ledger). */
+FABRIC_EXPORT const char *fabric_ledger_channel_id(const fabric_ledger *ledger);
+
+/* The chain as committed so far. */
+typedef struct fabric_chain_info {
+  uint64_t height;                          /* last block number + 1 */
+  uint8_t current_hash[FABRIC_HASH_SIZE];   /* header hash of block height - 1 */
+  uint8_t previous_hash[FABRIC_HASH_SIZE];  /* its previous hash (zeros if none) */
+  size_t previous_hash_len;                 /* FABRIC_HASH_SIZE, or 0 when height < 2 */
+} fabric_chain_info;
+
+FABRIC_EXPORT int fabric_ledger_chain_info(fabric_chain_info *out, const fabric_ledger *ledger,
+                                           fabric_error **err);
+
+/* The final validation codes a block carries in its TRANSACTIONS_FILTER metadata, one
+ * protos.TxValidationCode byte per transaction (borrowed from the block; *len_out is 0
+ * if the block has no filter). A block read back from a ledger always has one. */
+FABRIC_EXPORT const uint8_t *fabric_block_tx_filter(const fabric_block *block, size_t *len_out);
+
+/* Commits the next block with its final validation codes (one protos.TxValidationCode
+ * byte per transaction, 0 = VALID; validation decides them, not the ledger): stores it
+ * as Fabric's peer does (the codes in its TRANSACTIONS_FILTER, its COMMIT_HASH set) and
+ * applies the writes of its valid transactions to state and history, atomically.
+ * FABRIC_ECONFLICT if it is not block number `height` or its previous hash is not the
+ * last block's header hash; FABRIC_EINVAL if num_codes is not its transaction count;
+ * FABRIC_EMALFORMED if a valid transaction's read-write set cannot be read. On error
+ * nothing changes. */
+FABRIC_EXPORT int fabric_ledger_commit(fabric_ledger *ledger, const fabric_block *block,
+                                       const uint8_t *codes, size_t num_codes,
+                                       fabric_error **err);
+
+/* A committed block as stored (serialized common.Block, filter and commit hash in its
+ * metadata), into out (the caller disposes it; fabric_block_parse reads it). By number,
+ * by header hash, or the block holding the first occurrence of a transaction id.
+ * FABRIC_ENOTFOUND if there is no such block; FABRIC_ECORRUPT if the store is damaged. */
+FABRIC_EXPORT int fabric_ledger_block_by_number(fabric_buf *out, const fabric_ledger *ledger,
+                                                uint64_t number, fabric_error **err);
+FABRIC_EXPORT int fabric_ledger_block_by_hash(fabric_buf *out, const fabric_ledger *ledger,
+                                              const uint8_t *hash, size_t hash_len,
+                                              fabric_error **err);
+FABRIC_EXPORT int fabric_ledger_block_by_txid(fabric_buf *out, const fabric_ledger *ledger,
+                                              const char *txid, fabric_error **err);
+
+/* Where a transaction id occurs. */
+typedef struct fabric_tx_info {
+  uint64_t block;           /* of the first occurrence */
+  uint64_t tx;              /* its index in that block */
+  size_t num_occurrences;   /* 1, or more for a duplicated txid */
+  uint8_t validation_code;  /* the first occurrence's final protos.TxValidationCode */
+} fabric_tx_info;
+
+/* Looks a transaction id up. FABRIC_ENOTFOUND if no committed block holds it. */
+FABRIC_EXPORT int fabric_ledger_tx(fabric_tx_info *out, const fabric_ledger *ledger,
+                                   const char *txid, fabric_error **err);
+
+/* The committed value of `key` in namespace `ns` (a chaincode name; "" holds the channel
+ * config), into value_out; its version into version_out and its metadata (a serialized
+ * kvrwset.KVMetadataWrite, empty if none) into metadata_out, both optional (NULL).
+ * Keys are bytes and may hold NUL. FABRIC_ENOTFOUND if the key has no value (the
+ * outputs are then left untouched). */
+FABRIC_EXPORT int fabric_ledger_get_state(fabric_buf *value_out, fabric_version *version_out,
+                                          fabric_buf *metadata_out, const fabric_ledger *ledger,
+                                          const char *ns, const uint8_t *key, size_t key_len,
+                                          fabric_error **err);
+
+/* Iterates the keys of `ns` in [start_key, end_key), in byte order of the key; an empty
+ * end_key means to the end of the namespace, an empty start_key from its beginning.
+ *
+ * page_limit 0 iterates the whole range. page_limit > 0 stops after that many results
+ * (FABRIC_ITEROVER), and fabric_state_iterator_bookmark then tells where the next page
+ * starts: a new iterator with start_key = that bookmark (and the same end_key) returns
+ * the next page. An empty bookmark means the range has no more keys.
+ *
+ * The iterator reads the state a page (at most a few hundred entries) at a time; each
+ * page reflects whole committed blocks, but a commit between two reads may show in the
+ * later one. It keeps the ledger open and may outlive the fabric_ledger. */
+typedef struct fabric_state_iterator fabric_state_iterator;
+
+FABRIC_EXPORT int fabric_state_iterator_new(fabric_state_iterator **out,
+                                            const fabric_ledger *ledger, const char *ns,
+                                            const uint8_t *start_key, size_t start_key_len,
+                                            const uint8_t *end_key, size_t end_key_len,
+                                            size_t page_limit, fabric_error **err);
+
+/* The next entry: its key, value and version. Each output is optional (NULL); the key
+ * and value are borrowed from the iterator until the next call on it or its release.
+ * FABRIC_ITEROVER when there is no more (or the page is full). */
+FABRIC_EXPORT int fabric_state_iterator_next(const uint8_t **key, size_t *key_len,
+                                             const uint8_t **value, size_t *value_len,
+                                             fabric_version *version,
+                                             fabric_state_iterator *iterator,
+                                             fabric_error **err);
+
+/* The key where an iterator continuing from here would start (the key the next call to
+ * fabric_state_iterator_next would return, or the first key of the next page), into out
+ * (the caller disposes it); empty (size 0) when the range has no more keys. */
+FABRIC_EXPORT int fabric_state_iterator_bookmark(fabric_buf *out,
+                                                 const fabric_state_iterator *iterator,
+                                                 fabric_error **err);
+
+FABRIC_EXPORT void fabric_state_iterator_free(fabric_state_iterator *iterator);
+
+/* One modification of a key (Fabric's queryresult.KeyModification) and where it was
+ * made. The pointers are borrowed from the iterator that returned it, until the next
+ * call on it or its release. */
+typedef struct fabric_key_modification {
+  const char *txid;
+  const uint8_t *value;       /* empty for a delete */
+  size_t value_len;
+  int is_delete;              /* 1 or 0 */
+  int64_t timestamp_seconds;  /* the transaction's channel header timestamp */
+  int32_t timestamp_nanos;
+  fabric_version version;     /* the block and transaction that made it */
+} fabric_key_modification;
+
+/* Iterates the modifications of `key` in namespace `ns` by valid transactions, newest
+ * first (private collections are not recorded). The history is read when the iterator
+ * is made; later commits do not show in it. */
+typedef struct fabric_history_iterator fabric_history_iterator;
+
+FABRIC_EXPORT int fabric_history_iterator_new(fabric_history_iterator **out,
+                                              const fabric_ledger *ledger, const char *ns,
+                                              const uint8_t *key, size_t key_len,
+                                              fabric_error **err);
+
+/* The next modification into out; FABRIC_ITEROVER when there is no more. */
+FABRIC_EXPORT int fabric_history_iterator_next(fabric_key_modification *out,
+                                               fabric_history_iterator *iterator,
+                                               fabric_error **err);
+
+FABRIC_EXPORT void fabric_history_iterator_free(fabric_history_iterator *iterator);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
