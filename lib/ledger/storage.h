@@ -32,7 +32,8 @@ namespace fabric::ledger {
 
 struct StorageOptions {
   uint64_t max_block_file_size = 64 << 20;
-  // fdatasync block files and sync the RocksDB WAL on every commit.
+  // fdatasync the block files on every commit (they are the durable log; the RocksDB
+  // batch is written without a sync and recovered from the files if lost).
   bool sync = true;
 };
 
