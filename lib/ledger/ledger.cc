@@ -14,16 +14,16 @@ constexpr int kFilterSlot = common::TRANSACTIONS_FILTER;
 constexpr int kCommitHashSlot = common::COMMIT_HASH;
 
 // The block as the peer stores it: `filter` and (when non-empty) `commit_hash_metadata`
-// in their metadata slots, the slots up to COMMIT_HASH present.
-absl::StatusOr<std::shared_ptr<const wire::ParsedBlock>> StoredForm(
-    const wire::ParsedBlock& block, absl::string_view filter,
-    absl::string_view commit_hash_metadata) {
-  common::Block b = block.block();
-  auto* slots = b.mutable_metadata()->mutable_metadata();
-  while (slots->size() <= kCommitHashSlot) slots->Add();
-  (*slots)[kFilterSlot] = std::string(filter);
-  if (!commit_hash_metadata.empty()) (*slots)[kCommitHashSlot] = std::string(commit_hash_metadata);
-  return wire::ParsedBlock::Parse(b.SerializeAsString());
+// in their metadata slots, the slots up to COMMIT_HASH present. The transactions are not
+// parsed again.
+std::shared_ptr<const wire::ParsedBlock> StoredForm(const wire::ParsedBlock& block,
+                                                    absl::string_view filter,
+                                                    absl::string_view commit_hash_metadata) {
+  const std::pair<int, std::string> slots[] = {
+      {kFilterSlot, std::string(filter)},
+      {kCommitHashSlot, commit_hash_metadata.empty() ? std::string(block.metadata(kCommitHashSlot))
+                                                     : std::string(commit_hash_metadata)}};
+  return block.WithMetadata(slots);
 }
 
 // The hash inside a stored block's COMMIT_HASH slot ("" if none).
@@ -62,8 +62,7 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir,
     return absl::AlreadyExistsError(absl::StrCat(dir, " already holds a ledger"));
   }
   const std::string all_valid(genesis->num_transactions(), '\0');
-  FABRIC_ASSIGN_OR_RETURN(auto stored, StoredForm(*genesis, all_valid, ""));
-  FABRIC_RETURN_IF_ERROR(l->CommitStored(*stored));
+  FABRIC_RETURN_IF_ERROR(l->CommitStored(*StoredForm(*genesis, all_valid, "")));
   return l;
 }
 
@@ -123,8 +122,7 @@ absl::Status Ledger::Commit(const wire::ParsedBlock& block, absl::string_view fi
     next_hash = NextCommitHash(filter, UpdateBytes(updates), commit_hash_);
     hash_metadata = CommitHashMetadata(next_hash);
   }
-  FABRIC_ASSIGN_OR_RETURN(auto stored, StoredForm(block, filter, hash_metadata));
-  FABRIC_RETURN_IF_ERROR(storage_->Commit(*stored, updates));
+  FABRIC_RETURN_IF_ERROR(storage_->Commit(*StoredForm(block, filter, hash_metadata), updates));
   if (!next_hash.empty()) commit_hash_ = std::move(next_hash);
   return absl::OkStatus();
 }

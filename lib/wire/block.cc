@@ -24,15 +24,32 @@ absl::StatusOr<std::shared_ptr<const ParsedBlock>> ParsedBlock::Parse(std::strin
   b->header_hash_ = BlockHeaderHash(b->block_.header());
   b->computed_data_hash_ = BlockDataHash(b->block_.data());
   const auto& entries = b->block_.data().data();
-  b->txs_.resize(entries.size());
+  auto txs = std::make_shared<std::vector<TxView>>(entries.size());
   for (int i = 0; i < entries.size(); ++i) {
-    ParseTransaction(entries[i], b->number(), i, &b->txs_[i]);
+    ParseTransaction(entries[i], b->number(), i, &(*txs)[i]);
   }
+  b->txs_ = std::move(txs);
   return std::shared_ptr<const ParsedBlock>(std::move(b));
 }
 
 bool ParsedBlock::IsConfigBlock() const {
-  return txs_.size() == 1 && txs_[0].has_channel_header() && txs_[0].type() == common::CONFIG;
+  return num_transactions() == 1 && tx(0).has_channel_header() && tx(0).type() == common::CONFIG;
+}
+
+std::shared_ptr<const ParsedBlock> ParsedBlock::WithMetadata(
+    absl::Span<const std::pair<int, std::string>> slots) const {
+  std::shared_ptr<ParsedBlock> b(new ParsedBlock());
+  b->block_ = block_;
+  auto* m = b->block_.mutable_metadata()->mutable_metadata();
+  for (const auto& [index, value] : slots) {
+    while (m->size() <= index) m->Add();
+    (*m)[index] = value;
+  }
+  b->raw_ = b->block_.SerializeAsString();
+  b->header_hash_ = header_hash_;
+  b->computed_data_hash_ = computed_data_hash_;
+  b->txs_ = txs_;
+  return b;
 }
 
 absl::string_view ParsedBlock::metadata(int index) const {

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -47,9 +48,9 @@ class ParsedBlock {
   // The data hash of the data the block carries.
   const std::string& computed_data_hash() const { return computed_data_hash_; }
 
-  size_t num_transactions() const { return txs_.size(); }
-  const TxView& tx(size_t i) const { return txs_[i]; }
-  absl::Span<const TxView> transactions() const { return txs_; }
+  size_t num_transactions() const { return txs_->size(); }
+  const TxView& tx(size_t i) const { return (*txs_)[i]; }
+  absl::Span<const TxView> transactions() const { return *txs_; }
 
   // One entry whose channel header says CONFIG (what Fabric calls a config block).
   bool IsConfigBlock() const;
@@ -61,6 +62,13 @@ class ParsedBlock {
   // OrdererBlockMetadata in the SIGNATURES slot, else from the deprecated LAST_CONFIG slot.
   absl::StatusOr<uint64_t> LastConfigIndex() const;
 
+  // The same block with metadata slot `index` set to `value` (slots up to `index` are
+  // added empty if missing), as a peer rewrites TRANSACTIONS_FILTER and COMMIT_HASH
+  // before storing a block. The header and data are unchanged, so the parsed
+  // transactions are shared, not parsed again. REQUIRES: every index >= 0.
+  std::shared_ptr<const ParsedBlock> WithMetadata(
+      absl::Span<const std::pair<int, std::string>> slots) const;
+
  private:
   ParsedBlock() = default;
 
@@ -68,7 +76,7 @@ class ParsedBlock {
   common::Block block_;
   std::string header_hash_;
   std::string computed_data_hash_;
-  std::vector<TxView> txs_;
+  std::shared_ptr<const std::vector<TxView>> txs_;  // shared by WithMetadata copies
 };
 
 }  // namespace fabric::wire

@@ -218,5 +218,26 @@ TEST(ParsedBlockTest, ParsesEveryEntry) {
   EXPECT_EQ(p.metadata(0), "");
 }
 
+TEST(ParsedBlockTest, WithMetadataSharesTransactions) {
+  common::Block b;
+  b.mutable_header()->set_number(3);
+  b.mutable_data()->add_data(TxBuilder().Entry());
+  auto parsed = ParsedBlock::Parse(b.SerializeAsString());
+  ASSERT_TRUE(parsed.ok());
+  const std::pair<int, std::string> slots[] = {{common::TRANSACTIONS_FILTER, std::string(1, '\0')},
+                                               {common::COMMIT_HASH, "h"}};
+  auto stored = (*parsed)->WithMetadata(slots);
+  // The same bytes as setting the slots and serializing; the same parsed transactions.
+  common::Block want = b;
+  for (int i = 0; i <= common::COMMIT_HASH; ++i) want.mutable_metadata()->add_metadata();
+  want.mutable_metadata()->set_metadata(common::TRANSACTIONS_FILTER, std::string(1, '\0'));
+  want.mutable_metadata()->set_metadata(common::COMMIT_HASH, "h");
+  EXPECT_EQ(stored->raw(), want.SerializeAsString());
+  EXPECT_EQ(stored->metadata(common::COMMIT_HASH), "h");
+  EXPECT_EQ(&stored->tx(0), &(*parsed)->tx(0));
+  EXPECT_EQ(stored->header_hash(), (*parsed)->header_hash());
+  EXPECT_EQ((*parsed)->metadata(common::COMMIT_HASH), "");  // the original is unchanged
+}
+
 }  // namespace
 }  // namespace fabric::wire
