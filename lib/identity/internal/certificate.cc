@@ -198,18 +198,12 @@ absl::Status ParseExtensions(CBS* tbs, Certificate* out) {
   if (!CBS_get_asn1(&wrapper, &exts, CBS_ASN1_SEQUENCE)) return Malformed("malformed extensions");
   absl::flat_hash_set<std::string> seen;
   while (CBS_len(&exts) > 0) {
-    CBS ext, oid, value;
-    int critical = 0;
-    if (!CBS_get_asn1(&exts, &ext, CBS_ASN1_SEQUENCE) ||
-        !CBS_get_asn1(&ext, &oid, CBS_ASN1_OBJECT) ||
-        (CBS_peek_asn1_tag(&ext, CBS_ASN1_BOOLEAN) && !CBS_get_asn1_bool(&ext, &critical)) ||
-        !CBS_get_asn1(&ext, &value, CBS_ASN1_OCTETSTRING)) {
-      return Malformed("malformed extension");
-    }
-    if (!seen.insert(std::string(View(oid))).second) {
+    Extension ext;
+    if (!ReadExtension(&exts, &ext)) return Malformed("malformed extension");
+    if (!seen.insert(std::string(ext.oid)).second) {
       return Malformed("certificate contains duplicate extensions");
     }
-    FABRIC_RETURN_IF_ERROR(ParseExtension(View(oid), critical != 0, View(value), out));
+    FABRIC_RETURN_IF_ERROR(ParseExtension(ext.oid, ext.critical, View(ext.value), out));
   }
   return absl::OkStatus();
 }

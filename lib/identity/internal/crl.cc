@@ -57,17 +57,11 @@ bool ReadExtensions(CBS* cbs, bool* found_aki, CBS* aki) {
   CBS exts;
   if (!CBS_get_asn1(cbs, &exts, CBS_ASN1_SEQUENCE)) return false;
   while (CBS_len(&exts) > 0) {
-    CBS ext, oid, value;
-    int critical = 0;
-    if (!CBS_get_asn1(&exts, &ext, CBS_ASN1_SEQUENCE) ||
-        !CBS_get_asn1(&ext, &oid, CBS_ASN1_OBJECT) ||
-        (CBS_peek_asn1_tag(&ext, CBS_ASN1_BOOLEAN) && !CBS_get_asn1_bool(&ext, &critical)) ||
-        !CBS_get_asn1(&ext, &value, CBS_ASN1_OCTETSTRING)) {
-      return false;
-    }
-    if (!*found_aki && View(oid) == absl::string_view("\x55\x1d\x23", 3)) {
+    Extension ext;
+    if (!ReadExtension(&exts, &ext)) return false;
+    if (!*found_aki && ext.oid == absl::string_view("\x55\x1d\x23", 3)) {
       *found_aki = true;
-      *aki = value;
+      *aki = ext.value;
     }
   }
   return true;

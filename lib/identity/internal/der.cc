@@ -157,6 +157,20 @@ absl::string_view View(const CBS& cbs) {
   return absl::string_view(reinterpret_cast<const char*>(CBS_data(&cbs)), CBS_len(&cbs));
 }
 
+bool ReadExtension(CBS* extensions, Extension* out) {
+  CBS ext, oid;
+  int critical = 0;
+  if (!CBS_get_asn1(extensions, &ext, CBS_ASN1_SEQUENCE) ||
+      !CBS_get_asn1(&ext, &oid, CBS_ASN1_OBJECT) ||
+      (CBS_peek_asn1_tag(&ext, CBS_ASN1_BOOLEAN) && !CBS_get_asn1_bool(&ext, &critical)) ||
+      !CBS_get_asn1(&ext, &out->value, CBS_ASN1_OCTETSTRING)) {
+    return false;
+  }
+  out->oid = View(oid);
+  out->critical = critical != 0;
+  return true;
+}
+
 absl::StatusOr<EcdsaSignature> ParseEcdsaSignature(absl::string_view der) {
   Element seq, r, s;
   absl::Status st = ReadElement(&der, &seq);

@@ -39,6 +39,18 @@ std::string RightAlign(absl::string_view body);
 
 absl::string_view View(const CBS& cbs);
 
+// One X.509 extension: SEQUENCE { extnID OID, critical BOOLEAN DEFAULT FALSE,
+// extnValue OCTET STRING }.
+struct Extension {
+  absl::string_view oid;
+  bool critical = false;
+  CBS value;
+};
+
+// Reads the next extension from the body of a SEQUENCE OF Extension; false if it is
+// malformed.
+bool ReadExtension(CBS* extensions, Extension* out);
+
 }  // namespace fabric::identity::internal
 
 #endif  // FABRIC_LIB_IDENTITY_INTERNAL_DER_H_
