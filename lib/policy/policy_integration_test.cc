@@ -10,6 +10,7 @@
 
 #include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
+#include "lib/identity/testing/fixtures.h"
 #include "lib/policy/application_policy.h"
 #include "lib/policy/dsl.h"
 #include "lib/policy/implicit_meta.h"
@@ -58,7 +59,8 @@ class PolicyIntegration : public ::testing::Test {
   static void SetUpTestSuite() {
     auto config = LoadGenesisConfig();
     ASSERT_TRUE(config.ok()) << config.status();
-    auto msps = MspsFromConfig(config->channel_group());
+    // The genesis config's MSPs, built as the identity tests build them.
+    auto msps = identity::testing::ManagerFromBlock(identity::testing::Vector("genesis.block"));
     ASSERT_TRUE(msps.ok()) << msps.status();
     msps_ = new std::shared_ptr<const identity::MspManager>(*msps);
     auto pm = PolicyManager::Create(config->channel_group());

@@ -24,26 +24,6 @@ absl::StatusOr<common::Config> LoadGenesisConfig() {
   return block->tx(0).config_envelope.config();
 }
 
-absl::StatusOr<std::shared_ptr<const identity::MspManager>> MspsFromConfig(
-    const common::ConfigGroup& channel_group) {
-  std::vector<std::unique_ptr<identity::Msp>> msps;
-  for (const char* section : {"Application", "Orderer"}) {
-    auto it = channel_group.groups().find(section);
-    if (it == channel_group.groups().end()) continue;
-    for (const auto& [org, group] : it->second.groups()) {
-      auto value = group.values().find("MSP");
-      if (value == group.values().end()) continue;
-      msp::MSPConfig config;
-      if (!config.ParseFromString(value->second.value())) {
-        return absl::InvalidArgumentError("MSP value of " + org + " is not an msp.MSPConfig");
-      }
-      FABRIC_ASSIGN_OR_RETURN(std::unique_ptr<identity::Msp> msp, identity::Msp::Create(config));
-      msps.push_back(std::move(msp));
-    }
-  }
-  return identity::MspManager::Create(std::move(msps));
-}
-
 absl::StatusOr<std::unique_ptr<identity::SigningIdentity>> LoadSigner(const std::string& mspid,
                                                                       const std::string& member) {
   return identity::SigningIdentity::FromMspDir(

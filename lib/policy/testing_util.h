@@ -17,11 +17,6 @@ namespace fabric::policy {
 // The channel config in genesis.block.
 absl::StatusOr<common::Config> LoadGenesisConfig();
 
-// The MSPs of a channel config: the "MSP" value of every org group under Application
-// and Orderer.
-absl::StatusOr<std::shared_ptr<const identity::MspManager>> MspsFromConfig(
-    const common::ConfigGroup& channel_group);
-
 // A cryptogen member that signs as `mspid`; `member` is its directory under msp/, e.g.
 // "peerOrganizations/org1.example.com/peers/peer0.org1.example.com".
 absl::StatusOr<std::unique_ptr<identity::SigningIdentity>> LoadSigner(const std::string& mspid,
