@@ -7,8 +7,9 @@
 namespace fabric::wire {
 namespace {
 
-// Records an action's first defect; later ones are ignored.
+// Records a failed level; the first one is the action's defect.
 void FailAction(ActionView* a, ActionDefect d, absl::Status s) {
+  a->failed_levels |= 1u << static_cast<int>(d);
   if (a->defect != ActionDefect::kNone) return;
   a->defect = d;
   a->error = std::move(s);

@@ -21,6 +21,7 @@
 #ifndef FABRIC_LIB_WIRE_TRANSACTION_H_
 #define FABRIC_LIB_WIRE_TRANSACTION_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -87,6 +88,10 @@ struct NamespaceView {
 struct ActionView {
   ActionDefect defect = ActionDefect::kNone;
   absl::Status error;  // OK iff defect == kNone
+  // Every level that failed, as bits 1 << ActionDefect: parsing goes on past a level
+  // that later levels do not depend on (signature header, proposal payload, event).
+  uint32_t failed_levels = 0;
+  bool Failed(ActionDefect d) const { return (failed_levels >> static_cast<int>(d)) & 1u; }
 
   common::SignatureHeader header;
   protos::ChaincodeActionPayload payload;
