@@ -1,0 +1,244 @@
+#include "lib/validate/block_validator.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "lib/base/status_macros.h"
+
+namespace fabric::validate {
+namespace {
+
+// What the parallel pass leaves for one transaction.
+struct TxWork {
+  TxVerdict verdict;
+  absl::Status error;  // a failure that stops the block
+  // Endorser transactions that reached the policies: the namespaces to check, and the
+  // verdict of each, up to and including the first that is not VALID.
+  std::vector<std::string> namespaces;
+  std::vector<TxVerdict> namespace_verdicts;
+};
+
+// Identifies a key of a namespace, or of a private collection (by key hash).
+std::string KeyId(absl::string_view ns, absl::string_view coll, absl::string_view key) {
+  return absl::StrCat(ns.size(), ":", ns, coll.size(), ":", coll, key);
+}
+
+// Calls fn(coll, key) for every key `ns` writes, values and metadata ("" for public).
+template <typename Fn>
+void ForEachWrittenKey(const wire::NamespaceView& ns, Fn fn) {
+  for (const auto& w : ns.kv.writes()) fn("", w.key());
+  for (const auto& w : ns.kv.metadata_writes()) fn("", w.key());
+  for (const wire::CollectionView& c : ns.collections) {
+    for (const auto& w : c.hashed.hashed_writes()) fn(c.name, w.key_hash());
+    for (const auto& w : c.hashed.metadata_writes()) fn(c.name, w.key_hash());
+  }
+}
+
+// The endorser transactions of the block that update the metadata of each key: the
+// candidates for Fabric's "validation parameter updated" rule. As in Fabric, every
+// transaction whose read-write set parses counts, whatever its own verdict; only
+// those that pass their policy check for the namespace take effect (pass 2).
+absl::flat_hash_map<std::string, std::vector<size_t>> MetadataWriters(
+    const wire::ParsedBlock& block) {
+  absl::flat_hash_map<std::string, std::vector<size_t>> out;
+  for (size_t i = 0; i < block.num_transactions(); ++i) {
+    const wire::TxView& tx = block.tx(i);
+    if (tx.type() != common::ENDORSER_TRANSACTION || tx.actions.empty()) continue;
+    const wire::ActionView& a = tx.actions[0];
+    if (a.Failed(wire::ActionDefect::kNamespaceReadWriteSet) ||
+        a.Failed(wire::ActionDefect::kCollectionHashedSet)) {
+      continue;
+    }
+    for (const wire::NamespaceView& ns : a.namespaces) {
+      for (const auto& w : ns.kv.metadata_writes()) out[KeyId(ns.name, "", w.key())].push_back(i);
+      for (const wire::CollectionView& c : ns.collections) {
+        for (const auto& w : c.hashed.metadata_writes()) {
+          out[KeyId(ns.name, c.name, w.key_hash())].push_back(i);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// Fabric's ValidationParameterUpdatedError: a key of `ns` that transaction `i` writes
+// has its metadata updated by an earlier transaction of the block that passed its
+// policy check for `ns`.
+std::optional<TxVerdict> UpdatedKey(
+    const wire::ActionView& action, const std::string& ns, size_t i,
+    const absl::flat_hash_map<std::string, std::vector<size_t>>& writers,
+    const std::vector<absl::flat_hash_set<std::string>>& passed, const wire::ParsedBlock& block) {
+  std::optional<TxVerdict> out;
+  for (const wire::NamespaceView& view : action.namespaces) {
+    if (view.name != ns) continue;
+    ForEachWrittenKey(view, [&](absl::string_view coll, absl::string_view key) {
+      if (out.has_value()) return;
+      auto it = writers.find(KeyId(ns, coll, key));
+      if (it == writers.end()) return;
+      for (size_t j : it->second) {
+        if (j >= i || !passed[j].contains(ns)) continue;
+        out =
+            Invalid(protos::ENDORSEMENT_POLICY_FAILURE,
+                    absl::StrCat("validation parameter for key ", absl::CHexEscape(key), " (coll'",
+                                 coll, "':ns'", ns, "') updated in tx ", block.number(), ":", j));
+        return;
+      }
+    });
+  }
+  return out;
+}
+
+// Fabric's channel resources Apply: the configuration `envelope` carries replaces
+// `current` from the next block on.
+absl::StatusOr<std::shared_ptr<const channel::ChannelConfig>> ApplyConfig(
+    const channel::ChannelConfig& current, const common::ConfigEnvelope& envelope) {
+  if (!envelope.has_config()) return absl::InvalidArgumentError("config envelope has no config");
+  if (envelope.config().sequence() != current.sequence() + 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("config currently at sequence ", current.sequence(),
+                     ", cannot validate config at sequence ", envelope.config().sequence()));
+  }
+  return channel::ChannelConfig::FromConfig(envelope.config(), current.channel_id());
+}
+
+// Pass 1 for an endorser transaction that passed CheckTransaction.
+void ValidateEndorser(const wire::TxView& tx, const std::string& where,
+                      const channel::ChannelConfig& config, const ledger::Ledger& ledger,
+                      PolicySource& source, TxWork* w) {
+  absl::StatusOr<std::vector<ledger::TxLocation>> seen = ledger.blocks().TxLocations(tx.txid());
+  if (!seen.ok()) {
+    w->error = seen.status();
+    return;
+  }
+  if (!seen->empty()) {
+    w->verdict = Invalid(protos::DUPLICATE_TXID,
+                         absl::StrCat("transaction ", tx.txid(), " is already in the ledger"));
+    return;
+  }
+  w->verdict = CheckEndorserAction(tx, &w->namespaces);
+  if (!w->verdict.valid()) return;
+  const wire::ActionView& action = tx.actions[0];
+  policy::SignatureSet endorsements(EndorsementSignedData(action), config.shared_msps());
+  for (const std::string& ns : w->namespaces) {
+    absl::StatusOr<ValidationInfo> info = source.Info(ns);
+    if (absl::IsNotFound(info.status()) || absl::IsInvalidArgument(info.status())) {
+      w->namespace_verdicts.push_back(
+          Invalid(protos::INVALID_CHAINCODE, std::string(info.status().message())));
+      return;
+    }
+    if (!info.ok()) {
+      w->error =
+          absl::Status(info.status().code(), absl::StrCat("could not retrieve state for chaincode ",
+                                                          ns, ": ", info.status().message()));
+      return;
+    }
+    if (info->plugin != "vscc") {
+      w->error = absl::UnimplementedError(
+          absl::StrCat("plugin with name ", info->plugin, " couldn't be used: plugin with name ",
+                       info->plugin, " wasn't found (namespace ", ns, ")"));
+      return;
+    }
+    absl::StatusOr<TxVerdict> v =
+        ValidateNamespace(source, action, ns, info->policy, endorsements, where);
+    if (!v.ok()) {
+      w->error = v.status();
+      return;
+    }
+    w->namespace_verdicts.push_back(*std::move(v));
+    if (!w->namespace_verdicts.back().valid()) return;
+  }
+}
+
+}  // namespace
+
+std::string FilterOf(const std::vector<TxVerdict>& verdicts) {
+  std::string filter(verdicts.size(), '\0');
+  for (size_t i = 0; i < verdicts.size(); ++i) filter[i] = static_cast<char>(verdicts[i].code);
+  return filter;
+}
+
+absl::StatusOr<BlockValidation> BlockValidator::Validate(
+    const wire::ParsedBlock& block, const std::shared_ptr<const channel::ChannelConfig>& config,
+    const ledger::Ledger& ledger) {
+  if (policies_ == nullptr || &policies_->config() != config.get()) {
+    policies_ = std::make_shared<PolicyCache>(config);
+  }
+  PolicySource source(policies_.get(), &ledger.state());
+  const size_t n = block.num_transactions();
+  std::vector<TxWork> work(n);
+
+  // Pass 1: everything that depends on one transaction alone.
+  pool_->ParallelFor(n, [&](size_t i) {
+    const wire::TxView& tx = block.tx(i);
+    TxWork& w = work[i];
+    w.verdict = CheckTransaction(tx, config->channel_id(), config->msps());
+    if (!w.verdict.valid() || tx.type() != common::ENDORSER_TRANSACTION) return;
+    ValidateEndorser(tx, absl::StrCat(block.number(), ":", i), *config, ledger, source, &w);
+  });
+
+  // Pass 2, in block order.
+  BlockValidation out;
+  out.verdicts.resize(n);
+  const auto writers = MetadataWriters(block);
+  std::vector<absl::flat_hash_set<std::string>> passed(n);  // namespaces whose policy held
+  absl::flat_hash_set<std::string> valid_txids;
+  std::shared_ptr<const channel::ChannelConfig> current = config;
+  for (size_t i = 0; i < n; ++i) {
+    TxWork& w = work[i];
+    if (!w.error.ok()) {
+      return absl::Status(w.error.code(), absl::StrCat("block ", block.number(), ", tx ", i, ": ",
+                                                       w.error.message()));
+    }
+    TxVerdict& v = out.verdicts[i];
+    v = std::move(w.verdict);
+    const wire::TxView& tx = block.tx(i);
+    if (v.valid() && tx.type() == common::ENDORSER_TRANSACTION) {
+      const wire::ActionView& action = tx.actions[0];
+      for (size_t k = 0; k < w.namespace_verdicts.size() && v.valid(); ++k) {
+        const std::string& ns = w.namespaces[k];
+        TxVerdict& nv = w.namespace_verdicts[k];
+        if (nv.code != protos::INVALID_CHAINCODE && !writers.empty()) {
+          if (std::optional<TxVerdict> updated =
+                  UpdatedKey(action, ns, i, writers, passed, block)) {
+            nv = *std::move(updated);
+          }
+        }
+        if (nv.valid()) {
+          passed[i].insert(ns);
+        } else {
+          v = nv;
+        }
+      }
+    }
+    if (v.valid() && tx.type() == common::CONFIG) {
+      if (tx.defect == wire::TxDefect::kConfigEnvelope) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("error unmarshalling config which passed initial validity checks: ",
+                         tx.error.message()));
+      }
+      auto next = ApplyConfig(*current, tx.config_envelope);
+      if (!next.ok()) {
+        return absl::Status(next.status().code(),
+                            absl::StrCat("error validating config which passed initial validity "
+                                         "checks: ",
+                                         next.status().message()));
+      }
+      current = *std::move(next);
+      out.new_config = current;
+    }
+    if (v.valid() && tx.type() == common::ENDORSER_TRANSACTION &&
+        !valid_txids.insert(tx.txid()).second) {
+      v = Invalid(
+          protos::DUPLICATE_TXID,
+          absl::StrCat("txid ", tx.txid(), " already used by a valid transaction of the block"));
+    }
+  }
+  return out;
+}
+
+}  // namespace fabric::validate

@@ -1,0 +1,119 @@
+// The validator against Fabric's: every block of the conformance vectors is validated
+// against a ledger holding the blocks before it (committed with Fabric's final codes),
+// and every transaction's code equals the `validator_code` Fabric's v20 validator
+// decided (expected.json). The crash blocks, on which Fabric panics, get codes, and
+// those Fabric did validate get Fabric's.
+#include "lib/validate/block_validator.h"
+
+#include <filesystem>
+#include <regex>
+
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "lib/ledger/ledger.h"
+#include "nlohmann/json.hpp"
+#include "tests/testdata.h"
+
+namespace fabric::validate {
+namespace {
+
+using nlohmann::json;
+
+std::string Read(const std::string& name) {
+  auto b = testing::ReadFile(testing::ConformanceDir() + "/" + name);
+  EXPECT_TRUE(b.ok()) << name << ": " << b.status();
+  return b.ok() ? *b : "";
+}
+
+std::shared_ptr<const wire::ParsedBlock> Parse(const std::string& name) {
+  auto b = wire::ParsedBlock::Parse(Read(name));
+  EXPECT_TRUE(b.ok()) << name << ": " << b.status();
+  return b.ok() ? *b : nullptr;
+}
+
+std::string CodeName(protos::TxValidationCode c) { return protos::TxValidationCode_Name(c); }
+
+std::string FilterFromNames(const std::vector<std::string>& names) {
+  std::string filter;
+  for (const std::string& n : names) {
+    protos::TxValidationCode c;
+    EXPECT_TRUE(protos::TxValidationCode_Parse(n, &c)) << n;
+    filter.push_back(static_cast<char>(c));
+  }
+  return filter;
+}
+
+class BlockValidatorTest : public ::testing::TestWithParam<int> {
+ protected:
+  void SetUp() override {
+    dir_ = ::testing::TempDir() + absl::StrFormat("/block_validator_%d", GetParam());
+    std::filesystem::remove_all(dir_);
+    expected_ = json::parse(Read("expected.json"));
+    auto l = ledger::Ledger::Create(dir_, Read("genesis.block"), {});
+    ASSERT_TRUE(l.ok()) << l.status();
+    ledger_ = *std::move(l);
+    auto genesis = Parse("genesis.block");
+    auto config = channel::ChannelConfig::FromBlock(*genesis);
+    ASSERT_TRUE(config.ok()) << config.status();
+    config_ = *config;
+  }
+
+  std::string dir_;
+  json expected_;
+  std::unique_ptr<ledger::Ledger> ledger_;
+  std::shared_ptr<const channel::ChannelConfig> config_;
+};
+
+TEST_P(BlockValidatorTest, EveryTransactionGetsFabricsValidatorCode) {
+  ThreadPool pool(GetParam());
+  BlockValidator validator(&pool);
+  int checked = 0;
+  for (const json& b : expected_["blocks"]) {
+    const int number = b["number"];
+    auto block = Parse(absl::StrFormat("blocks/%06d.block", number));
+    ASSERT_NE(block, nullptr);
+    auto r = validator.Validate(*block, config_, *ledger_);
+    ASSERT_TRUE(r.ok()) << "block " << number << ": " << r.status();
+    ASSERT_EQ(r->verdicts.size(), b["txs"].size()) << "block " << number;
+    std::vector<std::string> final_codes;
+    for (const json& t : b["txs"]) {
+      const int i = t["index"];
+      EXPECT_EQ(CodeName(r->verdicts[i].code), t["validator_code"].get<std::string>())
+          << "block " << number << " tx " << i << " (" << t["label"].get<std::string>()
+          << "): " << r->verdicts[i].reason;
+      final_codes.push_back(t["code"]);
+      ++checked;
+    }
+    EXPECT_EQ(r->new_config != nullptr, b["is_config"].get<bool>()) << "block " << number;
+    if (r->new_config != nullptr) config_ = r->new_config;
+    ASSERT_TRUE(ledger_->Commit(*block, FilterFromNames(final_codes)).ok());
+  }
+  EXPECT_GT(checked, 100);
+
+  // The crash blocks apply after the last block: each gets a code for every
+  // transaction, equal to Fabric's where Fabric got that far.
+  json crash = json::parse(Read("crash/crash.json"));
+  for (const json& c : crash["results"]) {
+    auto block = Parse(c["file"]);
+    ASSERT_NE(block, nullptr);
+    auto r = validator.Validate(*block, config_, *ledger_);
+    ASSERT_TRUE(r.ok()) << c["file"] << ": " << r.status();
+    EXPECT_EQ(r->verdicts.size(), block->num_transactions());
+    std::smatch m;
+    const std::string outcome = c["outcome"];
+    static const std::regex kCodes("VALIDATED .*? codes=\\[([A-Z_ ]*)\\]");
+    if (std::regex_search(outcome, m, kCodes)) {
+      std::vector<std::string> want = absl::StrSplit(m[1].str(), ' ');
+      ASSERT_EQ(want.size(), r->verdicts.size()) << c["file"];
+      for (size_t i = 0; i < want.size(); ++i) {
+        EXPECT_EQ(CodeName(r->verdicts[i].code), want[i]) << c["file"] << " tx " << i;
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Threads, BlockValidatorTest, ::testing::Values(1, 4));
+
+}  // namespace
+}  // namespace fabric::validate
