@@ -107,9 +107,8 @@ absl::StatusOr<std::shared_ptr<const channel::ChannelConfig>> ApplyConfig(
 }
 
 // Pass 1 for an endorser transaction that passed CheckTransaction.
-void ValidateEndorser(const wire::TxView& tx, const std::string& where,
-                      const channel::ChannelConfig& config, const ledger::Ledger& ledger,
-                      PolicySource& source, TxWork* w) {
+void ValidateEndorser(const wire::TxView& tx, const PreparedBlock::Tx& p, const std::string& where,
+                      const ledger::Ledger& ledger, PolicySource& source, TxWork* w) {
   absl::StatusOr<std::vector<ledger::TxLocation>> seen = ledger.blocks().TxLocations(tx.txid());
   if (!seen.ok()) {
     w->error = seen.status();
@@ -120,11 +119,10 @@ void ValidateEndorser(const wire::TxView& tx, const std::string& where,
                          absl::StrCat("transaction ", tx.txid(), " is already in the ledger"));
     return;
   }
-  w->verdict = CheckEndorserAction(tx, &w->namespaces);
+  w->verdict = p.action_verdict;
   if (!w->verdict.valid()) return;
   const wire::ActionView& action = tx.actions[0];
-  policy::SignatureSet endorsements(EndorsementSignedData(action), config.shared_msps());
-  for (const std::string& ns : w->namespaces) {
+  for (const std::string& ns : p.namespaces) {
     absl::StatusOr<ValidationInfo> info = source.Info(ns);
     if (absl::IsNotFound(info.status()) || absl::IsInvalidArgument(info.status())) {
       w->namespace_verdicts.push_back(
@@ -144,7 +142,7 @@ void ValidateEndorser(const wire::TxView& tx, const std::string& where,
       return;
     }
     absl::StatusOr<TxVerdict> v =
-        ValidateNamespace(source, action, ns, info->policy, endorsements, where);
+        ValidateNamespace(source, action, ns, info->policy, *p.endorsements, where);
     if (!v.ok()) {
       w->error = v.status();
       return;
@@ -162,9 +160,30 @@ std::string FilterOf(const std::vector<TxVerdict>& verdicts) {
   return filter;
 }
 
-absl::StatusOr<BlockValidation> BlockValidator::Validate(
-    const wire::ParsedBlock& block, const std::shared_ptr<const channel::ChannelConfig>& config,
-    const ledger::Ledger& ledger) {
+PreparedBlock BlockValidator::Prepare(std::shared_ptr<const wire::ParsedBlock> block,
+                                      std::shared_ptr<const channel::ChannelConfig> config) const {
+  PreparedBlock out;
+  out.block = std::move(block);
+  out.config = std::move(config);
+  out.txs.resize(out.block->num_transactions());
+  pool_->ParallelFor(out.txs.size(), [&](size_t i) {
+    const wire::TxView& tx = out.block->tx(i);
+    PreparedBlock::Tx& p = out.txs[i];
+    p.verdict = CheckTransaction(tx, out.config->channel_id(), out.config->msps());
+    if (!p.verdict.valid() || tx.type() != common::ENDORSER_TRANSACTION) return;
+    p.action_verdict = CheckEndorserAction(tx, &p.namespaces);
+    if (!p.action_verdict.valid()) return;
+    p.endorsements = std::make_unique<policy::SignatureSet>(EndorsementSignedData(tx.actions[0]),
+                                                            out.config->shared_msps());
+    p.endorsements->size();  // verifies every signature now, in parallel
+  });
+  return out;
+}
+
+absl::StatusOr<BlockValidation> BlockValidator::Validate(const PreparedBlock& prepared,
+                                                         const ledger::Ledger& ledger) {
+  const wire::ParsedBlock& block = *prepared.block;
+  const std::shared_ptr<const channel::ChannelConfig>& config = prepared.config;
   if (policies_ == nullptr || &policies_->config() != config.get()) {
     policies_ = std::make_shared<PolicyCache>(config);
   }
@@ -172,13 +191,15 @@ absl::StatusOr<BlockValidation> BlockValidator::Validate(
   const size_t n = block.num_transactions();
   std::vector<TxWork> work(n);
 
-  // Pass 1: everything that depends on one transaction alone.
+  // Pass 1: what depends on one transaction and the committed ledger.
   pool_->ParallelFor(n, [&](size_t i) {
     const wire::TxView& tx = block.tx(i);
+    const PreparedBlock::Tx& p = prepared.txs[i];
     TxWork& w = work[i];
-    w.verdict = CheckTransaction(tx, config->channel_id(), config->msps());
+    w.verdict = p.verdict;
     if (!w.verdict.valid() || tx.type() != common::ENDORSER_TRANSACTION) return;
-    ValidateEndorser(tx, absl::StrCat(block.number(), ":", i), *config, ledger, source, &w);
+    w.namespaces = p.namespaces;
+    ValidateEndorser(tx, p, absl::StrCat(block.number(), ":", i), ledger, source, &w);
   });
 
   // Pass 2, in block order.

@@ -2,14 +2,15 @@
 // it, before MVCC: the codes a peer's validator writes into TRANSACTIONS_FILTER.
 //
 //   BlockValidator v(&pool);
-//   absl::StatusOr<BlockValidation> r = v.Validate(*block, config, ledger);
+//   absl::StatusOr<BlockValidation> r = v.Validate(block, config, ledger);
 //
-// Two passes (see doc/validation.md):
-//   1. in parallel over transactions: tx_checks.h (headers, creator, txid, shape), the
-//      duplicate-txid lookup in the ledger, the dispatcher's checks, the chaincode
-//      definitions read from `_lifecycle` in committed state, and every namespace's
-//      endorsement policy (endorsement_policy.h) on a signature set whose signatures
-//      are each verified once;
+// Three passes (see doc/validation.md):
+//   0. Prepare, in parallel over transactions, needing no ledger state: tx_checks.h
+//      (headers, creator, txid, shape, the dispatcher's checks) and the endorsement
+//      signature set, each signature verified once;
+//   1. in parallel over transactions: the duplicate-txid lookup in the ledger, the
+//      chaincode definitions read from `_lifecycle` in committed state, and every
+//      namespace's endorsement policy (endorsement_policy.h);
 //   2. in block order, cheaply: what depends on earlier transactions of the block.
 //      A write to a key whose validation parameter an earlier transaction of the block
 //      updates, where that transaction passed its policy check for the key's namespace,
@@ -22,8 +23,8 @@
 // apply. Nothing about the block is decided then.
 //
 // Thread safety: Validate calls must not overlap on one BlockValidator (it keeps the
-// compiled policies of the current config between blocks); the ledger may commit
-// concurrently only blocks earlier than the one validated.
+// compiled policies of the current config between blocks); Prepare may run at any
+// time.
 #ifndef FABRIC_LIB_VALIDATE_BLOCK_VALIDATOR_H_
 #define FABRIC_LIB_VALIDATE_BLOCK_VALIDATOR_H_
 
@@ -46,16 +47,41 @@ struct BlockValidation {
   std::shared_ptr<const channel::ChannelConfig> new_config;
 };
 
+// A block after the checks that need no ledger state (Prepare), ready for Validate.
+struct PreparedBlock {
+  struct Tx {
+    TxVerdict verdict;         // CheckTransaction
+    TxVerdict action_verdict;  // CheckEndorserAction, for a valid endorser transaction
+    std::vector<std::string> namespaces;
+    std::unique_ptr<policy::SignatureSet> endorsements;  // verified
+  };
+  std::shared_ptr<const wire::ParsedBlock> block;
+  std::shared_ptr<const channel::ChannelConfig> config;
+  std::vector<Tx> txs;
+};
+
 class BlockValidator {
  public:
   // `pool` must outlive the validator.
   explicit BlockValidator(ThreadPool* pool) : pool_(pool) {}
 
-  // Validates `block` under `config` (the channel config in force for it) against the
-  // committed `ledger` (which holds every block before it).
-  absl::StatusOr<BlockValidation> Validate(
-      const wire::ParsedBlock& block, const std::shared_ptr<const channel::ChannelConfig>& config,
-      const ledger::Ledger& ledger);
+  // The checks of `block` that depend only on it and on `config` (the channel config
+  // in force for it): headers, creator, txid, shape, every signature verified. This is
+  // the expensive part, and it may run while earlier blocks are still being committed
+  // (not across a config block: a prepared block is bound to its config). Thread-safe.
+  PreparedBlock Prepare(std::shared_ptr<const wire::ParsedBlock> block,
+                        std::shared_ptr<const channel::ChannelConfig> config) const;
+
+  // The rest, against the committed `ledger`, which must hold every block before it.
+  absl::StatusOr<BlockValidation> Validate(const PreparedBlock& prepared,
+                                           const ledger::Ledger& ledger);
+
+  // Both.
+  absl::StatusOr<BlockValidation> Validate(std::shared_ptr<const wire::ParsedBlock> block,
+                                           std::shared_ptr<const channel::ChannelConfig> config,
+                                           const ledger::Ledger& ledger) {
+    return Validate(Prepare(std::move(block), std::move(config)), ledger);
+  }
 
  private:
   ThreadPool* const pool_;

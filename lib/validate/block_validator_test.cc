@@ -73,7 +73,7 @@ TEST_P(BlockValidatorTest, EveryTransactionGetsFabricsValidatorCode) {
     const int number = b["number"];
     auto block = Parse(absl::StrFormat("blocks/%06d.block", number));
     ASSERT_NE(block, nullptr);
-    auto r = validator.Validate(*block, config_, *ledger_);
+    auto r = validator.Validate(block, config_, *ledger_);
     ASSERT_TRUE(r.ok()) << "block " << number << ": " << r.status();
     ASSERT_EQ(r->verdicts.size(), b["txs"].size()) << "block " << number;
     std::vector<std::string> final_codes;
@@ -97,7 +97,7 @@ TEST_P(BlockValidatorTest, EveryTransactionGetsFabricsValidatorCode) {
   for (const json& c : crash["results"]) {
     auto block = Parse(c["file"]);
     ASSERT_NE(block, nullptr);
-    auto r = validator.Validate(*block, config_, *ledger_);
+    auto r = validator.Validate(block, config_, *ledger_);
     ASSERT_TRUE(r.ok()) << c["file"] << ": " << r.status();
     EXPECT_EQ(r->verdicts.size(), block->num_transactions());
     std::smatch m;
