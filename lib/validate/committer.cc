@@ -69,7 +69,7 @@ struct Committer::Impl {
     TxResult result;
   };
 
-  Impl(const CommitterOptions& o, std::unique_ptr<ledger::Ledger> l,
+  Impl(const CommitterOptions& o, std::shared_ptr<ledger::Ledger> l,
        std::shared_ptr<const channel::ChannelConfig> c)
       : options(o), pool(o.threads), ledger(std::move(l)), validator(&pool), config(std::move(c)) {
     worker = std::thread([this] { WorkerLoop(); });
@@ -236,7 +236,7 @@ struct Committer::Impl {
 
   CommitterOptions options;
   ThreadPool pool;
-  std::unique_ptr<ledger::Ledger> ledger;
+  std::shared_ptr<ledger::Ledger> ledger;
   BlockValidator validator;  // used by the worker thread only (Prepare: any thread)
 
   absl::Mutex mu;
@@ -333,6 +333,7 @@ absl::StatusOr<TxResult> Committer::WaitForTransaction(const std::string& txid,
 }
 
 const ledger::Ledger& Committer::ledger() const { return *impl_->ledger; }
+std::shared_ptr<ledger::Ledger> Committer::shared_ledger() const { return impl_->ledger; }
 const std::string& Committer::channel_id() const { return impl_->ledger->channel_id(); }
 std::shared_ptr<const channel::ChannelConfig> Committer::config() const {
   return impl_->CurrentConfig();

@@ -115,6 +115,9 @@ class Committer {
   absl::StatusOr<TxResult> WaitForTransaction(const std::string& txid, absl::Duration timeout);
 
   const ledger::Ledger& ledger() const;
+  // The same ledger, shared: queries through it may outlive the committer. Committing
+  // through it behind the committer's back is a programming error.
+  std::shared_ptr<ledger::Ledger> shared_ledger() const;
   const std::string& channel_id() const;
   std::shared_ptr<const channel::ChannelConfig> config() const;
 
