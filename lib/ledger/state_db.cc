@@ -15,14 +15,17 @@ absl::Status Corrupt(absl::string_view ns, absl::string_view key) {
 
 void ApplyKeys(Db* db, const std::string& ns, const std::map<std::string, Update>& keys,
                rocksdb::WriteBatch* batch) {
+  bool has_metadata = false;
   for (const auto& [key, u] : keys) {
     std::string k = internal::StateKey(ns, key);
     if (u.is_delete) {
       batch->Delete(db->cf(Cf::kState), k);
     } else {
       batch->Put(db->cf(Cf::kState), k, internal::EncodeStateValue(u));
+      has_metadata = has_metadata || !u.metadata.empty();
     }
   }
+  if (has_metadata) batch->Put(db->cf(Cf::kMeta), internal::MetadataNamespaceKey(ns), "");
 }
 
 }  // namespace
@@ -41,6 +44,18 @@ absl::StatusOr<std::optional<VersionedValue>> StateDb::GetHashed(absl::string_vi
                                                                  absl::string_view collection,
                                                                  absl::string_view key_hash) const {
   return Get(internal::HashedNamespace(ns, collection), key_hash);
+}
+
+absl::StatusOr<bool> StateDb::MayHaveMetadata(absl::string_view ns,
+                                              absl::string_view collection) const {
+  FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> indexed,
+                          db_->Get(Cf::kMeta, internal::kMetadataIndexKey));
+  if (!indexed.has_value()) return true;
+  const std::string state_ns =
+      collection.empty() ? std::string(ns) : internal::HashedNamespace(ns, collection);
+  FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> record,
+                          db_->Get(Cf::kMeta, internal::MetadataNamespaceKey(state_ns)));
+  return record.has_value();
 }
 
 absl::StatusOr<std::optional<Version>> StateDb::GetVersion(absl::string_view ns,
@@ -88,6 +103,10 @@ void StateDb::Apply(const BlockUpdates& updates, rocksdb::WriteBatch* batch) con
       ApplyKeys(db_, internal::HashedNamespace(ns, coll), keys, batch);
     }
   }
+}
+
+void StateDb::StartMetadataIndex(rocksdb::WriteBatch* batch) const {
+  batch->Put(db_->cf(Cf::kMeta), internal::kMetadataIndexKey, "");
 }
 
 }  // namespace fabric::ledger

@@ -42,6 +42,10 @@ class StateDb : public StateReader {
   absl::StatusOr<std::optional<VersionedValue>> GetHashed(
       absl::string_view ns, absl::string_view collection,
       absl::string_view key_hash) const override;
+  // False when the state keeps the index of namespaces with metadata (doc/ledger_format.md)
+  // and no key of the namespace has ever had metadata.
+  absl::StatusOr<bool> MayHaveMetadata(absl::string_view ns,
+                                       absl::string_view collection) const override;
   // The version alone (MVCC's fast path: no value copy).
   absl::StatusOr<std::optional<Version>> GetVersion(absl::string_view ns,
                                                     absl::string_view key) const;
@@ -51,8 +55,12 @@ class StateDb : public StateReader {
   absl::StatusOr<RangeResult> Range(absl::string_view ns, absl::string_view start,
                                     absl::string_view end, size_t limit) const;
 
-  // Adds `updates` (public and hashed) to `batch`.
+  // Adds `updates` (public and hashed) to `batch`, and the index record of each
+  // namespace they give metadata.
   void Apply(const BlockUpdates& updates, rocksdb::WriteBatch* batch) const;
+  // Adds to `batch` the mark that this state keeps the index of namespaces with
+  // metadata. REQUIRES: no key of the state has metadata (a new ledger's first block).
+  void StartMetadataIndex(rocksdb::WriteBatch* batch) const;
 
  private:
   Db* const db_;

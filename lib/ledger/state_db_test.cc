@@ -62,6 +62,31 @@ TEST_F(StateDbTest, PutGetDeleteVersionsAndMetadata) {
   EXPECT_EQ(**state_->GetVersion("cc", "b"), (Version{2, 3}));
 }
 
+TEST_F(StateDbTest, MetadataIndexTellsWhichNamespacesNeedMetadataReads) {
+  // Without the index (a ledger written before it), every namespace may have metadata.
+  EXPECT_TRUE(*state_->MayHaveMetadata("cc", ""));
+  rocksdb::WriteBatch start;
+  state_->StartMetadataIndex(&start);
+  ASSERT_TRUE(db_->Write(&start, false).ok());
+  EXPECT_FALSE(*state_->MayHaveMetadata("cc", ""));
+
+  BlockUpdates u;
+  u.pub["cc"]["a"] = Put("1", 1, 0);
+  u.pub["meta"]["a"] = Put("1", 1, 1, "\x0a\x03VP");
+  u.hashed["cc"]["coll"]["kh"] = Put("vh", 1, 2, "\x0a\x03VP");
+  Apply(u);
+  EXPECT_FALSE(*state_->MayHaveMetadata("cc", ""));
+  EXPECT_TRUE(*state_->MayHaveMetadata("meta", ""));
+  EXPECT_TRUE(*state_->MayHaveMetadata("cc", "coll"));
+  EXPECT_FALSE(*state_->MayHaveMetadata("cc", "other"));
+
+  // Once a namespace had metadata, it stays indexed even when none is left.
+  BlockUpdates v;
+  v.pub["meta"]["a"] = Put("2", 2, 0);
+  Apply(v);
+  EXPECT_TRUE(*state_->MayHaveMetadata("meta", ""));
+}
+
 TEST_F(StateDbTest, HashedStateLivesUnderItsDerivedNamespace) {
   BlockUpdates u;
   u.hashed["cc"]["coll"]["kh"] = Put("vh", 4, 2);

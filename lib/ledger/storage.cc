@@ -27,6 +27,8 @@ absl::Status Storage::Commit(const wire::ParsedBlock& block, const BlockUpdates&
   absl::string_view filter = block.metadata(common::TRANSACTIONS_FILTER);
   rocksdb::WriteBatch batch;
   FABRIC_RETURN_IF_ERROR(blocks_->Stage(block, filter, &batch));
+  // A new ledger indexes the namespaces with metadata from its first block on.
+  if (block.number() == 0) state_->StartMetadataIndex(&batch);
   state_->Apply(updates, &batch);
   FABRIC_RETURN_IF_ERROR(history_->Add(block, filter, &batch));
   // The synced block file is the durable log: after a crash, whatever the database lost

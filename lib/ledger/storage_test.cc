@@ -174,6 +174,9 @@ TEST(StorageTest, ReopenKeepsEverything) {
   ASSERT_TRUE(v.ok() && v->has_value());
   EXPECT_EQ((*v)->value, "v");
   EXPECT_EQ((*v)->metadata, "meta");
+  // The index of namespaces with metadata, started by block 0, survives too.
+  EXPECT_TRUE(*s->state().MayHaveMetadata("cc", ""));
+  EXPECT_FALSE(*s->state().MayHaveMetadata("other", ""));
   // And it goes on where it stopped.
   Block next = NextBlockWith(*blocks.back(), "", 0);
   EXPECT_TRUE(s->Commit(*next, BlockUpdates()).ok());

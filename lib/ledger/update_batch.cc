@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lib/base/sha256.h"
+#include "lib/base/status_macros.h"
 #include "lib/wire/proto/kv_rwset.pb.h"
 
 namespace fabric::ledger {
@@ -92,18 +93,15 @@ class Batch {
         u.value = std::move(o.value);
         u.metadata = std::move(o.metadata);
       } else if (only_upsert) {
-        auto latest = Latest(k);
-        if (!latest.ok()) return latest.status();
+        FABRIC_ASSIGN_OR_RETURN(u.metadata, LatestMetadata(k));
         u.value = std::move(o.value);
-        if (latest->has_value()) u.metadata = (*latest)->metadata;
       } else {
-        auto latest = Latest(k);
-        if (!latest.ok()) return latest.status();
-        if (!latest->has_value()) continue;  // metadata of a key that does not exist
+        FABRIC_ASSIGN_OR_RETURN(std::optional<Update> latest, Latest(k));
+        if (!latest.has_value()) continue;  // metadata of a key that does not exist
         // A value deleted earlier in the block stays deleted (Fabric puts a nil value).
-        u.is_delete = (*latest)->is_delete;
+        u.is_delete = latest->is_delete;
         if (!u.is_delete) {
-          u.value = (*latest)->value;
+          u.value = std::move(latest->value);
           u.metadata = std::move(o.metadata);
         }
       }
@@ -120,30 +118,53 @@ class Batch {
     return coll.empty() ? out_->pub[ns][key] : out_->hashed[ns][coll][key];
   }
 
-  // The key's latest state: this block's earlier update, else the committed state.
-  absl::StatusOr<std::optional<Update>> Latest(const OpKey& k) const {
+  // This block's earlier update of the key, or null.
+  const Update* InBlock(const OpKey& k) const {
     const auto& [ns, coll, key] = k;
     if (coll.empty()) {
       if (auto it = out_->pub.find(ns); it != out_->pub.end()) {
-        if (auto u = it->second.find(key); u != it->second.end()) return u->second;
+        if (auto u = it->second.find(key); u != it->second.end()) return &u->second;
       }
     } else if (auto it = out_->hashed.find(ns); it != out_->hashed.end()) {
       if (auto c = it->second.find(coll); c != it->second.end()) {
-        if (auto u = c->second.find(key); u != c->second.end()) return u->second;
+        if (auto u = c->second.find(key); u != c->second.end()) return &u->second;
       }
     }
-    auto committed = coll.empty() ? state_.Get(ns, key) : state_.GetHashed(ns, coll, key);
-    if (!committed.ok()) return committed.status();
-    if (!committed->has_value()) return std::optional<Update>();
+    return nullptr;
+  }
+
+  // The key's latest state: this block's earlier update, else the committed state.
+  absl::StatusOr<std::optional<Update>> Latest(const OpKey& k) const {
+    if (const Update* u = InBlock(k)) return *u;
+    const auto& [ns, coll, key] = k;
+    FABRIC_ASSIGN_OR_RETURN(std::optional<VersionedValue> committed,
+                            coll.empty() ? state_.Get(ns, key) : state_.GetHashed(ns, coll, key));
+    if (!committed.has_value()) return std::optional<Update>();
     Update u;
-    u.value = (*committed)->value;
-    u.metadata = (*committed)->metadata;
-    u.version = (*committed)->version;
+    u.value = std::move(committed->value);
+    u.metadata = std::move(committed->metadata);
+    u.version = committed->version;
     return std::optional<Update>(std::move(u));
+  }
+
+  // The key's latest metadata, as Latest(k) would give it, without reading the state
+  // when no committed key of its namespace has metadata.
+  absl::StatusOr<std::string> LatestMetadata(const OpKey& k) {
+    if (const Update* u = InBlock(k)) return u->metadata;
+    const auto& [ns, coll, key] = k;
+    auto [it, inserted] = may_have_metadata_.try_emplace(std::make_pair(ns, coll), true);
+    if (inserted) {
+      FABRIC_ASSIGN_OR_RETURN(it->second, state_.MayHaveMetadata(ns, coll));
+    }
+    if (!it->second) return std::string();
+    FABRIC_ASSIGN_OR_RETURN(std::optional<Update> latest, Latest(k));
+    return latest.has_value() ? std::move(latest->metadata) : std::string();
   }
 
   const StateReader& state_;
   BlockUpdates* out_;
+  // StateReader::MayHaveMetadata by (namespace, collection), asked once per block.
+  std::map<std::pair<std::string, std::string>, bool> may_have_metadata_;
 };
 
 }  // namespace

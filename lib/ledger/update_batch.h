@@ -57,6 +57,13 @@ class StateReader {
   // The committed value hash of a private collection key (by key hash), or nullopt.
   virtual absl::StatusOr<std::optional<VersionedValue>> GetHashed(
       absl::string_view ns, absl::string_view collection, absl::string_view key_hash) const = 0;
+  // False only if no committed key of `ns` (public state when `collection` is "", else
+  // the hashed state of that collection) has metadata; then an upsert alone needs no
+  // read of the key's metadata. The default, true, always reads.
+  virtual absl::StatusOr<bool> MayHaveMetadata(absl::string_view ns,
+                                               absl::string_view collection) const {
+    return true;
+  }
 };
 
 // One key's new state: deleted, or a value with its metadata, at `version`.

@@ -148,4 +148,10 @@ std::string HistoryKey(absl::string_view ns, absl::string_view key, uint64_t blo
   return k;
 }
 
+std::string MetadataNamespaceKey(absl::string_view ns) {
+  std::string k = "M";
+  PutLengthPrefixed(&k, ns);
+  return k;
+}
+
 }  // namespace fabric::ledger::internal

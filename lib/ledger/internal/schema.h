@@ -48,6 +48,10 @@ std::string HistoryKey(absl::string_view ns, absl::string_view key, uint64_t blo
 
 // ---- default column family ----
 inline constexpr char kSavepointKey[] = "savepoint";
+// Present when the 'M' records below are kept (ledgers created since they exist).
+inline constexpr char kMetadataIndexKey[] = "metadata-index";
+// 'M' lp(ns): some key of state namespace `ns` has (or had) metadata.
+std::string MetadataNamespaceKey(absl::string_view ns);
 
 }  // namespace fabric::ledger::internal
 
