@@ -13,12 +13,15 @@ namespace fabric::tools {
 
 using Args = std::vector<std::string>;
 
-int InspectCommand(const Args& args);   // fabric inspect FILE [--type NAME]
-int BlockCommand(const Args& args);     // fabric block FILE
-int ChainCommand(const Args& args);     // fabric chain DIR
-int PolicyCommand(const Args& args);    // fabric policy compile|show|eval ...
-int IdentityCommand(const Args& args);  // fabric identity check CERT --msp ID --config BLOCK
-int LedgerCommand(const Args& args);    // fabric ledger info|block|tx|state|range|history|import
+int InspectCommand(const Args& args);      // fabric inspect FILE [--type NAME]
+int BlockCommand(const Args& args);        // fabric block FILE
+int ChainCommand(const Args& args);        // fabric chain DIR
+int PolicyCommand(const Args& args);       // fabric policy compile|show|eval ...
+int IdentityCommand(const Args& args);     // fabric identity check CERT --msp ID --config BLOCK
+int LedgerCommand(const Args& args);       // fabric ledger info|block|tx|state|range|history|import
+int ConformanceCommand(const Args& args);  // fabric conformance DIR
+int ReplayCommand(
+    const Args& args);  // fabric replay DIR [--ledger PATH] [--no-verify] [--threads N]
 
 // Command-line words split into flags ("--name value", or "--name=value") and the rest.
 // Flags named in `multi` may repeat; every other flag may appear once.

@@ -84,6 +84,13 @@ const Command kCommands[] = {
     {"ledger", LedgerCommand,
      "ledger info|block|tx|state|range|history|import ... --ledger PATH\n"
      "                              query a ledger (JSON), or import stored blocks"},
+    {"conformance", ConformanceCommand,
+     "conformance DIR             run a vector directory from an empty ledger; compare\n"
+     "                              every verdict, code, hash, block and state with Fabric's"},
+    {"replay", ReplayCommand,
+     "replay DIR [--ledger PATH] [--no-verify] [--threads N]\n"
+     "                              verify, validate and commit DIR/genesis.block and\n"
+     "                              DIR/blocks/*.block; resumes a ledger that holds some"},
     {"identity", IdentityCommand,
      "identity check CERT --msp ID --config BLOCK\n"
      "                              Fabric's verdict on a certificate as an MSP identity"},

@@ -9,6 +9,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "lib/base/status_macros.h"
+#include "lib/channel/config_update.h"
 
 namespace fabric::validate {
 namespace {
@@ -93,17 +94,33 @@ std::optional<TxVerdict> UpdatedKey(
   return out;
 }
 
-// Fabric's channel resources Apply: the configuration `envelope` carries replaces
-// `current` from the next block on.
+// Fabric's channel resources Apply: the configuration `envelope` carries must be a
+// valid, authorized update of `current` (configtx's validator), must load, and must
+// keep what a running channel cannot change (its orgs' MSP ids, its application and
+// orderer sections); it replaces `current` from the next block on.
 absl::StatusOr<std::shared_ptr<const channel::ChannelConfig>> ApplyConfig(
     const channel::ChannelConfig& current, const common::ConfigEnvelope& envelope) {
-  if (!envelope.has_config()) return absl::InvalidArgumentError("config envelope has no config");
-  if (envelope.config().sequence() != current.sequence() + 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("config currently at sequence ", current.sequence(),
-                     ", cannot validate config at sequence ", envelope.config().sequence()));
+  FABRIC_RETURN_IF_ERROR(channel::ValidateConfigEnvelope(current, envelope));
+  FABRIC_ASSIGN_OR_RETURN(
+      std::shared_ptr<const channel::ChannelConfig> next,
+      channel::ChannelConfig::FromConfig(envelope.config(), current.channel_id()));
+  for (const char* section : {"Application", "Orderer"}) {
+    if (current.config().channel_group().groups().contains(section) &&
+        !next->config().channel_group().groups().contains(section)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the ", section, " section cannot be removed from a channel"));
+    }
   }
-  return channel::ChannelConfig::FromConfig(envelope.config(), current.channel_id());
+  for (const channel::Organization& before : current.organizations()) {
+    for (const channel::Organization& after : next->organizations()) {
+      if (after.name == before.name && after.orderer == before.orderer &&
+          after.mspid != before.mspid) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "org ", before.name, " MSP id cannot change from ", before.mspid, " to ", after.mspid));
+      }
+    }
+  }
+  return next;
 }
 
 // Pass 1 for an endorser transaction that passed CheckTransaction.

@@ -1,0 +1,432 @@
+// fabric conformance DIR: runs a vector directory (the layout of the shared vectors'
+// README) through the committing pipeline from an empty ledger and compares every
+// verdict, code, hash, stored block, state entry and history with Fabric's.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <regex>
+#include <set>
+#include <string>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "lib/ledger/ledger.h"
+#include "lib/validate/committer.h"
+#include "lib/wire/block.h"
+#include "lib/wire/proto/kv_rwset.pb.h"
+#include "nlohmann/json.hpp"
+#include "tools/commands.h"
+#include "tools/scratch_dir.h"
+
+namespace fabric::tools {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using validate::BlockResult;
+using validate::Committer;
+using validate::SubmitOptions;
+
+struct Tally {
+  int ok = 0;
+  int total = 0;
+  void Add(bool match) {
+    ++total;
+    ok += match ? 1 : 0;
+  }
+};
+
+std::string Hex(absl::string_view s) { return absl::BytesToHexString(s); }
+std::string CodeName(int c) {
+  const std::string& n = protos::TxValidationCode_Name(static_cast<protos::TxValidationCode>(c));
+  return n.empty() ? absl::StrCat(c) : n;
+}
+
+class Conformance {
+ public:
+  explicit Conformance(std::string dir) : dir_(std::move(dir)) {}
+
+  int Run() {
+    auto expected = ReadInput(dir_ + "/expected.json");
+    if (!expected.ok()) return Fail("conformance", std::string(expected.status().message()));
+    try {
+      expected_ = json::parse(*expected);
+    } catch (const json::exception& e) {
+      return Fail("conformance", absl::StrCat("expected.json: ", e.what()));
+    }
+    absl::StatusOr<ScratchDir> scratch = ScratchDir::Make("fabric-conformance");
+    if (!scratch.ok()) return Fail("conformance", std::string(scratch.status().message()));
+    scratch_ = scratch->path();
+    try {
+      RunChain();
+      RunTampered();
+      RunCrash();
+    } catch (const json::exception& e) {
+      Mismatch(absl::StrCat("vector files do not have the expected shape: ", e.what()));
+    }
+    std::printf(
+        "conformance: %d/%d transactions, %d/%d blocks, %d/%d state entries, %d/%d "
+        "verdicts match\n",
+        txs_.ok, txs_.total, blocks_.ok, blocks_.total, state_.ok, state_.total, verdicts_.ok,
+        verdicts_.total);
+    const bool all = mismatches_ == 0 && txs_.ok == txs_.total && blocks_.ok == blocks_.total &&
+                     state_.ok == state_.total && verdicts_.ok == verdicts_.total;
+    return all ? 0 : 1;
+  }
+
+ private:
+  void Mismatch(const std::string& what) {
+    ++mismatches_;
+    std::printf("mismatch: %s\n", what.c_str());
+  }
+
+  std::optional<std::string> ReadVector(const std::string& name, bool required = true) {
+    auto b = ReadInput(dir_ + "/" + name);
+    if (!b.ok()) {
+      if (required) Mismatch(absl::StrCat(name, ": ", b.status().message()));
+      return std::nullopt;
+    }
+    return *std::move(b);
+  }
+
+  static std::string BlockFile(const json& b) {
+    return b.value("file", absl::StrFormat("blocks/%06d.block", b["number"].get<int>()));
+  }
+
+  std::unique_ptr<Committer> NewChannel(const std::string& name) {
+    const std::string dir = scratch_ + "/" + name;
+    fs::remove_all(dir);
+    auto genesis = ReadVector("genesis.block");
+    if (!genesis) return nullptr;
+    auto c = Committer::Create(dir, *genesis, {});
+    if (!c.ok()) {
+      Mismatch(absl::StrCat("genesis.block: ", c.status().message()));
+      return nullptr;
+    }
+    return *std::move(c);
+  }
+
+  // Submits with verification; when `verify_expected` says Fabric's verification
+  // rejected the block, checks that ours does too and submits it unverified (as the
+  // vectors recorded its codes). Returns nullopt if the block did not commit.
+  std::optional<BlockResult> Submit(Committer& c, const std::string& file, bool verify_expected,
+                                    const std::string& what) {
+    auto bytes = ReadVector(file);
+    if (!bytes) return std::nullopt;
+    absl::StatusOr<BlockResult> r = c.Submit(*bytes);
+    verdicts_.Add(r.ok() == verify_expected);
+    if (r.ok() != verify_expected) {
+      Mismatch(absl::StrCat(what, ": verification ", r.ok() ? "accepted" : "rejected",
+                            " the block, Fabric ", verify_expected ? "accepted" : "rejected", " it",
+                            r.ok() ? "" : absl::StrCat(" (", r.status().message(), ")")));
+    }
+    if (!r.ok()) r = c.Submit(*bytes, SubmitOptions{.skip_verification = true});
+    if (!r.ok()) {
+      Mismatch(absl::StrCat(what, ": not committed: ", r.status().message()));
+      return std::nullopt;
+    }
+    return *std::move(r);
+  }
+
+  void CompareCodes(const BlockResult& r, const json& txs, const std::string& what) {
+    if (r.txs.size() != txs.size()) {
+      Mismatch(
+          absl::StrFormat("%s: %d transactions, Fabric's has %d", what, r.txs.size(), txs.size()));
+    }
+    for (const json& t : txs) {
+      const size_t i = t["index"].get<size_t>();
+      if (i >= r.txs.size()) {
+        txs_.Add(false);
+        continue;
+      }
+      const validate::TxResult& got = r.txs[i];
+      const std::string want_v = t["validator_code"], want = t["code"];
+      const bool match = CodeName(got.validator_code) == want_v && CodeName(got.code) == want &&
+                         got.txid == t.value("txid", got.txid);
+      txs_.Add(match);
+      if (!match) {
+        Mismatch(absl::StrFormat("%s tx %d (%s): validator %s, final %s; Fabric %s, %s (%s)", what,
+                                 i, t.value("label", ""), CodeName(got.validator_code),
+                                 CodeName(got.code), want_v, want, got.reason));
+      }
+    }
+  }
+
+  void CheckStored(const ledger::Ledger& l, uint64_t number) {
+    auto want = ReadVector(absl::StrFormat("committed/%06d.block", number), false);
+    if (!want) return;
+    auto got = l.blocks().BlockByNumber(number);
+    const bool match = got.ok() && *got == *want;
+    blocks_.Add(match);
+    if (!match) {
+      Mismatch(absl::StrFormat("block %d: stored bytes differ from committed/%06d.block%s", number,
+                               number, got.ok() ? "" : absl::StrCat(": ", got.status().message())));
+    }
+  }
+
+  void RunChain() {
+    std::unique_ptr<Committer> c = NewChannel("chain");
+    if (c == nullptr) return;
+    const json& g = expected_["genesis"];
+    const ledger::ChainInfo info0 = c->ledger().chain_info();
+    const bool genesis_ok = Hex(info0.current_hash) == g.value("header_hash", "");
+    blocks_.Add(genesis_ok);
+    if (!genesis_ok) Mismatch("genesis block: header hash differs");
+    CheckStored(c->ledger(), 0);
+
+    for (const json& b : expected_["blocks"]) {
+      const int number = b["number"];
+      const std::string what = absl::StrCat("block ", number);
+      auto bytes = ReadVector(BlockFile(b));
+      if (!bytes) continue;
+      auto parsed = wire::ParsedBlock::Parse(*bytes);
+      if (parsed.ok()) {
+        const wire::ParsedBlock& p = **parsed;
+        auto last_config = p.LastConfigIndex();
+        const bool match = Hex(p.header_hash()) == b["header_hash"] &&
+                           Hex(p.previous_hash()) == b["previous_hash"] &&
+                           Hex(p.data_hash()) == b["data_hash"] &&
+                           p.IsConfigBlock() == b["is_config"].get<bool>() &&
+                           (!b.contains("last_config") ||
+                            (last_config.ok() && *last_config == b["last_config"].get<uint64_t>()));
+        blocks_.Add(match);
+        if (!match) Mismatch(what + ": header hash, previous/data hash or config index differ");
+      } else {
+        blocks_.Add(false);
+        Mismatch(absl::StrCat(what, ": ", parsed.status().message()));
+      }
+      std::optional<BlockResult> r =
+          Submit(*c, BlockFile(b), b["mcs_verify_block"]["accepted"].get<bool>(), what);
+      if (!r) continue;
+      CompareCodes(*r, b["txs"], what);
+      CheckStored(c->ledger(), number);
+    }
+    const ledger::ChainInfo info = c->ledger().chain_info();
+    if (info.height != expected_.value("ledger_height", info.height) ||
+        Hex(info.current_hash) != expected_.value("ledger_current_block_hash", "")) {
+      Mismatch(absl::StrFormat("ledger: height %d, current hash %s; Fabric's %d, %s", info.height,
+                               Hex(info.current_hash), expected_.value("ledger_height", 0),
+                               expected_.value("ledger_current_block_hash", "")));
+    }
+    CheckState(c->ledger());
+    CheckHistory(c->ledger());
+  }
+
+  // Fabric's peer re-marshals the config envelope with Go's random map order, so the
+  // config entry is compared as a message.
+  static bool SameValue(const std::string& ns, const std::string& got, const std::string& want) {
+    if (!ns.empty() || got == want) return got == want;
+    common::ConfigEnvelope a, b;
+    return a.ParseFromString(got) && b.ParseFromString(want) &&
+           google::protobuf::util::MessageDifferencer::Equals(a, b);
+  }
+
+  void CheckState(const ledger::Ledger& l) {
+    std::set<std::string> namespaces;
+    for (const auto& ns : expected_.value("final_state_namespaces", json::array())) {
+      namespaces.insert(ns.get<std::string>());
+    }
+    for (const auto& [ns, entries] : expected_["final_state"].items()) {
+      namespaces.insert(ns);
+      for (const json& e : entries) {
+        const std::string key = e.contains("key_hex")
+                                    ? absl::HexStringToBytes(e["key_hex"].get<std::string>())
+                                    : e["key"].get<std::string>();
+        const std::string where = absl::StrCat("state ", ns, "/", absl::CHexEscape(key));
+        auto v = l.state().Get(ns, key);
+        if (!v.ok() || !v->has_value()) {
+          state_.Add(false);
+          Mismatch(where + ": absent");
+          continue;
+        }
+        std::string value;
+        absl::Base64Unescape(e["value_b64"].get<std::string>(), &value);
+        std::map<std::string, std::string> want_meta, got_meta;
+        const json metadata = e.value("metadata_b64", json::object());
+        for (const auto& [name, b64] : metadata.items()) {
+          absl::Base64Unescape(b64.get<std::string>(), &want_meta[name]);
+        }
+        kvrwset::KVMetadataWrite meta;
+        if (meta.ParseFromString((*v)->metadata)) {
+          for (const auto& m : meta.entries()) got_meta[m.name()] = m.value();
+        }
+        const bool match = SameValue(ns, (*v)->value, value) &&
+                           (*v)->version.block == e["version"][0].get<uint64_t>() &&
+                           (*v)->version.tx == e["version"][1].get<uint64_t>() &&
+                           got_meta == want_meta;
+        state_.Add(match);
+        if (!match) {
+          Mismatch(absl::StrFormat("%s: value, version [%d,%d] or metadata differ", where,
+                                   (*v)->version.block, (*v)->version.tx));
+        }
+      }
+    }
+    // No key Fabric does not have.
+    for (const std::string& ns : namespaces) {
+      std::set<std::string> want;
+      if (expected_["final_state"].contains(ns)) {
+        for (const json& e : expected_["final_state"][ns]) {
+          want.insert(e.contains("key_hex")
+                          ? absl::HexStringToBytes(e["key_hex"].get<std::string>())
+                          : e["key"].get<std::string>());
+        }
+      }
+      auto range = l.state().Range(ns, "", "", 0);
+      if (!range.ok()) {
+        Mismatch(absl::StrCat("state ", ns, ": ", range.status().message()));
+        continue;
+      }
+      for (const auto& kv : range->kvs) {
+        if (want.count(kv.key) == 0) {
+          state_.Add(false);
+          Mismatch(absl::StrCat("state ", ns, "/", absl::CHexEscape(kv.key),
+                                ": present, Fabric has no such key"));
+        }
+      }
+    }
+  }
+
+  void CheckHistory(const ledger::Ledger& l) {
+    for (const json& h : expected_.value("history", json::array())) {
+      const std::string ns = h["namespace"];
+      const std::string key = absl::HexStringToBytes(h["key_hex"].get<std::string>());
+      auto got = l.history().Get(ns, key);
+      const json& want = h["history_newest_first"];
+      bool match = got.ok() && got->size() == want.size();
+      for (size_t i = 0; match && i < want.size(); ++i) {
+        const ledger::KeyModification& m = (*got)[i].modification;
+        std::string value;
+        absl::Base64Unescape(want[i]["value_b64"].get<std::string>(), &value);
+        match = m.txid == want[i]["txid"] && m.is_delete == want[i]["is_delete"].get<bool>() &&
+                m.value == value &&
+                m.timestamp_seconds == want[i]["timestamp_seconds"].get<int64_t>() &&
+                m.timestamp_nanos == want[i]["timestamp_nanos"].get<int32_t>();
+      }
+      state_.Add(match);
+      if (!match) Mismatch(absl::StrCat("history ", ns, "/", absl::CHexEscape(key), " differs"));
+    }
+  }
+
+  // Replays blocks/ 1..`through` into a new channel.
+  std::unique_ptr<Committer> ChannelThrough(const std::string& name, uint64_t through) {
+    std::unique_ptr<Committer> c = NewChannel(name);
+    if (c == nullptr) return nullptr;
+    for (const json& b : expected_["blocks"]) {
+      if (b["number"].get<uint64_t>() > through) break;
+      auto bytes = ReadVector(BlockFile(b));
+      if (!bytes) return nullptr;
+      SubmitOptions opts{.skip_verification = !b["mcs_verify_block"]["accepted"].get<bool>()};
+      absl::StatusOr<BlockResult> r = c->Submit(*bytes, opts);
+      if (!r.ok()) {
+        Mismatch(absl::StrCat(name, ": replaying block ", b["number"].get<int>(), ": ",
+                              r.status().message()));
+        return nullptr;
+      }
+    }
+    return c;
+  }
+
+  void RunTampered() {
+    auto text = ReadVector("block_verification.json", false);
+    if (!text) return;
+    const json cases = json::parse(*text);
+    for (const json& t : cases["results"]) {
+      const std::string what = absl::StrCat("tampered ", t["name"].get<std::string>());
+      std::unique_ptr<Committer> c =
+          ChannelThrough("tampered", t["base_block"].get<uint64_t>() - 1);
+      if (c == nullptr) continue;
+      auto bytes = ReadVector(t["file"]);
+      if (!bytes) continue;
+      const uint64_t height = c->ledger().chain_info().height;
+      absl::StatusOr<BlockResult> r = c->Submit(*bytes);
+      // We also check the number and previous hash on arrival, which Fabric's block
+      // store checks at commit: a block either refuses is not committed.
+      const bool fabric_commits = t["mcs_verify_block"]["accepted"].get<bool>() &&
+                                  t.value("commit_error", "").empty() &&
+                                  t.value("committed", false);
+      verdicts_.Add(r.ok() == fabric_commits);
+      if (r.ok() != fabric_commits) {
+        Mismatch(absl::StrCat(what, ": we ", r.ok() ? "committed" : "rejected", " it, Fabric ",
+                              fabric_commits ? "committed" : "did not",
+                              r.ok() ? "" : absl::StrCat(" (", r.status().message(), ")")));
+      }
+      if (!r.ok()) {
+        if (c->ledger().chain_info().height != height)
+          Mismatch(what + ": rejected, yet it changed the ledger");
+        continue;
+      }
+      json txs = json::array();
+      int i = 0;
+      for (const json& code : t.value("codes_if_committed", json::array())) {
+        txs.push_back(
+            {{"index", i},
+             {"validator_code",
+              r->txs.size() > static_cast<size_t>(i) ? CodeName(r->txs[i].validator_code) : ""},
+             {"code", code}});
+        ++i;
+      }
+      CompareCodes(*r, txs, what);
+    }
+  }
+
+  void RunCrash() {
+    auto text = ReadVector("crash/crash.json", false);
+    if (!text) return;
+    const json cases = json::parse(*text);
+    static const std::regex kVerified("mcs_verify_err=([^;]*?)\\s*(;|$)");
+    static const std::regex kCodes("VALIDATED .*? codes=\\[([A-Z_ ]*)\\]");
+    for (const json& t : cases["results"]) {
+      const std::string file = t["file"];
+      const std::string what = "crash " + file;
+      const uint64_t after = t["applies_after_block"].get<uint64_t>();
+      std::unique_ptr<Committer> c = ChannelThrough("crash", after);
+      if (c == nullptr) continue;
+      const std::string outcome = t.value("outcome", "");
+      std::smatch m;
+      const bool fabric_verified =
+          std::regex_search(outcome, m, kVerified) && m[1].str() == "<nil>";
+      std::optional<BlockResult> r = Submit(*c, file, fabric_verified, what);
+      if (!r) continue;
+      bool coded = r->txs.size() > 0;
+      if (std::regex_search(outcome, m, kCodes)) {
+        std::vector<std::string> want = absl::StrSplit(m[1].str(), ' ');
+        json txs = json::array();
+        for (size_t i = 0; i < want.size(); ++i) {
+          txs.push_back({{"index", i},
+                         {"validator_code", want[i]},
+                         {"code", i < r->txs.size() ? CodeName(r->txs[i].code) : ""}});
+        }
+        CompareCodes(*r, txs, what);
+      }
+      // Nothing lost: the block is stored and survives a reopen.
+      c.reset();
+      auto reopened = Committer::Open(scratch_ + "/crash", {});
+      if (!reopened.ok() || (*reopened)->ledger().chain_info().height != after + 2 || !coded) {
+        Mismatch(what + ": the committed block is not all there after a reopen");
+      }
+    }
+  }
+
+  const std::string dir_;
+  std::string scratch_;
+  json expected_;
+  Tally txs_, blocks_, state_, verdicts_;
+  int mismatches_ = 0;
+};
+
+}  // namespace
+
+int ConformanceCommand(const Args& args) {
+  ParsedArgs p = ParseArgs(args, {});
+  if (!p.error.empty()) return Fail("conformance", p.error, 2);
+  if (p.positional.size() != 1) return Fail("conformance", "usage: fabric conformance DIR", 2);
+  return Conformance(p.positional[0]).Run();
+}
+
+}  // namespace fabric::tools
