@@ -28,6 +28,8 @@ int CodeOf(const absl::Status& s) {
       return FABRIC_EUNSUPPORTED;
     case absl::StatusCode::kPermissionDenied:
       return FABRIC_EDENIED;
+    case absl::StatusCode::kDeadlineExceeded:
+      return FABRIC_ETIMEOUT;
     default:
       return FABRIC_ERROR;
   }
@@ -105,6 +107,8 @@ const char* fabric_error_code_name(int code) {
       return "FABRIC_EUNSUPPORTED";
     case FABRIC_EDENIED:
       return "FABRIC_EDENIED";
+    case FABRIC_ETIMEOUT:
+      return "FABRIC_ETIMEOUT";
     default:
       return "FABRIC_UNKNOWN";
   }

@@ -38,7 +38,13 @@ struct fabric_ledger_manager {
 
 struct fabric_ledger {
   std::shared_ptr<fabric::ledger::Ledger> rep;
+  // The ledger of a fabric_channel, which alone commits to it (fabric_ledger_commit
+  // refuses).
+  bool channel_owned = false;
 };
+
+// fabric_channel and fabric_block_result are defined in channel_committer.cc, their
+// only user.
 
 // Reads the range a chunk at a time (StateDb::Range, resuming at its bookmark).
 struct fabric_state_iterator {
@@ -65,7 +71,7 @@ namespace fabric::capi {
 //   NotFound -> FABRIC_ENOTFOUND; OutOfRange -> FABRIC_ITEROVER; DataLoss ->
 //   FABRIC_ECORRUPT; AlreadyExists, FailedPrecondition, Aborted -> FABRIC_ECONFLICT;
 //   ResourceExhausted -> FABRIC_ENOMEM; Unimplemented -> FABRIC_EUNSUPPORTED;
-//   PermissionDenied -> FABRIC_EDENIED;
+//   PermissionDenied -> FABRIC_EDENIED; DeadlineExceeded -> FABRIC_ETIMEOUT;
 //   anything else -> FABRIC_ERROR.
 int CodeOf(const absl::Status& s);
 

@@ -97,6 +97,12 @@ int ChainInfo(fabric_chain_info* out, const fabric_ledger* l, fabric_error** err
 int Commit(fabric_ledger* l, const fabric_block* block, const uint8_t* codes, size_t num_codes,
            fabric_error** err) {
   if (l == nullptr || block == nullptr) return InvalidNull("ledger or block", err);
+  if (l->channel_owned) {
+    return SaveError(FABRIC_EINVAL,
+                     "the ledger belongs to a fabric_channel, which alone commits to it: "
+                     "submit blocks with fabric_channel_submit",
+                     err);
+  }
   if (codes == nullptr && num_codes != 0) {
     return SaveError(FABRIC_EINVAL, "codes is NULL but num_codes is not 0", err);
   }

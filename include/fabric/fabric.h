@@ -68,8 +68,9 @@ typedef enum fabric_error_code {
   FABRIC_ECONFLICT = -7,   /* the request conflicts with the current state */
   FABRIC_ENOMEM = -8,      /* out of memory */
   FABRIC_EUNSUPPORTED = -9, /* a valid request this build does not support */
-  FABRIC_EDENIED = -10      /* a check said no: invalid identity or signature, policy
+  FABRIC_EDENIED = -10,     /* a check said no: invalid identity or signature, policy
                                not satisfied; the detail says why */
+  FABRIC_ETIMEOUT = -11     /* a wait ended before what it waited for happened */
 } fabric_error_code;
 
 /* The detail of a failure. */
@@ -364,9 +365,10 @@ FABRIC_EXPORT const uint8_t *fabric_block_tx_filter(const fabric_block *block, s
  * as Fabric's peer does (the codes in its TRANSACTIONS_FILTER, its COMMIT_HASH set) and
  * applies the writes of its valid transactions to state and history, atomically.
  * FABRIC_ECONFLICT if it is not block number `height` or its previous hash is not the
- * last block's header hash; FABRIC_EINVAL if num_codes is not its transaction count;
- * FABRIC_EMALFORMED if a valid transaction's read-write set cannot be read. On error
- * nothing changes. */
+ * last block's header hash; FABRIC_EINVAL if num_codes is not its transaction count, or
+ * if the ledger belongs to a fabric_channel (which alone commits to it, after
+ * validation: use fabric_channel_submit); FABRIC_EMALFORMED if a valid transaction's
+ * read-write set cannot be read. On error nothing changes. */
 FABRIC_EXPORT int fabric_ledger_commit(fabric_ledger *ledger, const fabric_block *block,
                                        const uint8_t *codes, size_t num_codes,
                                        fabric_error **err);
@@ -471,6 +473,183 @@ FABRIC_EXPORT int fabric_history_iterator_next(fabric_key_modification *out,
                                                fabric_error **err);
 
 FABRIC_EXPORT void fabric_history_iterator_free(fabric_history_iterator *iterator);
+
+/* ---- Channels: the committing peer ------------------------------------------------ */
+
+/* One channel's committing peer: what a Fabric peer does with each block the ordering
+ * service delivers, without the networking. For each block submitted, in order: parse
+ * it; verify it (number, channel, data hash, well-formed transactions, orderer
+ * signatures against /Channel/Orderer/BlockValidation, previous hash); validate every
+ * transaction (in parallel); run the MVCC and phantom-read checks; commit it to the
+ * channel's ledger durably (with its TRANSACTIONS_FILTER and COMMIT_HASH, as Fabric's
+ * peer stores it); then tell the host (callbacks, waiters). A valid CONFIG transaction
+ * switches the channel config from the next block on.
+ *
+ * A block that fails verification (or cannot be validated at all) is rejected: nothing
+ * changes and the channel waits for a good block at the same height.
+ *
+ * Thread safety: every fabric_channel_* function may be called from any thread, also
+ * concurrently. Blocks are processed one at a time, in the order they are submitted.
+ * The channel owns its directory (one channel per directory) and the ledger in it. */
+typedef struct fabric_channel fabric_channel;
+
+typedef struct fabric_channel_options {
+  unsigned int version; /* FABRIC_CHANNEL_OPTIONS_VERSION */
+  size_t threads;       /* validation threads, the caller's included; 0: one per core */
+  size_t max_pending;   /* blocks accepted for processing at once; more concurrent
+                           fabric_channel_submit calls wait (0 counts as 1) */
+} fabric_channel_options;
+
+#define FABRIC_CHANNEL_OPTIONS_VERSION 1
+/* clang-format off */
+#define FABRIC_CHANNEL_OPTIONS_INIT {FABRIC_CHANNEL_OPTIONS_VERSION, 0, 4}
+/* clang-format on */
+
+/* Sets *opts to FABRIC_CHANNEL_OPTIONS_INIT for the given version (pass
+ * FABRIC_CHANNEL_OPTIONS_VERSION). FABRIC_EINVAL for an unknown version. */
+FABRIC_EXPORT int fabric_channel_options_init(fabric_channel_options *opts, unsigned int version);
+
+/* Creates the channel in directory `dir` (created if needed; it must not hold a ledger)
+ * from its genesis block, which it commits. options may be NULL for the defaults.
+ * FABRIC_EMALFORMED if the bytes are not a genesis block of a valid channel config;
+ * FABRIC_ECONFLICT if `dir` holds a ledger already; FABRIC_EINVAL for an options
+ * version this library does not know. */
+FABRIC_EXPORT int fabric_channel_create(fabric_channel **out, const char *dir,
+                                        const uint8_t *genesis, size_t genesis_len,
+                                        const fabric_channel_options *options, fabric_error **err);
+
+/* Opens the channel created in `dir` earlier, recovering its ledger after a crash; its
+ * config is the one its last valid config transaction installed. FABRIC_ENOTFOUND if
+ * `dir` holds no channel. */
+FABRIC_EXPORT int fabric_channel_open(fabric_channel **out, const char *dir,
+                                      const fabric_channel_options *options, fabric_error **err);
+
+/* Waits for blocks being processed, then releases the channel. The ledger stays open
+ * while a fabric_ledger (or an iterator) from fabric_channel_ledger still uses it; the
+ * directory is released when the last of them is freed. Must not be called from a
+ * callback of this channel. */
+FABRIC_EXPORT void fabric_channel_free(fabric_channel *channel);
+
+/* The channel id (borrowed from the channel). */
+FABRIC_EXPORT const char *fabric_channel_id(const fabric_channel *channel);
+
+/* The channel config in force now (for the next block), a new object the caller
+ * releases with fabric_channel_config_free. Later config blocks do not change it: ask
+ * again after a result with fabric_block_result_config_updated. */
+FABRIC_EXPORT int fabric_channel_current_config(fabric_channel_config **out,
+                                                const fabric_channel *channel, fabric_error **err);
+
+/* The channel's ledger, for queries: every fabric_ledger_* query and iterator works on
+ * it and sees each block once it is committed. fabric_ledger_commit refuses it
+ * (FABRIC_EINVAL): blocks reach this ledger through fabric_channel_submit only. The
+ * caller releases the handle with fabric_ledger_free; it may outlive the channel. */
+FABRIC_EXPORT int fabric_channel_ledger(fabric_ledger **out, const fabric_channel *channel,
+                                        fabric_error **err);
+
+/* Flags of fabric_channel_submit. FABRIC_SUBMIT_SKIP_VERIFICATION skips block
+ * verification, for replaying a chain the host already trusts (the ledger still checks
+ * the number and previous hash). */
+#define FABRIC_SUBMIT_SKIP_VERIFICATION 0x1u
+
+/* The outcome of a committed block, immutable. */
+typedef struct fabric_block_result fabric_block_result;
+
+/* Submits the next block (a serialized common.Block), processes it as described above
+ * and returns once it is committed (and the commit callbacks for it have returned) or
+ * rejected. out receives the result (NULL if not wanted); flags is 0 or
+ * FABRIC_SUBMIT_SKIP_VERIFICATION. On rejection nothing changes and:
+ *   FABRIC_EMALFORMED: the bytes are not a block, or verification found it malformed
+ *     (malformed transactions, data hash not matching its data, another channel's);
+ *   FABRIC_EDENIED: its orderer signatures do not satisfy the BlockValidation policy;
+ *   FABRIC_ECONFLICT: it is not the next block (its number is not the height, or its
+ *     previous hash is not the last block's header hash);
+ *   FABRIC_EINVAL: an argument is invalid (unknown flags, ...);
+ *   other codes: the block could not be validated or committed (see the detail).
+ * Must not be called from a callback of this channel. */
+FABRIC_EXPORT int fabric_channel_submit(fabric_block_result **out, fabric_channel *channel,
+                                        const uint8_t *block, size_t block_len, unsigned int flags,
+                                        fabric_error **err);
+
+FABRIC_EXPORT void fabric_block_result_free(fabric_block_result *result);
+
+FABRIC_EXPORT uint64_t fabric_block_result_number(const fabric_block_result *result);
+
+/* The block's header hash; writes FABRIC_HASH_SIZE bytes to out. */
+FABRIC_EXPORT void fabric_block_result_header_hash(const fabric_block_result *result,
+                                                   uint8_t out[FABRIC_HASH_SIZE]);
+
+/* 1 if the block held a valid CONFIG transaction (the channel config changes from the
+ * next block on), else 0. */
+FABRIC_EXPORT int fabric_block_result_config_updated(const fabric_block_result *result);
+
+/* The outcome of one transaction. Borrowed from its fabric_block_result; the library
+ * may add fields at the end in later versions. */
+typedef struct fabric_tx_result {
+  const char *txid;       /* "" if its header does not parse */
+  uint8_t code;           /* the final protos.TxValidationCode, as committed */
+  uint8_t validator_code; /* the code before the MVCC checks */
+  const char *reason;     /* why it is not VALID (after an MVCC or phantom-read conflict,
+                             the code's name); "" if it is */
+} fabric_tx_result;
+
+/* The number of transactions, and transaction `index` (NULL past the end). */
+FABRIC_EXPORT size_t fabric_block_result_tx_count(const fabric_block_result *result);
+FABRIC_EXPORT const fabric_tx_result *fabric_block_result_tx(const fabric_block_result *result,
+                                                             size_t index);
+
+/* A chaincode event set by a valid transaction. Borrowed from its fabric_block_result
+ * (or, in a callback, valid during the call); the library may add fields at the end in
+ * later versions. */
+typedef struct fabric_chaincode_event {
+  uint64_t block;    /* the block number */
+  uint32_t tx_index; /* the transaction's index in the block */
+  const char *txid;
+  const char *chaincode_id;
+  const char *event_name;
+  const uint8_t *data; /* the event's payload */
+  size_t data_len;
+} fabric_chaincode_event;
+
+/* The chaincode events of the block's valid transactions, in block order, and event
+ * `index` (NULL past the end). */
+FABRIC_EXPORT size_t fabric_block_result_event_count(const fabric_block_result *result);
+FABRIC_EXPORT const fabric_chaincode_event *fabric_block_result_event(
+    const fabric_block_result *result, size_t index);
+
+/* Callbacks. They are called on the channel's worker thread (never the host's own),
+ * one block at a time, in commit order, after the block is durably committed and
+ * before fabric_channel_submit returns for it. What they are given is borrowed for the
+ * call only. A callback may query (fabric_channel_ledger, fabric_ledger_*, ...),
+ * subscribe and unsubscribe; it must not call fabric_channel_submit,
+ * fabric_channel_wait_tx or fabric_channel_free on its channel (they would wait for
+ * the thread that runs it), and it must return normally (no longjmp, no C++
+ * exception). A slow callback holds up the next block. */
+typedef void (*fabric_commit_cb)(const fabric_block_result *result, void *payload);
+typedef void (*fabric_chaincode_event_cb)(const fabric_chaincode_event *event, void *payload);
+
+/* Calls `cb` with the result of every block committed from now on. *id_out receives an
+ * id (> 0) for fabric_channel_unsubscribe. */
+FABRIC_EXPORT int fabric_channel_subscribe_commits(int *id_out, fabric_channel *channel,
+                                                   fabric_commit_cb cb, void *payload,
+                                                   fabric_error **err);
+
+/* Calls `cb` once per chaincode event of a valid transaction, in block order, for
+ * every block committed from now on. */
+FABRIC_EXPORT int fabric_channel_subscribe_events(int *id_out, fabric_channel *channel,
+                                                  fabric_chaincode_event_cb cb, void *payload,
+                                                  fabric_error **err);
+
+/* Removes a subscription. Once it returns the callback is not running and will not be
+ * called again (called from that callback itself: not again after it returns), so its
+ * payload may be released. FABRIC_ENOTFOUND for an unknown id. */
+FABRIC_EXPORT int fabric_channel_unsubscribe(fabric_channel *channel, int id, fabric_error **err);
+
+/* Waits until transaction `txid` has its final status: at once if the ledger holds it
+ * (the code of its first occurrence), else when a block carrying it commits. code_out
+ * receives its final protos.TxValidationCode (0 = VALID). FABRIC_ETIMEOUT if that did
+ * not happen within timeout_ms milliseconds (0: do not wait). */
+FABRIC_EXPORT int fabric_channel_wait_tx(uint8_t *code_out, fabric_channel *channel,
+                                         const char *txid, uint64_t timeout_ms, fabric_error **err);
 
 #ifdef __cplusplus
 } /* extern "C" */
