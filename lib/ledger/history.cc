@@ -1,7 +1,8 @@
 #include "lib/ledger/history.h"
 
-#include <set>
 #include <utility>
+
+#include "absl/container/flat_hash_set.h"
 
 namespace fabric::ledger {
 
@@ -13,10 +14,10 @@ std::vector<HistoryEntry> BlockHistory(const wire::ParsedBlock& block, absl::str
         tx.actions.empty()) {
       continue;
     }
-    std::set<std::pair<std::string, std::string>> seen;
+    absl::flat_hash_set<std::pair<absl::string_view, absl::string_view>> seen;
     for (const wire::NamespaceView& ns : tx.actions[0].namespaces) {
       for (const kvrwset::KVWrite& w : ns.kv.writes()) {
-        if (seen.emplace(ns.name, w.key()).second) out.push_back({ns.name, w.key(), i});
+        if (seen.emplace(ns.name, w.key()).second) out.push_back({ns.name, w.key(), i, &w});
       }
     }
   }
@@ -29,17 +30,20 @@ std::optional<KeyModification> ModificationOf(const wire::TxView& tx, absl::stri
   for (const wire::NamespaceView& n : tx.actions[0].namespaces) {
     if (n.name != ns) continue;
     for (const kvrwset::KVWrite& w : n.kv.writes()) {
-      if (w.key() != key) continue;
-      KeyModification m;
-      m.txid = tx.txid();
-      m.is_delete = w.is_delete() || w.value().empty();
-      m.value = w.value();
-      m.timestamp_seconds = tx.channel_header.timestamp().seconds();
-      m.timestamp_nanos = tx.channel_header.timestamp().nanos();
-      return m;
+      if (w.key() == key) return ModificationOf(tx, w);
     }
   }
   return std::nullopt;
+}
+
+KeyModification ModificationOf(const wire::TxView& tx, const kvrwset::KVWrite& w) {
+  KeyModification m;
+  m.txid = tx.txid();
+  m.is_delete = w.is_delete() || w.value().empty();
+  m.value = w.value();
+  m.timestamp_seconds = tx.channel_header.timestamp().seconds();
+  m.timestamp_nanos = tx.channel_header.timestamp().nanos();
+  return m;
 }
 
 }  // namespace fabric::ledger

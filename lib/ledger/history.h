@@ -22,6 +22,8 @@ struct HistoryEntry {
   std::string ns;
   std::string key;
   uint64_t tx = 0;  // index in the block
+  // The transaction's first write of the key; points into the parsed block.
+  const kvrwset::KVWrite* write = nullptr;
 };
 
 // A key's modification by one transaction (Fabric's queryresult.KeyModification).
@@ -40,6 +42,9 @@ std::vector<HistoryEntry> BlockHistory(const wire::ParsedBlock& block, absl::str
 // The modification of (ns, key) by `tx`, or nullopt if it does not write the key.
 std::optional<KeyModification> ModificationOf(const wire::TxView& tx, absl::string_view ns,
                                               absl::string_view key);
+
+// The modification an entry of BlockHistory(block, ...) records.
+KeyModification ModificationOf(const wire::TxView& tx, const kvrwset::KVWrite& write);
 
 }  // namespace fabric::ledger
 

@@ -47,13 +47,8 @@ absl::Status HistoryDb::Add(const wire::ParsedBlock& block, absl::string_view fi
     return absl::InvalidArgumentError("TRANSACTIONS_FILTER shorter than the block");
   }
   for (const HistoryEntry& e : BlockHistory(block, filter)) {
-    std::optional<KeyModification> m = ModificationOf(block.tx(e.tx), e.ns, e.key);
-    if (!m.has_value()) {
-      return absl::InternalError(absl::StrCat("block ", block.number(), " tx ", e.tx,
-                                              " has a history entry but no write of its key"));
-    }
     batch->Put(db_->cf(Cf::kHistory), internal::HistoryKey(e.ns, e.key, block.number(), e.tx),
-               EncodeRecord(*m));
+               EncodeRecord(ModificationOf(block.tx(e.tx), *e.write)));
   }
   return absl::OkStatus();
 }
