@@ -138,8 +138,23 @@ absl::StatusOr<std::string> PolicySource::CollectionPolicy(absl::string_view cc,
   return collections_.emplace(id, std::move(p)).first->second;
 }
 
+absl::StatusOr<bool> PolicySource::MayHaveMetadata(absl::string_view ns, absl::string_view coll) {
+  const std::string id = absl::StrCat(ns.size(), ":", ns, coll);
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = may_have_metadata_.find(id);
+    if (it != may_have_metadata_.end()) return it->second;
+  }
+  absl::StatusOr<bool> may = state_->MayHaveMetadata(ns, coll);
+  absl::MutexLock lock(&mu_);
+  return may_have_metadata_.emplace(id, std::move(may)).first->second;
+}
+
 absl::StatusOr<std::string> PolicySource::KeyPolicy(absl::string_view ns, absl::string_view coll,
-                                                    absl::string_view key) const {
+                                                    absl::string_view key) {
+  // Most namespaces never hold a key with metadata: then no key needs reading.
+  FABRIC_ASSIGN_OR_RETURN(bool may, MayHaveMetadata(ns, coll));
+  if (!may) return std::string();
   std::optional<ledger::VersionedValue> v;
   if (coll.empty()) {
     FABRIC_ASSIGN_OR_RETURN(v, state_->Get(ns, key));

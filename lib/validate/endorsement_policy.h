@@ -80,7 +80,9 @@ class PolicySource {
   // when `coll` is not empty, as a serialized ApplicationPolicy; "" when the key has
   // none. An error (a corrupt stored policy, a failing read) halts validation.
   absl::StatusOr<std::string> KeyPolicy(absl::string_view ns, absl::string_view coll,
-                                        absl::string_view key) const;
+                                        absl::string_view key);
+  // StateReader::MayHaveMetadata, cached for the block.
+  absl::StatusOr<bool> MayHaveMetadata(absl::string_view ns, absl::string_view coll);
 
  private:
   PolicyCache* const cache_;
@@ -88,6 +90,8 @@ class PolicySource {
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, absl::StatusOr<ValidationInfo>> infos_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, absl::StatusOr<std::string>> collections_ ABSL_GUARDED_BY(mu_);
+  // Whether a namespace (or collection) may hold keys with metadata at all.
+  absl::flat_hash_map<std::string, absl::StatusOr<bool>> may_have_metadata_ ABSL_GUARDED_BY(mu_);
 };
 
 // The plugin's verdict on namespace `ns` of `action` (VALID or
