@@ -1,0 +1,32 @@
+#!/bin/sh
+# `fabric conformance` on the bundled conformance vectors must print a full match and
+# exit 0; so must the throughput vectors when FABRIC_VECTORS points at them (every
+# transaction VALID, every block's hashes and the final state as Fabric's).
+set -u
+fabric="$1"
+vectors="$2"
+status=0
+
+run() {
+  out=$("$fabric" conformance "$1")
+  code=$?
+  printf '%s\n' "$out"
+  summary=$(printf '%s\n' "$out" | tail -n 1)
+  if [ $code -ne 0 ]; then
+    echo "FAIL: fabric conformance $1 exited $code"
+    status=1
+  fi
+  # Every count must be N/N.
+  if ! printf '%s\n' "$summary" | grep -Eq '^conformance: ([0-9]+)/\1 transactions, ([0-9]+)/\2 blocks, ([0-9]+)/\3 state entries, ([0-9]+)/\4 verdicts match$'; then
+    echo "FAIL: not a full match: $summary"
+    status=1
+  fi
+}
+
+run "$vectors"
+if [ -n "${FABRIC_VECTORS:-}" ] && [ -f "$FABRIC_VECTORS/throughput/expected.json" ]; then
+  run "$FABRIC_VECTORS/throughput"
+else
+  echo "throughput vectors absent (set FABRIC_VECTORS): skipped"
+fi
+exit $status
