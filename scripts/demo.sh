@@ -40,11 +40,21 @@ echo "== fabric ledger import $VECTORS/committed  (Fabric's stored blocks into o
 "$FABRIC" ledger import "$VECTORS/committed" --ledger "$LEDGER/mychannel"
 echo "== fabric ledger history cc_or blind_writes_33b90_bw"
 "$FABRIC" ledger history cc_or blind_writes_33b90_bw --ledger "$LEDGER/mychannel"
+echo
+echo "== fabric conformance $VECTORS  (verify, validate, commit from an empty ledger; compare with Fabric)"
+"$FABRIC" conformance "$VECTORS"
+echo
+echo "== fabric replay $VECTORS --ledger $LEDGER/replayed, then info"
+"$FABRIC" replay "$VECTORS" --ledger "$LEDGER/replayed" --no-verify
+"$FABRIC" ledger info --ledger "$LEDGER/replayed"
 THROUGHPUT=${FABRIC_VECTORS:-$ROOT/../shared/vectors}/throughput
 if [[ -d $THROUGHPUT ]]; then
   echo
   echo "== fabric chain $THROUGHPUT"
   "$FABRIC" chain "$THROUGHPUT"
+  echo
+  echo "== fabric replay $THROUGHPUT  (verify + validate + commit, durable; Fabric: 3,162 tx/s)"
+  "$FABRIC" replay "$THROUGHPUT"
 else
   echo "(throughput vectors absent at $THROUGHPUT: skipped)"
 fi

@@ -38,9 +38,11 @@ absl::StatusOr<uint64_t> BlockNumber(const std::string& bytes) {
 
 class Progress {
  public:
-  explicit Progress(size_t total) : total_(total) {}
+  explicit Progress(size_t total) : total_(total), tty_(isatty(STDERR_FILENO)) {}
+  // Redraws the bar at most ten times a second on a terminal; elsewhere (a log) draws
+  // only the final state.
   void Update(size_t done, uint64_t txs, double seconds) {
-    if (done != total_ && seconds - last_ < 0.1) return;
+    if (done != total_ && (!tty_ || seconds - last_ < 0.1)) return;
     last_ = seconds;
     const int width = 30;
     const int filled = total_ == 0 ? width : static_cast<int>(width * done / total_);
@@ -52,6 +54,7 @@ class Progress {
 
  private:
   const size_t total_;
+  const bool tty_;
   double last_ = -1;
 };
 
