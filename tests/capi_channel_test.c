@@ -17,18 +17,6 @@
 
 static char root[512];
 
-static void report(const char *what, fabric_error *err) {
-  fprintf(stderr, "%s: %s\n", what, err != NULL ? err->message : "(no detail)");
-  fabric_error_free(err);
-}
-
-static int file_exists(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) return 0;
-  fclose(f);
-  return 1;
-}
-
 static uint64_t height_of(const fabric_channel *ch) {
   fabric_ledger *l = NULL;
   fabric_chain_info info;
@@ -190,7 +178,7 @@ static uint64_t replay(fabric_channel *ch, heard *h, char *valid_txid, char *inv
     fabric_error *err = NULL;
     int rc;
     snprintf(path, sizeof path, VECTORS "blocks/%06d.block", (int)n);
-    if (!file_exists(path)) break;
+    if (!ctest_file_exists(path)) break;
     rc = submit_file(&r, ch, path, 0, &err);
     CHECK((rc != FABRIC_OK) == (n == REJECTED_BLOCK));
     if (rc != FABRIC_OK) {
@@ -205,7 +193,7 @@ static uint64_t replay(fabric_channel *ch, heard *h, char *valid_txid, char *inv
       rc = submit_file(&r, ch, path, FABRIC_SUBMIT_SKIP_VERIFICATION, &err);
     }
     if (rc != FABRIC_OK) {
-      report(path, err);
+      ctest_report(path, err);
       ctest_failures++;
       break;
     }
@@ -325,7 +313,7 @@ static void test_tampered(const uint8_t *genesis, size_t genesis_len) {
   fabric_error *err = NULL;
   snprintf(dir, sizeof dir, "%s/tampered", root);
   if (fabric_channel_create(&ch, dir, genesis, genesis_len, NULL, &err) != FABRIC_OK) {
-    report("create (a stale TEST_TMPDIR?)", err);
+    ctest_report("create (a stale TEST_TMPDIR?)", err);
     ctest_failures++;
     return;
   }
@@ -375,7 +363,7 @@ int main(void) {
 
   opts.threads = 2;
   if (fabric_channel_create(&ch, dir, genesis, genesis_len, &opts, &err) != FABRIC_OK) {
-    report("create channel (a stale TEST_TMPDIR?)", err);
+    ctest_report("create channel (a stale TEST_TMPDIR?)", err);
     return 1;
   }
   CHECK(strcmp(fabric_channel_id(ch), CHANNEL) == 0);
@@ -436,7 +424,7 @@ int main(void) {
   CHECK(fabric_channel_create(&ch, dir, genesis, genesis_len, NULL, NULL) == FABRIC_ECONFLICT);
   CHECK(ch == NULL);
   if (fabric_channel_open(&ch, dir, NULL, &err) != FABRIC_OK) {
-    report("reopen", err);
+    ctest_report("reopen", err);
     ctest_failures++;
   } else {
     CHECK(height_of(ch) == last + 1);

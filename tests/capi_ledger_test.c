@@ -13,18 +13,6 @@
 
 static char root[512];
 
-static void report(const char *what, fabric_error *err) {
-  fprintf(stderr, "%s: %s\n", what, err != NULL ? err->message : "(no detail)");
-  fabric_error_free(err);
-}
-
-static int file_exists(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) return 0;
-  fclose(f);
-  return 1;
-}
-
 static fabric_block *parse_file(const char *path) {
   size_t len = 0;
   uint8_t *bytes = ctest_read_file(path, &len);
@@ -35,7 +23,7 @@ static fabric_block *parse_file(const char *path) {
     return NULL;
   }
   if (fabric_block_parse(&b, bytes, len, &err) != FABRIC_OK) {
-    report(path, err);
+    ctest_report(path, err);
     ctest_failures++;
   }
   free(bytes);
@@ -53,7 +41,7 @@ static uint64_t commit_all(fabric_ledger *l) {
     size_t num_codes = 0;
     fabric_error *err = NULL;
     snprintf(path, sizeof path, VECTORS "committed/%06d.block", (int)n);
-    if (!file_exists(path)) break;
+    if (!ctest_file_exists(path)) break;
     committed = parse_file(path);
     snprintf(path, sizeof path, VECTORS "blocks/%06d.block", (int)n);
     delivered = parse_file(path);
@@ -61,7 +49,7 @@ static uint64_t commit_all(fabric_ledger *l) {
     codes = fabric_block_tx_filter(committed, &num_codes);
     CHECK(codes != NULL && num_codes == fabric_block_tx_count(delivered));
     if (fabric_ledger_commit(l, delivered, codes, num_codes, &err) != FABRIC_OK) {
-      report(path, err);
+      ctest_report(path, err);
       ctest_failures++;
     }
     fabric_block_free(committed);
@@ -177,7 +165,7 @@ static void drain(key_list *keys, fabric_state_iterator *it, const fabric_ledger
       return;
     }
     if (rc != FABRIC_OK) {
-      report("state iterator", err);
+      ctest_report("state iterator", err);
       ctest_failures++;
       return;
     }
@@ -406,11 +394,11 @@ int main(void) {
   CHECK(genesis != NULL);
   if (genesis == NULL) return ctest_finish("capi_ledger_test");
   if (fabric_ledger_manager_open(&m, root, &err) != FABRIC_OK) {
-    report("open manager", err);
+    ctest_report("open manager", err);
     return 1;
   }
   if (fabric_ledger_manager_create_ledger(&l, m, genesis, genesis_len, &err) != FABRIC_OK) {
-    report("create ledger (a stale TEST_TMPDIR?)", err);
+    ctest_report("create ledger (a stale TEST_TMPDIR?)", err);
     return 1;
   }
   committed = commit_all(l);
@@ -442,7 +430,7 @@ int main(void) {
   check_list(m);
   CHECK(fabric_ledger_manager_open_ledger(&l, m, CHANNEL, &err) == FABRIC_OK);
   if (l == NULL) {
-    report("reopen", err);
+    ctest_report("reopen", err);
   } else {
     CHECK(fabric_ledger_chain_info(&info, l, NULL) == FABRIC_OK);
     CHECK(info.height == committed + 1);

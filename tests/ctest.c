@@ -2,6 +2,8 @@
 
 #include <stdlib.h>
 
+#include "fabric/fabric.h"
+
 int ctest_failures = 0;
 
 uint8_t *ctest_read_file(const char *path, size_t *len) {
@@ -31,4 +33,16 @@ int ctest_finish(const char *name) {
   }
   printf("%s: all checks passed\n", name);
   return 0;
+}
+
+int ctest_file_exists(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) return 0;
+  fclose(f);
+  return 1;
+}
+
+void ctest_report(const char *what, struct fabric_error *err) {
+  fprintf(stderr, "%s: %s\n", what, err != NULL ? err->message : "(no detail)");
+  fabric_error_free(err);
 }

@@ -22,6 +22,13 @@ extern int ctest_failures;
  * on stderr, if it cannot. */
 uint8_t *ctest_read_file(const char *path, size_t *len);
 
+/* 1 if `path` can be opened for reading. */
+int ctest_file_exists(const char *path);
+
+/* Prints "what: <err's message>" on stderr and frees err (which may be NULL). */
+struct fabric_error;
+void ctest_report(const char *what, struct fabric_error *err);
+
 /* Prints the outcome and returns the process exit code. */
 int ctest_finish(const char *name);
 
