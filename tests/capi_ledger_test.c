@@ -58,23 +58,6 @@ static uint64_t commit_all(fabric_ledger *l) {
   return n - 1;
 }
 
-static void check_stored_blocks(const fabric_ledger *l, uint64_t height) {
-  uint64_t n;
-  char path[256];
-  for (n = 0; n < height; n++) {
-    fabric_buf buf = FABRIC_BUF_INIT;
-    size_t len = 0;
-    uint8_t *want;
-    snprintf(path, sizeof path, VECTORS "committed/%06d.block", (int)n);
-    want = ctest_read_file(path, &len);
-    CHECK(want != NULL);
-    CHECK(fabric_ledger_block_by_number(&buf, l, n, NULL) == FABRIC_OK);
-    CHECK(want != NULL && buf.size == len && memcmp(buf.data, want, len) == 0);
-    free(want);
-    fabric_buf_dispose(&buf);
-  }
-}
-
 static void test_info_and_blocks(const fabric_ledger *l, uint64_t height) {
   fabric_chain_info info;
   fabric_buf buf = FABRIC_BUF_INIT;
@@ -404,7 +387,7 @@ int main(void) {
   committed = commit_all(l);
   CHECK(committed >= 10);
 
-  check_stored_blocks(l, committed + 1);
+  ctest_check_stored_blocks(l, committed + 1);
   test_info_and_blocks(l, committed + 1);
   test_tx(l);
   test_state(l);
@@ -434,7 +417,7 @@ int main(void) {
   } else {
     CHECK(fabric_ledger_chain_info(&info, l, NULL) == FABRIC_OK);
     CHECK(info.height == committed + 1);
-    check_stored_blocks(l, committed + 1);
+    ctest_check_stored_blocks(l, committed + 1);
     test_state(l);
   }
   fabric_ledger_free(l);

@@ -1,6 +1,7 @@
 #include "tests/ctest.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "fabric/fabric.h"
 
@@ -45,4 +46,24 @@ int ctest_file_exists(const char *path) {
 void ctest_report(const char *what, struct fabric_error *err) {
   fprintf(stderr, "%s: %s\n", what, err != NULL ? err->message : "(no detail)");
   fabric_error_free(err);
+}
+
+void ctest_check_stored_blocks(const struct fabric_ledger *ledger, uint64_t height) {
+  uint64_t n;
+  char path[256];
+  for (n = 0; n < height; n++) {
+    fabric_buf buf = FABRIC_BUF_INIT;
+    size_t len = 0;
+    uint8_t *want;
+    snprintf(path, sizeof path, VECTORS "committed/%06d.block", (int)n);
+    want = ctest_read_file(path, &len);
+    CHECK(want != NULL);
+    CHECK(fabric_ledger_block_by_number(&buf, ledger, n, NULL) == FABRIC_OK);
+    CHECK(want != NULL && buf.size == len && memcmp(buf.data, want, len) == 0);
+    if (want == NULL || buf.size != len || memcmp(buf.data, want, len) != 0) {
+      fprintf(stderr, "stored block %d differs from Fabric's\n", (int)n);
+    }
+    free(want);
+    fabric_buf_dispose(&buf);
+  }
 }

@@ -29,6 +29,11 @@ int ctest_file_exists(const char *path);
 struct fabric_error;
 void ctest_report(const char *what, struct fabric_error *err);
 
+/* CHECKs that blocks 0..height-1 of `ledger` equal the conformance vectors'
+ * committed/NNNNNN.block byte for byte (final codes and COMMIT_HASH included). */
+struct fabric_ledger;
+void ctest_check_stored_blocks(const struct fabric_ledger *ledger, uint64_t height);
+
 /* Prints the outcome and returns the process exit code. */
 int ctest_finish(const char *name);
 
