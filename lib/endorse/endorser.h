@@ -1,0 +1,100 @@
+// The endorsing peer of one channel: what a Fabric peer's endorser (core/endorser) does
+// with a SignedProposal, without the networking.
+//
+//   Endorser e(committer, signer);                  // the channel's committer, the peer's identity
+//   e.RegisterContract("basic", std::make_shared<Assets>());
+//   absl::StatusOr<ProposalResult> r = e.Endorse(signed_proposal_bytes);
+//   // r->proposal_response: a signed ProposalResponse, to send back to the client
+//   absl::StatusOr<ProposalResult> q = e.Evaluate(signed_proposal_bytes);   // a query
+//
+// For each proposal, in Fabric's order (msgvalidation.go, endorser.go):
+//   1. parse: SignedProposal, Proposal, Header, ChannelHeader (ENDORSER_TRANSACTION,
+//      epoch 0, this channel), SignatureHeader (nonce and creator set),
+//      ChaincodeHeaderExtension (a chaincode name), ChaincodeProposalPayload and its
+//      ChaincodeInvocationSpec;
+//   2. the creator: deserialized and validated by the channel's MSPs, its signature
+//      over the proposal bytes verified;
+//   3. the txid: hex(SHA-256(nonce || creator));
+//   4. access: the creator's signed proposal satisfies /Channel/Application/Writers
+//      (Endorse) or /Channel/Application/Readers (Evaluate);
+//   5. not a duplicate: the txid is in no committed block;
+//   6. the chaincode: defined in the channel's `_lifecycle` state (its definition read
+//      through the simulator, so that its Sequence key is a read of the rwset) and
+//      registered here (`_lifecycle` itself is built in: lifecycle_contract.h);
+//   7. simulate: the contract runs on a TxSimulator (simulator.h) with a Stub;
+//   8. a response status of 400 or more ends here: the result carries it, nothing is
+//      signed;
+//   9. ESCC: ProposalResponsePayload{proposal hash, ChaincodeAction{rwset, event,
+//      response, chaincode id (name, definition version)}}, signed by the peer's
+//      identity over payload || endorser.
+// Evaluate stops after 7 (kQuery mode) and returns the contract's response.
+//
+// Errors: a proposal rejected by steps 1-6 is an error status: InvalidArgument
+// (malformed, wrong channel, bad txid), PermissionDenied (identity, signature, access),
+// AlreadyExists (duplicate txid), NotFound (chaincode not defined or not registered).
+// A contract's own error is not a status error: it is the result's response.
+//
+// Thread safety: every method may be called from any thread; proposals are simulated
+// concurrently.
+#ifndef FABRIC_LIB_ENDORSE_ENDORSER_H_
+#define FABRIC_LIB_ENDORSE_ENDORSER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "lib/endorse/contract.h"
+#include "lib/identity/signing_identity.h"
+#include "lib/validate/committer.h"
+
+namespace fabric::endorse {
+
+struct ProposalResult {
+  std::string txid;
+  // The contract's response (status, message, payload).
+  Response response;
+  // Endorse with a response status below 400: the signed ProposalResponse. Else "".
+  std::string proposal_response;
+  // Endorse: the serialized TxReadWriteSet of the simulation (also inside
+  // proposal_response), for hosts and tests.
+  std::string rwset;
+};
+
+class Endorser {
+ public:
+  // `committer` (the channel's ledger and config) must outlive the endorser.
+  Endorser(const validate::Committer* committer,
+           std::shared_ptr<const identity::SigningIdentity> signer);
+  ~Endorser();
+  Endorser(const Endorser&) = delete;
+  Endorser& operator=(const Endorser&) = delete;
+
+  // Hosts `contract` under chaincode name `name` (replacing an earlier one).
+  // InvalidArgument for an empty name or `_lifecycle`.
+  absl::Status RegisterContract(std::string name, std::shared_ptr<Contract> contract);
+
+  absl::StatusOr<ProposalResult> Endorse(absl::string_view signed_proposal) const;
+  absl::StatusOr<ProposalResult> Evaluate(absl::string_view signed_proposal) const;
+
+  const std::string& channel_id() const;
+  const identity::SigningIdentity& signer() const { return *signer_; }
+
+ private:
+  absl::StatusOr<ProposalResult> Process(absl::string_view signed_proposal,
+                                         bool is_query) const;
+  std::shared_ptr<Contract> FindContract(absl::string_view name) const;
+
+  const validate::Committer* const committer_;
+  const std::shared_ptr<const identity::SigningIdentity> signer_;
+  const std::shared_ptr<Contract> lifecycle_;
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<std::string, std::shared_ptr<Contract>> contracts_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace fabric::endorse
+
+#endif  // FABRIC_LIB_ENDORSE_ENDORSER_H_

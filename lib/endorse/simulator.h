@@ -1,0 +1,106 @@
+// The transaction simulator: runs a transaction's reads and writes against a channel's
+// committed state and records them as Fabric 2.5's TxSimulator does
+// (core/ledger/kvledger/txmgmt/txmgr, rwsetutil), so that the read-write set it produces
+// is byte for byte what a Fabric peer would produce for the same calls.
+//
+//   TxSimulator sim(ledger, TxSimulator::Mode::kEndorse);
+//   auto v = sim.GetState("asset", "a1");        // records (a1, committed version)
+//   sim.PutState("asset", "a1", "v2");          // buffered
+//   absl::StatusOr<std::string> rwset = sim.Results();   // a serialized TxReadWriteSet
+//
+// Rules (Fabric's):
+//   - reads return committed state, never the transaction's own writes, and record the
+//     key's committed version (absent: no version);
+//   - writes and deletes are buffered; the last one of a key wins;
+//   - a range query records its start key, end key, exhaustion and its results' keys and
+//     versions, or their Merkle summary past kDefaultMaxDegree results (range_query.h);
+//   - metadata writes record the key's whole new metadata (entries sorted by name);
+//   - Results(): namespaces in byte order; in each, reads, writes and metadata writes
+//     sorted by key, range queries in the order they ran; empty namespaces left out.
+// In kQuery mode pagination and history are allowed and writes are refused; in
+// kEndorse mode the opposite.
+//
+// A simulation reads the latest committed state at each call; a block committed
+// meanwhile makes the transaction fail MVCC at commit, as in Fabric.
+//
+// Thread safety: one thread at a time; the ledger may commit concurrently.
+#ifndef FABRIC_LIB_ENDORSE_SIMULATOR_H_
+#define FABRIC_LIB_ENDORSE_SIMULATOR_H_
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "lib/endorse/contract.h"
+#include "lib/ledger/ledger.h"
+
+namespace fabric::endorse {
+
+class TxSimulator {
+ public:
+  enum class Mode { kEndorse, kQuery };
+
+  // `ledger` must outlive the simulator.
+  TxSimulator(const ledger::Ledger& ledger, Mode mode);
+  ~TxSimulator();
+  TxSimulator(const TxSimulator&) = delete;
+  TxSimulator& operator=(const TxSimulator&) = delete;
+
+  Mode mode() const { return mode_; }
+
+  absl::StatusOr<std::optional<std::string>> GetState(absl::string_view ns,
+                                                      absl::string_view key);
+  absl::Status PutState(absl::string_view ns, absl::string_view key, absl::string_view value);
+  absl::Status DelState(absl::string_view ns, absl::string_view key);
+
+  // [start, end) of `ns`, end "" = to the end; the keys exactly as given (the stub
+  // applies the shim's substitutions). Recorded as one range query.
+  absl::StatusOr<std::vector<KeyValue>> GetStateRange(absl::string_view ns,
+                                                      absl::string_view start,
+                                                      absl::string_view end);
+  // kQuery only: at most `limit` results from `start`, not recorded.
+  absl::StatusOr<RangePage> GetStateRangePage(absl::string_view ns, absl::string_view start,
+                                              absl::string_view end, size_t limit);
+
+  absl::StatusOr<std::map<std::string, std::string>> GetStateMetadata(absl::string_view ns,
+                                                                      absl::string_view key);
+  // The key's whole new metadata (name -> value; empty removes all of it).
+  absl::Status SetStateMetadata(absl::string_view ns, absl::string_view key,
+                                std::map<std::string, std::string> metadata);
+
+  // kQuery only.
+  absl::StatusOr<std::vector<KeyModification>> GetHistoryForKey(absl::string_view ns,
+                                                                absl::string_view key);
+
+  // The serialized TxReadWriteSet. REQUIRES: called after the last read or write.
+  absl::StatusOr<std::string> Results() const;
+
+ private:
+  struct Namespace;
+  Namespace& Ns(absl::string_view ns);
+
+  const ledger::Ledger& ledger_;
+  const Mode mode_;
+  std::map<std::string, std::unique_ptr<Namespace>, std::less<>> namespaces_;
+};
+
+// A Stub for the contract of namespace `ns`, over `sim`: the shim's checks and key
+// substitutions on top of the simulator. `sim` and `invocation` must outlive it.
+std::unique_ptr<Stub> NewSimulatorStub(TxSimulator* sim, std::string ns,
+                                       const Invocation* invocation);
+
+// The chaincode event a stub recorded (SetEvent), if any; REQUIRES: `stub` came from
+// NewSimulatorStub.
+struct EventRecord {
+  std::string name;
+  std::string payload;
+};
+std::optional<EventRecord> StubEvent(const Stub& stub);
+
+}  // namespace fabric::endorse
+
+#endif  // FABRIC_LIB_ENDORSE_SIMULATOR_H_
