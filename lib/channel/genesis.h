@@ -1,7 +1,8 @@
 // Genesis blocks for new channels, as Fabric's configtxgen makes them from a profile
 // like test-network's ChannelUsingRaft (the conformance vectors' network):
 //   /Channel: Readers/Writers ANY, Admins MAJORITY; HashingAlgorithm SHA256,
-//     BlockDataHashingStructure 2^32-1, OrdererAddresses, Capabilities V2_0;
+//     BlockDataHashingStructure 2^32-1, Capabilities V2_0 (no global OrdererAddresses:
+//     orderer endpoints are per orderer org, as in the vectors);
 //   /Channel/Orderer: etcdraft with one consenter per orderer certificate, BatchSize,
 //     BatchTimeout, ChannelRestrictions, Capabilities V2_0; Readers/Writers ANY, Admins
 //     MAJORITY, BlockValidation ANY Writers; per orderer org Readers/Writers
@@ -9,7 +10,11 @@
 //   /Channel/Application: Readers/Writers ANY, Admins MAJORITY, Endorsement and
 //     LifecycleEndorsement MAJORITY Endorsement, Capabilities V2_5; per org Readers
 //     OR(admin, peer, client), Writers OR(admin, client), Admins OR(admin), Endorsement
-//     OR(peer), its MSP.
+//     OR(peer), its MSP and AnchorPeers; ACLs _lifecycle/CommitChaincodeDefinition and
+//     peer/Propose -> Writers, event/Block -> Readers.
+// Elements are at version 0 with mod_policy Admins. InvalidArgument for a profile a peer
+// could not use: a bad channel id, no application or orderer orgs, no consenters, an MSP
+// that does not load, bad batch limits.
 // The block: number 0, one CONFIG envelope (ConfigEnvelope{Config{sequence 0}}) with an
 // unsigned signature header, metadata SIGNATURES and LAST_CONFIG (index 0).
 //
@@ -29,7 +34,8 @@ namespace fabric::channel {
 struct OrgProfile {
   std::string name;        // the config group name (usually the MSP id)
   msp::MSPConfig msp;      // e.g. identity::MspConfigFromDir
-  std::vector<std::string> endpoints;  // orderer orgs: host:port
+  // host:port: orderer endpoints of an orderer org, anchor peers of an application org.
+  std::vector<std::string> endpoints;
 };
 
 struct ChannelProfile {
@@ -50,7 +56,7 @@ struct ChannelProfile {
   std::string batch_timeout = "2s";
 };
 
-// The serialized genesis block. InvalidArgument for an empty channel id or no orgs.
+// The serialized genesis block.
 absl::StatusOr<std::string> MakeGenesisBlock(const ChannelProfile& profile);
 
 }  // namespace fabric::channel
