@@ -1,0 +1,235 @@
+// Signed proposals and transaction envelopes, laid out field for field as Fabric's
+// protoutil makes them (proputils.go, txutils.go), so that peers running Fabric and ours
+// accept them alike.
+#include "lib/endorse/client.h"
+
+#include <openssl/rand.h>
+
+#include <cstdint>
+#include <set>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "lib/base/status_macros.h"
+#include "lib/wire/hashes.h"
+#include "lib/wire/proto/chaincode.pb.h"
+#include "lib/wire/proto/common.pb.h"
+#include "lib/wire/proto/proposal.pb.h"
+#include "lib/wire/proto/proposal_response.pb.h"
+#include "lib/wire/proto/transaction.pb.h"
+
+namespace fabric::endorse {
+namespace {
+
+// Fabric's nonce length (protoutil getRandomNonce).
+constexpr size_t kNonceSize = 24;
+
+// The range google.protobuf.Timestamp allows: 0001-01-01 to 9999-12-31, UTC.
+constexpr int64_t kMinTimestampSeconds = -62135596800;
+constexpr int64_t kMaxTimestampSeconds = 253402300799;
+
+// Serializes with map entries in key order, so the same message always gives the same
+// bytes (Go's marshaling leaves map order open; any order is valid on the wire).
+std::string MarshalMessage(const google::protobuf::MessageLite& message) {
+  message.ByteSizeLong();  // caches the sizes that SerializeWithCachedSizes reads
+  std::string out;
+  {
+    google::protobuf::io::StringOutputStream stream(&out);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    message.SerializeWithCachedSizes(&coded);
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> RandomNonce() {
+  std::string nonce(kNonceSize, '\0');
+  if (RAND_bytes(reinterpret_cast<uint8_t*>(nonce.data()), nonce.size()) != 1) {
+    return absl::InternalError("error getting random bytes for the nonce");
+  }
+  return nonce;
+}
+
+absl::Status SetTimestamp(absl::Time time, google::protobuf::Timestamp* out) {
+  if (time == absl::InfinitePast() || time == absl::InfiniteFuture()) {
+    return absl::InvalidArgumentError("proposal timestamp is infinite");
+  }
+  const int64_t seconds = absl::ToUnixSeconds(time);  // rounds down
+  if (seconds < kMinTimestampSeconds || seconds > kMaxTimestampSeconds) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("proposal timestamp ", absl::FormatTime(time), " is out of range"));
+  }
+  out->set_seconds(seconds);
+  out->set_nanos(
+      static_cast<int32_t>((time - absl::FromUnixSeconds(seconds)) / absl::Nanoseconds(1)));
+  return absl::OkStatus();
+}
+
+template <typename Message>
+absl::StatusOr<Message> Parse(absl::string_view bytes, absl::string_view what) {
+  Message message;
+  if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::InvalidArgumentError(absl::StrCat("error unmarshalling ", what));
+  }
+  return message;
+}
+
+// The proposal's header and payload, and the checks Fabric makes on the responses
+// before it builds anything, in its order.
+struct CheckedProposal {
+  common::Header header;
+  protos::ChaincodeProposalPayload payload;
+};
+
+absl::StatusOr<CheckedProposal> ParseProposal(absl::string_view signed_proposal_bytes,
+                                              const identity::SigningIdentity& creator) {
+  FABRIC_ASSIGN_OR_RETURN(auto signed_proposal,
+                          Parse<protos::SignedProposal>(signed_proposal_bytes, "SignedProposal"));
+  FABRIC_ASSIGN_OR_RETURN(auto proposal,
+                          Parse<protos::Proposal>(signed_proposal.proposal_bytes(), "Proposal"));
+  CheckedProposal out;
+  FABRIC_ASSIGN_OR_RETURN(out.header, Parse<common::Header>(proposal.header(), "Header"));
+  FABRIC_ASSIGN_OR_RETURN(out.payload, Parse<protos::ChaincodeProposalPayload>(
+                                           proposal.payload(), "ChaincodeProposalPayload"));
+  FABRIC_ASSIGN_OR_RETURN(
+      auto signature_header,
+      Parse<common::SignatureHeader>(out.header.signature_header(), "SignatureHeader"));
+  if (signature_header.creator() != creator.serialized()) {
+    return absl::InvalidArgumentError(
+        "signer must be the same as the one referenced in the header");
+  }
+  return out;
+}
+
+// Parses every response and checks, as Fabric does, that each succeeded (status in
+// [200, 400)) and that all carry the same payload bytes.
+absl::StatusOr<std::vector<protos::ProposalResponse>> ParseResponses(
+    const std::vector<std::string>& response_bytes) {
+  std::vector<protos::ProposalResponse> responses;
+  responses.reserve(response_bytes.size());
+  for (size_t i = 0; i < response_bytes.size(); ++i) {
+    protos::ProposalResponse r;
+    if (!r.ParseFromString(response_bytes[i])) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("proposal response ", i, " does not parse as a ProposalResponse"));
+    }
+    const int32_t status = r.response().status();
+    if (status < 200 || status >= 400) {
+      return absl::InvalidArgumentError(absl::StrCat("proposal response ", i,
+                                                     " was not successful, error code ", status,
+                                                     ", msg ", r.response().message()));
+    }
+    if (i > 0 && r.payload() != responses[0].payload()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "ProposalResponsePayloads do not match: response ", i, " differs from response 0"));
+    }
+    responses.push_back(std::move(r));
+  }
+  return responses;
+}
+
+}  // namespace
+
+absl::StatusOr<SignedProposal> CreateSignedProposal(const identity::SigningIdentity& creator,
+                                                    const ProposalSpec& spec) {
+  if (spec.chaincode.empty()) {
+    return absl::InvalidArgumentError("proposal names no chaincode");
+  }
+  std::string nonce = spec.nonce;
+  if (nonce.empty()) {
+    FABRIC_ASSIGN_OR_RETURN(nonce, RandomNonce());
+  }
+  SignedProposal out;
+  out.txid = wire::ComputeTxId(nonce, creator.serialized());
+
+  protos::ChaincodeInvocationSpec invocation;
+  protos::ChaincodeSpec* chaincode_spec = invocation.mutable_chaincode_spec();
+  chaincode_spec->set_type(protos::ChaincodeSpec::GOLANG);
+  chaincode_spec->mutable_chaincode_id()->set_name(spec.chaincode);
+  for (const std::string& arg : spec.args) chaincode_spec->mutable_input()->add_args(arg);
+
+  protos::ChaincodeProposalPayload payload;
+  payload.set_input(MarshalMessage(invocation));
+  payload.mutable_transientmap()->insert(spec.transient.begin(), spec.transient.end());
+
+  protos::ChaincodeHeaderExtension extension;
+  *extension.mutable_chaincode_id() = chaincode_spec->chaincode_id();
+
+  // Version 0 and epoch 0, as Fabric leaves them; the timestamp keeps its nanoseconds.
+  common::ChannelHeader channel_header;
+  channel_header.set_type(common::ENDORSER_TRANSACTION);
+  FABRIC_RETURN_IF_ERROR(
+      SetTimestamp(spec.timestamp == absl::InfinitePast() ? absl::Now() : spec.timestamp,
+                   channel_header.mutable_timestamp()));
+  channel_header.set_channel_id(spec.channel_id);
+  channel_header.set_tx_id(out.txid);
+  channel_header.set_extension(MarshalMessage(extension));
+
+  common::SignatureHeader signature_header;
+  signature_header.set_creator(creator.serialized());
+  signature_header.set_nonce(nonce);
+
+  common::Header header;
+  header.set_channel_header(MarshalMessage(channel_header));
+  header.set_signature_header(MarshalMessage(signature_header));
+
+  protos::Proposal proposal;
+  proposal.set_header(MarshalMessage(header));
+  proposal.set_payload(MarshalMessage(payload));
+
+  protos::SignedProposal signed_proposal;
+  signed_proposal.set_proposal_bytes(MarshalMessage(proposal));
+  FABRIC_ASSIGN_OR_RETURN(*signed_proposal.mutable_signature(),
+                          creator.Sign(signed_proposal.proposal_bytes()));
+  out.signed_proposal = MarshalMessage(signed_proposal);
+  return out;
+}
+
+absl::StatusOr<std::string> CreateSignedTx(absl::string_view signed_proposal,
+                                           const std::vector<std::string>& proposal_responses,
+                                           const identity::SigningIdentity& creator) {
+  if (proposal_responses.empty()) {
+    return absl::InvalidArgumentError("at least one proposal response is required");
+  }
+  FABRIC_ASSIGN_OR_RETURN(CheckedProposal proposal, ParseProposal(signed_proposal, creator));
+  FABRIC_ASSIGN_OR_RETURN(std::vector<protos::ProposalResponse> responses,
+                          ParseResponses(proposal_responses));
+
+  // One endorsement per endorser, in response order; responses without one add none.
+  protos::ChaincodeActionPayload action_payload;
+  protos::ChaincodeEndorsedAction* action = action_payload.mutable_action();
+  std::set<std::string> endorsers;
+  for (const protos::ProposalResponse& r : responses) {
+    if (!r.has_endorsement()) continue;
+    if (!endorsers.insert(r.endorsement().endorser()).second) continue;
+    *action->add_endorsements() = r.endorsement();
+  }
+  if (action->endorsements_size() == 0) {
+    return absl::InvalidArgumentError("no endorsements");
+  }
+  action->set_proposal_response_payload(responses[0].payload());
+
+  // The proposal payload goes into the transaction without its transient data.
+  protos::ChaincodeProposalPayload payload_for_tx;
+  payload_for_tx.set_input(proposal.payload.input());
+  action_payload.set_chaincode_proposal_payload(MarshalMessage(payload_for_tx));
+
+  protos::Transaction transaction;
+  protos::TransactionAction* tx_action = transaction.add_actions();
+  tx_action->set_header(proposal.header.signature_header());
+  tx_action->set_payload(MarshalMessage(action_payload));
+
+  common::Payload payload;
+  *payload.mutable_header() = std::move(proposal.header);
+  payload.set_data(MarshalMessage(transaction));
+
+  common::Envelope envelope;
+  envelope.set_payload(MarshalMessage(payload));
+  FABRIC_ASSIGN_OR_RETURN(*envelope.mutable_signature(), creator.Sign(envelope.payload()));
+  return MarshalMessage(envelope);
+}
+
+}  // namespace fabric::endorse
