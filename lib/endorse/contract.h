@@ -56,15 +56,15 @@ struct Response {
 struct Invocation {
   std::string channel_id;
   std::string txid;
-  std::string chaincode;              // the name it is registered under
-  std::string function;               // the first argument ("" if none)
-  std::vector<std::string> args;      // the arguments after the first
+  std::string chaincode;          // the name it is registered under
+  std::string function;           // the first argument ("" if none)
+  std::vector<std::string> args;  // the arguments after the first
   std::map<std::string, std::string> transient;
-  std::string creator;                // the SerializedIdentity bytes of the proposal's creator
+  std::string creator;  // the SerializedIdentity bytes of the proposal's creator
   std::string creator_mspid;
-  int64_t timestamp_seconds = 0;      // the proposal's channel header timestamp
+  int64_t timestamp_seconds = 0;  // the proposal's channel header timestamp
   int32_t timestamp_nanos = 0;
-  bool is_query = false;              // evaluate rather than endorse
+  bool is_query = false;  // evaluate rather than endorse
 };
 
 struct KeyValue {
@@ -102,11 +102,13 @@ class Stub {
   virtual absl::Status DelState(absl::string_view key) = 0;
 
   // Keys in [start, end) in byte order, as the shim's GetStateByRange: start "" means
-  // from the first simple key, end "" to the last. Recorded for phantom detection.
+  // from the first simple key (the shim's "\x01"), end "" to the last; neither may start
+  // with "\x00" (InvalidArgument). Recorded for phantom detection.
   virtual absl::StatusOr<std::vector<KeyValue>> GetStateByRange(absl::string_view start,
                                                                 absl::string_view end) = 0;
-  // The paginated form (queries only): at most `page_size` results from `bookmark` on
-  // (bookmark "" = from `start`).
+  // The paginated form (queries only: FailedPrecondition when endorsing): at most
+  // `page_size` (> 0, else InvalidArgument) results from `bookmark` on (bookmark "" =
+  // from `start`).
   virtual absl::StatusOr<RangePage> GetStateByRangeWithPagination(absl::string_view start,
                                                                   absl::string_view end,
                                                                   int32_t page_size,
@@ -119,7 +121,11 @@ class Stub {
   // none or absent. Recorded as a read of the key.
   virtual absl::StatusOr<std::map<std::string, std::string>> GetStateMetadata(
       absl::string_view key) = 0;
-  // Sets one metadata entry of `key` (the others are kept); value "" removes it.
+  // Sets one metadata entry of `key`, as Fabric's peer does (handler.go
+  // HandlePutStateMetadata): the transaction records a metadata write holding this entry
+  // alone, which replaces the key's whole metadata at commit (other entries are not kept;
+  // value "" records the entry with an empty value). Nothing is read. Of several calls
+  // for one key, the last wins.
   virtual absl::Status SetStateMetadata(absl::string_view key, absl::string_view name,
                                         absl::string_view value) = 0;
   // The key-level endorsement policy shorthand: SetStateMetadata(key,
@@ -132,8 +138,7 @@ class Stub {
   virtual absl::Status SetEvent(absl::string_view name, absl::string_view payload) = 0;
 
   // The key's history, newest first (queries only).
-  virtual absl::StatusOr<std::vector<KeyModification>> GetHistoryForKey(
-      absl::string_view key) = 0;
+  virtual absl::StatusOr<std::vector<KeyModification>> GetHistoryForKey(absl::string_view key) = 0;
 };
 
 class Contract {

@@ -13,12 +13,25 @@
 //     key's committed version (absent: no version);
 //   - writes and deletes are buffered; the last one of a key wins;
 //   - a range query records its start key, end key, exhaustion and its results' keys and
-//     versions, or their Merkle summary past kDefaultMaxDegree results (range_query.h);
+//     versions, or their Merkle summary past kDefaultMaxDegree results (range_query.h).
+//     A range is returned whole, so it is recorded as Fabric records an iterator read to
+//     its end: end_key = the query's end key ("" for an open end), itr_exhausted = true.
+//     Two exceptions, both Fabric's: past the peer's total query limit (100,000 results,
+//     core.yaml ledger.state.totalQueryLimit) the scan stops at the limit, and a page
+//     that comes back full (GetStateRangePage) was not read past its last result; then
+//     end_key = the last result's key and itr_exhausted = false. A query with the same
+//     (start, end, exhausted) as an earlier one of its namespace is recorded once;
+//   - GetStateMetadata records a read of the key (its committed version), as GetState;
 //   - metadata writes record the key's whole new metadata (entries sorted by name);
+//   - a key's writes and metadata writes are kept apart, each the last of its kind;
 //   - Results(): namespaces in byte order; in each, reads, writes and metadata writes
 //     sorted by key, range queries in the order they ran; empty namespaces left out.
-// In kQuery mode pagination and history are allowed and writes are refused; in
-// kEndorse mode the opposite.
+//     Serialized with data_model KV, each namespace's KVRWSet serialized into its
+//     NsReadWriteSet, fields in field-number order: the bytes of Fabric's
+//     GetTxSimulationResults().GetPubSimulationBytes() for the same calls.
+// In kQuery mode pagination and history are allowed and writes (PutState, DelState,
+// SetStateMetadata) are refused (FailedPrecondition); in kEndorse mode the opposite,
+// which keeps Fabric's rule that a transaction that writes makes no paginated query.
 //
 // A simulation reads the latest committed state at each call; a block committed
 // meanwhile makes the transaction fail MVCC at commit, as in Fabric.
@@ -52,27 +65,28 @@ class TxSimulator {
 
   Mode mode() const { return mode_; }
 
-  absl::StatusOr<std::optional<std::string>> GetState(absl::string_view ns,
-                                                      absl::string_view key);
+  absl::StatusOr<std::optional<std::string>> GetState(absl::string_view ns, absl::string_view key);
   absl::Status PutState(absl::string_view ns, absl::string_view key, absl::string_view value);
   absl::Status DelState(absl::string_view ns, absl::string_view key);
 
   // [start, end) of `ns`, end "" = to the end; the keys exactly as given (the stub
   // applies the shim's substitutions). Recorded as one range query.
-  absl::StatusOr<std::vector<KeyValue>> GetStateRange(absl::string_view ns,
-                                                      absl::string_view start,
+  absl::StatusOr<std::vector<KeyValue>> GetStateRange(absl::string_view ns, absl::string_view start,
                                                       absl::string_view end);
-  // kQuery only: at most `limit` results from `start`, not recorded.
+  // kQuery only: at most `limit` results from `start` (InvalidArgument if 0), and the
+  // bookmark: the key after the page, "" if none. Recorded as a range query (see above).
   absl::StatusOr<RangePage> GetStateRangePage(absl::string_view ns, absl::string_view start,
                                               absl::string_view end, size_t limit);
 
   absl::StatusOr<std::map<std::string, std::string>> GetStateMetadata(absl::string_view ns,
                                                                       absl::string_view key);
-  // The key's whole new metadata (name -> value; empty removes all of it).
+  // Records the key's whole new metadata (name -> value; empty removes all of it).
+  // Reads nothing.
   absl::Status SetStateMetadata(absl::string_view ns, absl::string_view key,
                                 std::map<std::string, std::string> metadata);
 
-  // kQuery only.
+  // kQuery only: the key's modifications, newest first, at most the total query limit
+  // (not recorded).
   absl::StatusOr<std::vector<KeyModification>> GetHistoryForKey(absl::string_view ns,
                                                                 absl::string_view key);
 
