@@ -38,6 +38,9 @@ struct OrgSpec {
   bool orderer_org = false;
 };
 
+// Replaces whatever OrgDir(spec, root) held, so that two runs never mix material of
+// two CAs. InvalidArgument for an empty or path-like domain ("", ".", "..", with '/'),
+// an empty MSP id or a negative count.
 absl::Status GenerateOrg(const OrgSpec& spec, const std::string& root);
 
 // The directory GenerateOrg writes for `spec` under `root`, and the msp/ directory of
