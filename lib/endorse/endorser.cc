@@ -1,0 +1,463 @@
+#include "lib/endorse/endorser.h"
+
+#include <map>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "lib/base/sha256.h"
+#include "lib/base/status_macros.h"
+#include "lib/endorse/lifecycle_contract.h"
+#include "lib/endorse/simulator.h"
+#include "lib/policy/signature_set.h"
+#include "lib/validate/lifecycle.h"
+#include "lib/wire/hashes.h"
+#include "lib/wire/proto/chaincode.pb.h"
+#include "lib/wire/proto/chaincode_event.pb.h"
+#include "lib/wire/proto/common.pb.h"
+#include "lib/wire/proto/kv_rwset.pb.h"
+#include "lib/wire/proto/lifecycle.pb.h"
+#include "lib/wire/proto/peer_configuration.pb.h"
+#include "lib/wire/proto/policies.pb.h"
+#include "lib/wire/proto/proposal.pb.h"
+#include "lib/wire/proto/proposal_response.pb.h"
+#include "lib/wire/proto/rwset.pb.h"
+
+namespace fabric::endorse {
+namespace {
+
+constexpr char kWritersPolicy[] = "/Channel/Application/Writers";
+constexpr char kReadersPolicy[] = "/Channel/Application/Readers";
+// The version Fabric gives every system chaincode (core/scc).
+constexpr char kSystemChaincodeVersion[] = "syscc";
+constexpr char kBuiltinEndorsementPlugin[] = "escc";
+constexpr char kValidationParameter[] = "VALIDATION_PARAMETER";
+
+// A proposal's parts, parsed once (Fabric's UnpackedProposal).
+struct UnpackedProposal {
+  protos::SignedProposal signed_proposal;
+  common::ChannelHeader channel_header;
+  common::SignatureHeader signature_header;
+  std::string chaincode;
+  protos::ChaincodeInput input;
+  std::map<std::string, std::string> transient;
+  // SHA-256(channel header || signature header || proposal payload without transient data).
+  std::string proposal_hash;
+};
+
+template <typename Message>
+absl::Status Parse(absl::string_view bytes, Message* out) {
+  if (!out->ParseFromString(std::string(bytes))) {
+    return absl::InvalidArgumentError(absl::StrCat("error unmarshalling ", out->GetTypeName()));
+  }
+  return absl::OkStatus();
+}
+
+// Fabric's UnpackProposal: every message parsed, the chaincode named, the input present.
+absl::StatusOr<UnpackedProposal> Unpack(absl::string_view signed_proposal) {
+  UnpackedProposal up;
+  FABRIC_RETURN_IF_ERROR(Parse(signed_proposal, &up.signed_proposal));
+  protos::Proposal proposal;
+  FABRIC_RETURN_IF_ERROR(Parse(up.signed_proposal.proposal_bytes(), &proposal));
+  common::Header header;
+  FABRIC_RETURN_IF_ERROR(Parse(proposal.header(), &header));
+  FABRIC_RETURN_IF_ERROR(Parse(header.channel_header(), &up.channel_header));
+  FABRIC_RETURN_IF_ERROR(Parse(header.signature_header(), &up.signature_header));
+  protos::ChaincodeHeaderExtension extension;
+  FABRIC_RETURN_IF_ERROR(Parse(up.channel_header.extension(), &extension));
+  if (!extension.has_chaincode_id()) {
+    return absl::InvalidArgumentError("ChaincodeHeaderExtension.ChaincodeId is nil");
+  }
+  if (extension.chaincode_id().name().empty()) {
+    return absl::InvalidArgumentError("ChaincodeHeaderExtension.ChaincodeId.Name is empty");
+  }
+  up.chaincode = extension.chaincode_id().name();
+  protos::ChaincodeProposalPayload payload;
+  FABRIC_RETURN_IF_ERROR(Parse(proposal.payload(), &payload));
+  protos::ChaincodeInvocationSpec spec;
+  FABRIC_RETURN_IF_ERROR(Parse(payload.input(), &spec));
+  if (!spec.has_chaincode_spec()) {
+    return absl::InvalidArgumentError("chaincode invocation spec did not contain chaincode spec");
+  }
+  if (!spec.chaincode_spec().has_input()) {
+    return absl::InvalidArgumentError("chaincode input did not contain any input");
+  }
+  up.input = spec.chaincode_spec().input();
+  up.transient.insert(payload.transientmap().begin(), payload.transientmap().end());
+
+  protos::ChaincodeProposalPayload without_transient;
+  without_transient.set_input(payload.input());
+  Sha256Hasher h;
+  h.Update(header.channel_header());
+  h.Update(header.signature_header());
+  h.Update(without_transient.SerializeAsString());
+  up.proposal_hash = h.Finish();
+  return up;
+}
+
+// Fabric's default peer runs the ExpirationCheck auth filter before anything else.
+absl::Status CheckNotExpired(const UnpackedProposal& up, const identity::MspManager& msps) {
+  auto creator = msps.Deserialize(up.signature_header.creator());
+  if (creator.ok() && absl::Now() > (*creator)->not_after()) {
+    return absl::PermissionDeniedError("proposal client identity expired");
+  }
+  return absl::OkStatus();  // an undecodable creator is refused by CheckCreator
+}
+
+// The headers and the txid: Fabric's channel lookup, then UnpackedProposal.Validate up
+// to the creator.
+absl::Status CheckHeaders(const UnpackedProposal& up, absl::string_view channel_id) {
+  const common::ChannelHeader& ch = up.channel_header;
+  if (ch.channel_id() != channel_id) {
+    return absl::InvalidArgumentError(absl::StrCat("channel '", ch.channel_id(), "' not found"));
+  }
+  if (ch.type() != common::ENDORSER_TRANSACTION) {
+    const std::string& name = common::HeaderType_Name(static_cast<common::HeaderType>(ch.type()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid header type ", name.empty() ? absl::StrCat(ch.type()) : name));
+  }
+  if (ch.epoch() != 0) return absl::InvalidArgumentError("epoch is non-zero");
+  const common::SignatureHeader& sh = up.signature_header;
+  if (sh.nonce().empty()) return absl::InvalidArgumentError("nonce is empty");
+  if (sh.creator().empty()) return absl::InvalidArgumentError("creator is empty");
+  const std::string want = wire::ComputeTxId(sh.nonce(), sh.creator());
+  if (ch.tx_id() != want) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("incorrectly computed txid '", ch.tx_id(), "' -- expected '", want, "'"));
+  }
+  return absl::OkStatus();
+}
+
+// The rest of Validate: the creator is a valid member of a channel MSP and signed the
+// proposal.
+absl::StatusOr<std::shared_ptr<const identity::Identity>> CheckCreator(
+    const UnpackedProposal& up, const identity::MspManager& msps, absl::string_view channel_id) {
+  if (up.signed_proposal.signature().empty()) {
+    return absl::PermissionDeniedError("empty signature bytes");
+  }
+  auto creator = msps.Deserialize(up.signature_header.creator());
+  if (!creator.ok()) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("access denied: channel [", channel_id,
+                     "] creator org unknown, creator is malformed: ", creator.status().message()));
+  }
+  const std::string denied = absl::StrCat("access denied: channel [", channel_id, "] creator org [",
+                                          (*creator)->mspid(), "]");
+  if (absl::Status s = msps.Validate(**creator); !s.ok()) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(denied, ": identity is not valid: ", s.message()));
+  }
+  if (absl::Status s =
+          (*creator)->Verify(up.signed_proposal.proposal_bytes(), up.signed_proposal.signature());
+      !s.ok()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        denied, ": creator's signature over the proposal is not valid: ", s.message()));
+  }
+  return *std::move(creator);
+}
+
+// Fabric's GetTransactionByID finds any stored transaction, valid or not.
+absl::Status CheckNotDuplicate(const UnpackedProposal& up, const ledger::Ledger& ledger) {
+  FABRIC_ASSIGN_OR_RETURN(std::vector<ledger::TxLocation> found,
+                          ledger.blocks().TxLocations(up.channel_header.tx_id()));
+  if (!found.empty()) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("duplicate transaction found [", up.channel_header.tx_id(), "]. Creator [",
+                     absl::BytesToHexString(up.signature_header.creator()), "]"));
+  }
+  return absl::OkStatus();
+}
+
+// The policy that guards API resource `resource` (e.g. "peer/Propose"): the channel's
+// ACLs value if it names one (relative names are under /Channel/Application), else
+// `fallback`, Fabric's default.
+std::string ResourcePolicy(const channel::ChannelConfig& config, absl::string_view resource,
+                           absl::string_view fallback) {
+  const auto& groups = config.config().channel_group().groups();
+  auto app = groups.find("Application");
+  if (app == groups.end()) return std::string(fallback);
+  auto value = app->second.values().find("ACLs");
+  protos::ACLs acls;
+  if (value == app->second.values().end() || !acls.ParseFromString(value->second.value())) {
+    return std::string(fallback);
+  }
+  auto acl = acls.acls().find(std::string(resource));
+  if (acl == acls.acls().end() || acl->second.policy_ref().empty()) return std::string(fallback);
+  const std::string& ref = acl->second.policy_ref();
+  return ref[0] == '/' ? ref : absl::StrCat("/Channel/Application/", ref);
+}
+
+// The signed proposal satisfies the channel policy `path` (Fabric's ACL check).
+absl::Status CheckAccess(const UnpackedProposal& up, const channel::ChannelConfig& config,
+                         absl::string_view path) {
+  absl::StatusOr<const policy::Policy*> p = config.policies().Get(path);
+  if (!p.ok()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "access denied for [", path, "][", config.channel_id(), "]: ", p.status().message()));
+  }
+  policy::SignatureSet signers({{up.signed_proposal.proposal_bytes(), up.signature_header.creator(),
+                                 up.signed_proposal.signature()}},
+                               config.shared_msps());
+  if (absl::Status s = (*p)->Evaluate(signers); !s.ok()) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("access denied for [", path, "][", config.channel_id(), "]: ", s.message()));
+  }
+  return absl::OkStatus();
+}
+
+// A query needs the channel's Readers. A proposal to endorse needs what the channel's
+// ACLs give peer/Propose (Fabric's check for user chaincodes) or `_lifecycle/<function>`
+// (the lifecycle SCC's own check), by default the channel's Writers.
+std::string AccessPolicy(const UnpackedProposal& up, const channel::ChannelConfig& config,
+                         bool is_query) {
+  if (is_query) return kReadersPolicy;
+  if (up.chaincode != validate::kLifecycleNamespace) {
+    return ResourcePolicy(config, "peer/Propose", kWritersPolicy);
+  }
+  const std::string function = up.input.args_size() > 0 ? up.input.args(0) : "";
+  return ResourcePolicy(config, absl::StrCat(validate::kLifecycleNamespace, "/", function),
+                        kWritersPolicy);
+}
+
+// Fabric's ChaincodeEndorsementInfo: the committed Sequence, read through the
+// simulator so that the transaction fails MVCC if the definition changes before it
+// commits; the other fields from committed state (Fabric's lifecycle cache).
+absl::StatusOr<lifecycle::ChaincodeEndorsementInfo> EndorsementInfo(TxSimulator& sim,
+                                                                    const ledger::Ledger& ledger,
+                                                                    absl::string_view cc,
+                                                                    absl::string_view channel_id) {
+  lifecycle::ChaincodeEndorsementInfo info;
+  if (cc == validate::kLifecycleNamespace) {
+    info.set_version(kSystemChaincodeVersion);
+    info.set_endorsement_plugin(kBuiltinEndorsementPlugin);
+    return info;
+  }
+  const std::string key = absl::StrCat("namespaces/fields/", cc, "/Sequence");
+  FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                          sim.GetState(validate::kLifecycleNamespace, key));
+  lifecycle::StateData sequence;
+  if (stored.has_value() && !sequence.ParseFromString(*stored)) {
+    return absl::DataLossError(absl::StrCat("could not unmarshal state for key ", key));
+  }
+  if (sequence.Type_case() != lifecycle::StateData::TYPE_NOT_SET &&
+      sequence.Type_case() != lifecycle::StateData::kInt64) {
+    return absl::DataLossError(
+        absl::StrCat("expected key ", key, " to encode a value of type Int64"));
+  }
+  if (sequence.int64() == 0) {
+    return absl::NotFoundError(
+        absl::StrCat("make sure the chaincode ", cc, " has been successfully defined on channel ",
+                     channel_id, " and try again: chaincode ", cc, " not found"));
+  }
+  FABRIC_ASSIGN_OR_RETURN(std::optional<validate::ChaincodeDefinition> def,
+                          validate::ReadChaincodeDefinition(ledger.state(), cc));
+  if (!def.has_value() || def->sequence != sequence.int64()) {
+    return absl::AbortedError(
+        absl::StrCat("chaincode definition for '", cc, "' changed during invoke, try again"));
+  }
+  info = def->endorsement_info;
+  if (info.endorsement_plugin().empty()) info.set_endorsement_plugin(kBuiltinEndorsementPlugin);
+  return info;
+}
+
+Invocation MakeInvocation(const UnpackedProposal& up, const identity::Identity& creator,
+                          bool is_query) {
+  Invocation inv;
+  const common::ChannelHeader& ch = up.channel_header;
+  inv.channel_id = ch.channel_id();
+  inv.txid = ch.tx_id();
+  inv.chaincode = up.chaincode;
+  if (up.input.args_size() > 0) inv.function = up.input.args(0);
+  inv.args.assign(up.input.args().begin() + (up.input.args_size() > 0 ? 1 : 0),
+                  up.input.args().end());
+  inv.transient = up.transient;
+  inv.creator = up.signature_header.creator();
+  inv.creator_mspid = creator.mspid();
+  inv.timestamp_seconds = ch.timestamp().seconds();
+  inv.timestamp_nanos = ch.timestamp().nanos();
+  inv.is_query = is_query;
+  return inv;
+}
+
+bool IsSystemChaincode(absl::string_view name) {
+  return name == validate::kLifecycleNamespace || name == "lscc" || name == "cscc" ||
+         name == "qscc" || name == "escc" || name == "vscc";
+}
+
+// What a gateway needs to pick endorsers (Fabric's buildChaincodeInterest, public data
+// only): per user chaincode the simulation touched, the key-level policies of the keys
+// it writes (from committed metadata), and whether its own policy applies.
+absl::StatusOr<protos::ChaincodeInterest> BuildInterest(absl::string_view rwset_bytes,
+                                                        const ledger::Ledger& ledger) {
+  rwset::TxReadWriteSet rwset;
+  FABRIC_RETURN_IF_ERROR(Parse(rwset_bytes, &rwset));
+  protos::ChaincodeInterest interest;
+  for (const rwset::NsReadWriteSet& ns : rwset.ns_rwset()) {
+    if (IsSystemChaincode(ns.namespace_())) continue;
+    kvrwset::KVRWSet kv;
+    FABRIC_RETURN_IF_ERROR(Parse(ns.rwset(), &kv));
+    std::vector<std::string> written;
+    for (const kvrwset::KVWrite& w : kv.writes()) written.push_back(w.key());
+    for (const kvrwset::KVMetadataWrite& w : kv.metadata_writes()) written.push_back(w.key());
+    // Only reads: the chaincode's policy applies.
+    bool needs_cc_policy = written.empty();
+    std::vector<common::SignaturePolicyEnvelope> key_policies;
+    for (const std::string& key : written) {
+      FABRIC_ASSIGN_OR_RETURN(std::optional<ledger::VersionedValue> v,
+                              ledger.state().Get(ns.namespace_(), key));
+      kvrwset::KVMetadataWrite metadata;
+      if (v.has_value() && !metadata.ParseFromString(v->metadata)) {
+        return absl::DataLossError(
+            absl::StrCat("corrupt metadata of ", ns.namespace_(), ":", absl::CHexEscape(key)));
+      }
+      bool has_policy = false;
+      for (const kvrwset::KVMetadataEntry& e : metadata.entries()) {
+        if (e.name() != kValidationParameter) continue;
+        common::SignaturePolicyEnvelope p;
+        FABRIC_RETURN_IF_ERROR(Parse(e.value(), &p));
+        key_policies.push_back(std::move(p));
+        has_policy = true;
+      }
+      if (!has_policy) needs_cc_policy = true;
+    }
+    if (key_policies.empty() && !needs_cc_policy) continue;
+    protos::ChaincodeCall* call = interest.add_chaincodes();
+    call->set_name(ns.namespace_());
+    for (common::SignaturePolicyEnvelope& p : key_policies)
+      *call->add_key_policies() = std::move(p);
+    if (!key_policies.empty() && !needs_cc_policy) call->set_disregard_namespace_policy(true);
+  }
+  return interest;
+}
+
+// Fabric's builtin ESCC and ProposalResponse: the payload signed with the endorser's
+// identity appended.
+absl::StatusOr<std::string> SignResponse(const UnpackedProposal& up, const Response& response,
+                                         const std::string& rwset,
+                                         const std::optional<EventRecord>& event,
+                                         const lifecycle::ChaincodeEndorsementInfo& info,
+                                         const protos::ChaincodeInterest& interest,
+                                         const identity::SigningIdentity& signer) {
+  if (info.endorsement_plugin() != kBuiltinEndorsementPlugin) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "endorsing with plugin failed: plugin '", info.endorsement_plugin(), "' is not available"));
+  }
+  protos::Response res;
+  res.set_status(response.status);
+  res.set_message(response.message);
+  res.set_payload(response.payload);
+
+  protos::ChaincodeAction action;
+  action.set_results(rwset);
+  if (event.has_value()) {
+    protos::ChaincodeEvent e;
+    e.set_chaincode_id(up.chaincode);
+    e.set_tx_id(up.channel_header.tx_id());
+    e.set_event_name(event->name);
+    e.set_payload(event->payload);
+    action.set_events(e.SerializeAsString());
+  }
+  *action.mutable_response() = res;
+  action.mutable_chaincode_id()->set_name(up.chaincode);
+  action.mutable_chaincode_id()->set_version(info.version());
+
+  protos::ProposalResponsePayload payload;
+  payload.set_proposal_hash(up.proposal_hash);
+  payload.set_extension(action.SerializeAsString());
+  const std::string payload_bytes = payload.SerializeAsString();
+
+  FABRIC_ASSIGN_OR_RETURN(std::string signature,
+                          signer.Sign(absl::StrCat(payload_bytes, signer.serialized())));
+  protos::ProposalResponse pr;
+  pr.set_version(1);
+  *pr.mutable_response() = std::move(res);
+  pr.set_payload(payload_bytes);
+  pr.mutable_endorsement()->set_endorser(signer.serialized());
+  pr.mutable_endorsement()->set_signature(std::move(signature));
+  *pr.mutable_interest() = interest;
+  return pr.SerializeAsString();
+}
+
+}  // namespace
+
+Endorser::Endorser(const validate::Committer* committer,
+                   std::shared_ptr<const identity::SigningIdentity> signer)
+    : committer_(committer), signer_(std::move(signer)), lifecycle_(NewLifecycleContract()) {}
+
+Endorser::~Endorser() = default;
+
+absl::Status Endorser::RegisterContract(std::string name, std::shared_ptr<Contract> contract) {
+  if (name.empty()) return absl::InvalidArgumentError("a contract needs a chaincode name");
+  if (name == validate::kLifecycleNamespace) {
+    return absl::InvalidArgumentError("_lifecycle is built in and cannot be replaced");
+  }
+  if (contract == nullptr) return absl::InvalidArgumentError("null contract");
+  absl::MutexLock l(&mu_);
+  contracts_[std::move(name)] = std::move(contract);
+  return absl::OkStatus();
+}
+
+std::shared_ptr<Contract> Endorser::FindContract(absl::string_view name) const {
+  if (name == validate::kLifecycleNamespace) return lifecycle_;
+  absl::MutexLock l(&mu_);
+  auto it = contracts_.find(name);
+  return it == contracts_.end() ? nullptr : it->second;
+}
+
+const std::string& Endorser::channel_id() const { return committer_->channel_id(); }
+
+absl::StatusOr<ProposalResult> Endorser::Endorse(absl::string_view signed_proposal) const {
+  return Process(signed_proposal, /*is_query=*/false);
+}
+
+absl::StatusOr<ProposalResult> Endorser::Evaluate(absl::string_view signed_proposal) const {
+  return Process(signed_proposal, /*is_query=*/true);
+}
+
+absl::StatusOr<ProposalResult> Endorser::Process(absl::string_view signed_proposal,
+                                                 bool is_query) const {
+  const std::shared_ptr<const channel::ChannelConfig> config = committer_->config();
+  const ledger::Ledger& ledger = committer_->ledger();
+
+  // Fabric's order: UnpackProposal and the expiration auth filter, the channel, Validate
+  // (headers, txid, creator, signature), the duplicate check, the ACL, the chaincode's
+  // endorsement info, simulation, ESCC.
+  FABRIC_ASSIGN_OR_RETURN(UnpackedProposal up, Unpack(signed_proposal));
+  FABRIC_RETURN_IF_ERROR(CheckNotExpired(up, config->msps()));
+  FABRIC_RETURN_IF_ERROR(CheckHeaders(up, channel_id()));
+  FABRIC_ASSIGN_OR_RETURN(std::shared_ptr<const identity::Identity> creator,
+                          CheckCreator(up, config->msps(), channel_id()));
+  FABRIC_RETURN_IF_ERROR(CheckNotDuplicate(up, ledger));
+  FABRIC_RETURN_IF_ERROR(CheckAccess(up, *config, AccessPolicy(up, *config, is_query)));
+
+  TxSimulator sim(ledger, is_query ? TxSimulator::Mode::kQuery : TxSimulator::Mode::kEndorse);
+  FABRIC_ASSIGN_OR_RETURN(lifecycle::ChaincodeEndorsementInfo info,
+                          EndorsementInfo(sim, ledger, up.chaincode, channel_id()));
+  std::shared_ptr<Contract> contract = FindContract(up.chaincode);
+  if (contract == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat("chaincode definition for '", up.chaincode,
+                     "' exists, but chaincode is not installed (no contract is "
+                     "registered under that name)"));
+  }
+
+  const Invocation invocation = MakeInvocation(up, *creator, is_query);
+  std::unique_ptr<Stub> stub = NewSimulatorStub(&sim, up.chaincode, &invocation);
+  ProposalResult result;
+  result.txid = invocation.txid;
+  result.response = contract->Invoke(*stub);
+  if (is_query || result.response.status >= kStatusErrorThreshold) return result;
+
+  FABRIC_ASSIGN_OR_RETURN(result.rwset, sim.Results());
+  FABRIC_ASSIGN_OR_RETURN(protos::ChaincodeInterest interest, BuildInterest(result.rwset, ledger));
+  FABRIC_ASSIGN_OR_RETURN(
+      result.proposal_response,
+      SignResponse(up, result.response, result.rwset, StubEvent(*stub), info, interest, *signer_));
+  return result;
+}
+
+}  // namespace fabric::endorse
