@@ -7,31 +7,38 @@
 //   // r->proposal_response: a signed ProposalResponse, to send back to the client
 //   absl::StatusOr<ProposalResult> q = e.Evaluate(signed_proposal_bytes);   // a query
 //
-// For each proposal, in Fabric's order (msgvalidation.go, endorser.go):
-//   1. parse: SignedProposal, Proposal, Header, ChannelHeader (ENDORSER_TRANSACTION,
-//      epoch 0, this channel), SignatureHeader (nonce and creator set),
+// For each proposal, in Fabric's order (endorser.go, msgvalidation.go):
+//   1. parse: SignedProposal, Proposal, Header, ChannelHeader, SignatureHeader,
 //      ChaincodeHeaderExtension (a chaincode name), ChaincodeProposalPayload and its
-//      ChaincodeInvocationSpec;
-//   2. the creator: deserialized and validated by the channel's MSPs, its signature
+//      ChaincodeInvocationSpec; the creator's certificate not expired (the peer's
+//      expiration filter);
+//   2. headers: ENDORSER_TRANSACTION, epoch 0, this channel, nonce and creator set, and
+//      the txid equal to hex(SHA-256(nonce || creator));
+//   3. the creator: deserialized and validated by the channel's MSPs, its signature
 //      over the proposal bytes verified;
-//   3. the txid: hex(SHA-256(nonce || creator));
-//   4. access: the creator's signed proposal satisfies /Channel/Application/Writers
-//      (Endorse) or /Channel/Application/Readers (Evaluate);
-//   5. not a duplicate: the txid is in no committed block;
-//   6. the chaincode: defined in the channel's `_lifecycle` state (its definition read
-//      through the simulator, so that its Sequence key is a read of the rwset) and
-//      registered here (`_lifecycle` itself is built in: lifecycle_contract.h);
+//   4. not a duplicate: the txid is in no committed block (valid or not);
+//   5. access: the signed proposal satisfies the channel's ACL for peer/Propose
+//      (_lifecycle/<function> for `_lifecycle`), else /Channel/Application/Writers;
+//      /Channel/Application/Readers for Evaluate;
+//   6. the chaincode: defined in the channel's `_lifecycle` state (its Sequence key read
+//      through the simulator, so that it is a read of the rwset; the version from
+//      committed state) and registered here (`_lifecycle` itself is built in:
+//      lifecycle_contract.h);
 //   7. simulate: the contract runs on a TxSimulator (simulator.h) with a Stub;
 //   8. a response status of 400 or more ends here: the result carries it, nothing is
 //      signed;
 //   9. ESCC: ProposalResponsePayload{proposal hash, ChaincodeAction{rwset, event,
 //      response, chaincode id (name, definition version)}}, signed by the peer's
-//      identity over payload || endorser.
+//      identity over payload || endorser; the response also carries Fabric's
+//      ChaincodeInterest.
 // Evaluate stops after 7 (kQuery mode) and returns the contract's response.
 //
 // Errors: a proposal rejected by steps 1-6 is an error status: InvalidArgument
-// (malformed, wrong channel, bad txid), PermissionDenied (identity, signature, access),
-// AlreadyExists (duplicate txid), NotFound (chaincode not defined or not registered).
+// (malformed, wrong channel, bad txid), PermissionDenied (identity, expiry, signature,
+// access), AlreadyExists (duplicate txid), NotFound (chaincode not defined or not
+// registered), FailedPrecondition (a definition naming an endorsement plugin other than
+// escc), Aborted (the definition changed during the proposal), DataLoss (corrupt
+// `_lifecycle` state).
 // A contract's own error is not a status error: it is the result's response.
 //
 // Thread safety: every method may be called from any thread; proposals are simulated
