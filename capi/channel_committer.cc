@@ -131,6 +131,12 @@ struct fabric_channel {
   std::unique_ptr<Committer> rep;
 };
 
+namespace fabric::capi {
+
+const validate::Committer& CommitterOf(const fabric_channel& channel) { return *channel.rep; }
+
+}  // namespace fabric::capi
+
 namespace {
 
 int InvalidNull(absl::string_view what, fabric_error** err) {

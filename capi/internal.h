@@ -20,6 +20,13 @@
 #include "lib/ledger/state_db.h"
 #include "lib/wire/block.h"
 
+namespace fabric::endorse {
+class Contract;
+}  // namespace fabric::endorse
+namespace fabric::validate {
+class Committer;
+}  // namespace fabric::validate
+
 struct fabric_block {
   std::shared_ptr<const fabric::wire::ParsedBlock> rep;
 };
@@ -29,7 +36,8 @@ struct fabric_channel_config {
 };
 
 struct fabric_signer {
-  std::unique_ptr<const fabric::identity::SigningIdentity> rep;
+  // Shared with the endorsers and block assemblers made with it, which may outlive it.
+  std::shared_ptr<const fabric::identity::SigningIdentity> rep;
 };
 
 struct fabric_ledger_manager {
@@ -44,7 +52,7 @@ struct fabric_ledger {
 };
 
 // fabric_channel and fabric_block_result are defined in channel_committer.cc, their
-// only user.
+// only user; endorsers reach the channel's committer through CommitterOf.
 
 // Reads the range a chunk at a time (StateDb::Range, resuming at its bookmark).
 struct fabric_state_iterator {
@@ -102,8 +110,22 @@ inline absl::string_view View(const uint8_t* bytes, size_t len) {
   return absl::string_view(reinterpret_cast<const char*>(bytes), len);
 }
 
+// The bytes of `s`, borrowed, with their count in *len_out (if not NULL): what a C getter
+// returns.
+inline const uint8_t* Bytes(const std::string& s, size_t* len_out) {
+  if (len_out != nullptr) *len_out = s.size();
+  return reinterpret_cast<const uint8_t*>(s.data());
+}
+
 // Fills `out` with a copy of `bytes` (NUL-terminated). Returns FABRIC_ENOMEM on failure.
 int FillBuf(absl::string_view bytes, fabric_buf* out, fabric_error** err);
+
+// The committer behind a channel handle (channel_committer.cc).
+const validate::Committer& CommitterOf(const fabric_channel& channel);
+
+// A host's C contract function as a Contract (contract.cc). `payload` is passed to
+// every call.
+std::shared_ptr<endorse::Contract> WrapContract(fabric_contract_fn fn, void* payload);
 
 }  // namespace fabric::capi
 

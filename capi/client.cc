@@ -1,0 +1,131 @@
+// The client's side through the C ABI: signed proposals, and transaction envelopes
+// assembled from endorsements.
+#include "lib/endorse/client.h"
+
+#include <cstring>
+
+#include "absl/time/time.h"
+#include "capi/internal.h"
+
+using fabric::capi::FillBuf;
+using fabric::capi::Guard;
+using fabric::capi::SaveError;
+using fabric::capi::View;
+
+namespace {
+
+int ReadOptions(const fabric_proposal_options* o, fabric::endorse::ProposalSpec* spec,
+                fabric_error** err) {
+  if (o == nullptr) return FABRIC_OK;
+  if (o->version == 0 || o->version > FABRIC_PROPOSAL_OPTIONS_VERSION) {
+    return SaveError(FABRIC_EINVAL,
+                     "unknown fabric_proposal_options version " + std::to_string(o->version), err);
+  }
+  if ((o->transient == nullptr && o->num_transient != 0) ||
+      (o->nonce == nullptr && o->nonce_len != 0)) {
+    return SaveError(FABRIC_EINVAL, "options.transient or options.nonce is NULL", err);
+  }
+  for (size_t i = 0; i < o->num_transient; ++i) {
+    const fabric_transient_entry& t = o->transient[i];
+    if (t.key == nullptr || (t.value == nullptr && t.value_len != 0)) {
+      return SaveError(FABRIC_EINVAL, "transient entry " + std::to_string(i) + " is NULL", err);
+    }
+    if (!spec->transient.emplace(t.key, std::string(View(t.value, t.value_len))).second) {
+      return SaveError(FABRIC_EINVAL, std::string("transient key ") + t.key + " given twice", err);
+    }
+  }
+  spec->nonce = std::string(View(o->nonce, o->nonce_len));
+  if (o->timestamp_seconds != 0 || o->timestamp_nanos != 0) {
+    spec->timestamp =
+        absl::FromUnixSeconds(o->timestamp_seconds) + absl::Nanoseconds(o->timestamp_nanos);
+  }
+  return FABRIC_OK;
+}
+
+// Copies a (data, len) array; FABRIC_EINVAL if an entry is NULL with a length.
+int CopyBytes(const fabric_bytes* items, size_t num, const char* what,
+              std::vector<std::string>* out, fabric_error** err) {
+  if (items == nullptr && num != 0) {
+    return SaveError(FABRIC_EINVAL, std::string(what) + " is NULL but its count is not 0", err);
+  }
+  for (size_t i = 0; i < num; ++i) {
+    if (items[i].data == nullptr && items[i].len != 0) {
+      return SaveError(FABRIC_EINVAL, std::string(what) + " " + std::to_string(i) + " is NULL",
+                       err);
+    }
+    out->emplace_back(View(items[i].data, items[i].len));
+  }
+  return FABRIC_OK;
+}
+
+int ProposalCreate(fabric_buf* out, char* txid_out, const fabric_signer* creator,
+                   const char* channel_id, const char* chaincode, const fabric_bytes* args,
+                   size_t num_args, const fabric_proposal_options* options, fabric_error** err) {
+  if (out == nullptr || creator == nullptr || channel_id == nullptr || chaincode == nullptr) {
+    return SaveError(FABRIC_EINVAL, "out, creator, channel_id or chaincode is NULL", err);
+  }
+  fabric::endorse::ProposalSpec spec;
+  spec.channel_id = channel_id;
+  spec.chaincode = chaincode;
+  if (int rc = CopyBytes(args, num_args, "args", &spec.args, err); rc != FABRIC_OK) return rc;
+  if (int rc = ReadOptions(options, &spec, err); rc != FABRIC_OK) return rc;
+  absl::StatusOr<fabric::endorse::SignedProposal> p =
+      fabric::endorse::CreateSignedProposal(*creator->rep, spec);
+  if (!p.ok()) return SaveError(p.status(), err);
+  if (p->txid.size() >= FABRIC_TXID_SIZE) {
+    return SaveError(FABRIC_ERROR, "transaction id longer than FABRIC_TXID_SIZE", err);
+  }
+  if (int rc = FillBuf(p->signed_proposal, out, err); rc != FABRIC_OK) return rc;
+  if (txid_out != nullptr) std::memcpy(txid_out, p->txid.c_str(), p->txid.size() + 1);
+  return FABRIC_OK;
+}
+
+int TxAssemble(fabric_buf* out, const fabric_signer* creator, const uint8_t* signed_proposal,
+               size_t signed_proposal_len, const fabric_bytes* responses, size_t num_responses,
+               fabric_error** err) {
+  if (out == nullptr || creator == nullptr ||
+      (signed_proposal == nullptr && signed_proposal_len != 0)) {
+    return SaveError(FABRIC_EINVAL, "out, creator or signed_proposal is NULL", err);
+  }
+  std::vector<std::string> rs;
+  if (int rc = CopyBytes(responses, num_responses, "responses", &rs, err); rc != FABRIC_OK) {
+    return rc;
+  }
+  absl::StatusOr<std::string> env = fabric::endorse::CreateSignedTx(
+      View(signed_proposal, signed_proposal_len), rs, *creator->rep);
+  if (!env.ok()) return SaveError(env.status(), err);
+  return FillBuf(*env, out, err);
+}
+
+}  // namespace
+
+extern "C" {
+
+int fabric_proposal_options_init(fabric_proposal_options* opts, unsigned int version) {
+  if (opts == nullptr || version == 0 || version > FABRIC_PROPOSAL_OPTIONS_VERSION) {
+    return FABRIC_EINVAL;
+  }
+  *opts = fabric_proposal_options FABRIC_PROPOSAL_OPTIONS_INIT;
+  return FABRIC_OK;
+}
+
+int fabric_proposal_create(fabric_buf* out, char txid_out[FABRIC_TXID_SIZE],
+                           const fabric_signer* creator, const char* channel_id,
+                           const char* chaincode, const fabric_bytes* args, size_t num_args,
+                           const fabric_proposal_options* options, fabric_error** err) {
+  return Guard(err, [&] {
+    return ProposalCreate(out, txid_out, creator, channel_id, chaincode, args, num_args, options,
+                          err);
+  });
+}
+
+int fabric_tx_assemble(fabric_buf* out, const fabric_signer* creator,
+                       const uint8_t* signed_proposal, size_t signed_proposal_len,
+                       const fabric_bytes* responses, size_t num_responses, fabric_error** err) {
+  return Guard(err, [&] {
+    return TxAssemble(out, creator, signed_proposal, signed_proposal_len, responses, num_responses,
+                      err);
+  });
+}
+
+}  // extern "C"
