@@ -1,6 +1,7 @@
 # fabric-peer: the two commands of the README, and a few more.
 #   make test    setup if needed, then the whole test suite
-#   make demo    setup if needed, then the main job
+#   make demo    setup if needed, then the main job: the sample network (fabric demo),
+#                its chain replayed, then the CLI over the Fabric-made vectors
 #   make bench   setup if needed, then the benchmarks (optimized build)
 # Set FABRIC_VECTORS to a vectors directory (default: ../shared/vectors) for the
 # large throughput set; tests and benchmarks that need it say so when it is absent.

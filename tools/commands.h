@@ -22,6 +22,8 @@ int LedgerCommand(const Args& args);       // fabric ledger info|block|tx|state|
 int ConformanceCommand(const Args& args);  // fabric conformance DIR
 int ReplayCommand(
     const Args& args);  // fabric replay DIR [--ledger PATH] [--no-verify] [--threads N]
+int CryptogenCommand(const Args& args);  // fabric cryptogen --out DIR [--orgs N] ...
+int DemoCommand(const Args& args);       // fabric demo [--out DIR] [--assets N] ...
 
 // Command-line words split into flags ("--name value", or "--name=value") and the rest.
 // Flags named in `multi` may repeat; every other flag may appear once.

@@ -72,6 +72,13 @@ struct Command {
 };
 
 const Command kCommands[] = {
+    {"demo", DemoCommand,
+     "demo [--out DIR] [--root DIR] [--assets N] [--peers N] [--block-size N] [--threads N]\n"
+     "                              run a sample network (3 orgs, 2 channels, asset transfer),\n"
+     "                              check every peer agrees; --out writes it for replay"},
+    {"cryptogen", CryptogenCommand,
+     "cryptogen --out DIR [--orgs N] [--peers N] [--users N]\n"
+     "                              crypto material for N orgs and an orderer org"},
     {"inspect", InspectCommand,
      "inspect FILE [--type NAME]  print a block (or other message) as readable JSON"},
     {"block", BlockCommand,
