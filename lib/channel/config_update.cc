@@ -10,10 +10,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "lib/base/status_macros.h"
 #include "lib/policy/signature_set.h"
+#include "lib/wire/marshal.h"
 #include "lib/wire/parse_error.h"
 #include "lib/wire/proto/common.pb.h"
 
@@ -296,19 +295,6 @@ absl::StatusOr<common::ConfigGroup> Rebuild(const std::string& path, const Confi
   return out;
 }
 
-// Serialization with map entries sorted: equal bytes iff equal messages, unknown fields
-// included.
-std::string Canonical(const google::protobuf::Message& message) {
-  std::string out;
-  {
-    google::protobuf::io::StringOutputStream stream(&out);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    message.SerializeToCodedStream(&coded);
-  }
-  return out;
-}
-
 }  // namespace
 
 absl::Status ValidateConfigEnvelope(const ChannelConfig& current,
@@ -376,7 +362,8 @@ absl::Status ValidateConfigEnvelope(const ChannelConfig& current,
         "could not turn configMap back to channelGroup: ", channel_group.status().message()));
   }
   if (!envelope.config().has_channel_group() ||
-      Canonical(*channel_group) != Canonical(envelope.config().channel_group())) {
+      wire::MarshalDeterministic(*channel_group) !=
+          wire::MarshalDeterministic(envelope.config().channel_group())) {
     return absl::InvalidArgumentError(
         "ConfigEnvelope LastUpdate did not produce the supplied config result");
   }

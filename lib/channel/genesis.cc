@@ -16,11 +16,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "lib/base/status_macros.h"
 #include "lib/channel/channel_config.h"
 #include "lib/wire/hashes.h"
+#include "lib/wire/marshal.h"
 #include "lib/wire/proto/common.pb.h"
 #include "lib/wire/proto/configtx.pb.h"
 #include "lib/wire/proto/configuration.pb.h"
@@ -42,24 +41,11 @@ constexpr int32_t kGenesisMessageVersion = 1;  // Fabric's genesis factory write
 constexpr size_t kNonceSize = 24;              // Fabric's crypto.NonceSize
 constexpr size_t kMaxIdLength = 249;           // channel ids and config keys
 
-// Serialization with map entries in key order, so a profile always gives the same
-// config bytes.
-std::string Serialize(const google::protobuf::Message& message) {
-  std::string out;
-  {
-    google::protobuf::io::StringOutputStream stream(&out);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    message.SerializeToCodedStream(&coded);
-  }
-  return out;
-}
-
 // Every element configtxgen writes is version 0 and modified by the group's Admins.
 void AddValue(common::ConfigGroup* group, const std::string& key,
               const google::protobuf::Message& value) {
   common::ConfigValue& v = (*group->mutable_values())[key];
-  v.set_value(Serialize(value));
+  v.set_value(wire::MarshalDeterministic(value));
   v.set_mod_policy(kAdmins);
 }
 
@@ -67,7 +53,7 @@ void AddPolicy(common::ConfigGroup* group, const std::string& name, common::Poli
                const google::protobuf::Message& value) {
   common::ConfigPolicy& p = (*group->mutable_policies())[name];
   p.mutable_policy()->set_type(type);
-  p.mutable_policy()->set_value(Serialize(value));
+  p.mutable_policy()->set_value(wire::MarshalDeterministic(value));
   p.set_mod_policy(kAdmins);
 }
 
@@ -95,7 +81,7 @@ void AddAnyRolePolicy(common::ConfigGroup* group, const std::string& name, const
     principal.set_role(role);
     common::MSPPrincipal* identity = envelope.add_identities();
     identity->set_principal_classification(common::MSPPrincipal::ROLE);
-    identity->set_principal(Serialize(principal));
+    identity->set_principal(wire::MarshalDeterministic(principal));
   }
   AddPolicy(group, name, common::Policy::SIGNATURE, envelope);
 }
@@ -314,7 +300,7 @@ absl::StatusOr<common::ConfigGroup> OrdererGroup(const ChannelProfile& profile) 
   options->set_snapshot_interval_size(16 * 1024 * 1024);
   orderer::ConsensusType consensus;
   consensus.set_type("etcdraft");
-  consensus.set_metadata(Serialize(raft));
+  consensus.set_metadata(wire::MarshalDeterministic(raft));
   AddValue(&group, "ConsensusType", consensus);
 
   FABRIC_RETURN_IF_ERROR(AddOrgGroups(profile.orderer_orgs, /*orderer=*/true, &group));
@@ -364,14 +350,14 @@ absl::StatusOr<std::string> AssembleBlock(const std::string& channel_id,
   common::ConfigEnvelope config_envelope;
   *config_envelope.mutable_config() = config;
   common::Payload payload;
-  payload.mutable_header()->set_channel_header(Serialize(channel_header));
-  payload.mutable_header()->set_signature_header(Serialize(signature_header));
-  payload.set_data(Serialize(config_envelope));
+  payload.mutable_header()->set_channel_header(wire::MarshalDeterministic(channel_header));
+  payload.mutable_header()->set_signature_header(wire::MarshalDeterministic(signature_header));
+  payload.set_data(wire::MarshalDeterministic(config_envelope));
   common::Envelope envelope;
-  envelope.set_payload(Serialize(payload));
+  envelope.set_payload(wire::MarshalDeterministic(payload));
 
   common::Block block;
-  block.mutable_data()->add_data(Serialize(envelope));
+  block.mutable_data()->add_data(wire::MarshalDeterministic(envelope));
   block.mutable_header()->set_number(0);
   block.mutable_header()->set_data_hash(wire::BlockDataHash(block.data()));
 
@@ -381,14 +367,14 @@ absl::StatusOr<std::string> AssembleBlock(const std::string& channel_id,
   common::OrdererBlockMetadata orderer_metadata;
   orderer_metadata.mutable_last_config()->set_index(0);
   common::Metadata signatures;
-  signatures.set_value(Serialize(orderer_metadata));
+  signatures.set_value(wire::MarshalDeterministic(orderer_metadata));
   common::Metadata last_config;
-  last_config.set_value(Serialize(common::LastConfig()));
+  last_config.set_value(wire::MarshalDeterministic(common::LastConfig()));
   auto* metadata = block.mutable_metadata()->mutable_metadata();
-  metadata->Add(Serialize(signatures));
-  metadata->Add(Serialize(last_config));
+  metadata->Add(wire::MarshalDeterministic(signatures));
+  metadata->Add(wire::MarshalDeterministic(last_config));
   for (int i = 2; i < 5; ++i) metadata->Add(std::string());
-  return Serialize(block);
+  return wire::MarshalDeterministic(block);
 }
 
 }  // namespace

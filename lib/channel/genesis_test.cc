@@ -15,8 +15,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "lib/channel/channel_config.h"
@@ -27,6 +25,7 @@
 #include "lib/validate/committer.h"
 #include "lib/wire/block.h"
 #include "lib/wire/hashes.h"
+#include "lib/wire/marshal.h"
 #include "lib/wire/proto/peer_configuration.pb.h"
 
 namespace fabric::channel {
@@ -35,17 +34,6 @@ namespace {
 using identity::testing::Vector;
 
 const char kOrdererTls[] = "msp/ordererOrganizations/example.com/orderers/";
-
-std::string CanonicalBytes(const google::protobuf::Message& message) {
-  std::string out;
-  {
-    google::protobuf::io::StringOutputStream stream(&out);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    message.SerializeToCodedStream(&coded);
-  }
-  return out;
-}
 
 std::shared_ptr<const wire::ParsedBlock> ParseOrDie(std::string bytes) {
   auto block = wire::ParsedBlock::Parse(std::move(bytes));
@@ -94,7 +82,7 @@ void CanonicalizeAcls(common::ConfigGroup* channel) {
   if (it == app.mutable_values()->end()) return;
   protos::ACLs acls;
   ASSERT_TRUE(acls.ParseFromString(it->second.value()));
-  it->second.set_value(CanonicalBytes(acls));
+  it->second.set_value(wire::MarshalDeterministic(acls));
 }
 
 // Same keys, versions, mod_policies and policy types at every level.
@@ -208,8 +196,8 @@ TEST_F(GenesisTest, OrgPoliciesAreThePolicyLanguagesBytes) {
 TEST_F(GenesisTest, SameProfileSameConfigFreshTxId) {
   auto again = MakeOrDie(VectorsProfile());
   ASSERT_NE(again, nullptr);
-  EXPECT_EQ(CanonicalBytes(again->tx(0).config_envelope),
-            CanonicalBytes(made_->tx(0).config_envelope));
+  EXPECT_EQ(wire::MarshalDeterministic(again->tx(0).config_envelope),
+            wire::MarshalDeterministic(made_->tx(0).config_envelope));
   EXPECT_NE(again->tx(0).txid(), made_->tx(0).txid());
 }
 
