@@ -17,16 +17,6 @@
 
 static char root[512];
 
-static uint64_t height_of(const fabric_channel *ch) {
-  fabric_ledger *l = NULL;
-  fabric_chain_info info;
-  info.height = 0;
-  CHECK(fabric_channel_ledger(&l, ch, NULL) == FABRIC_OK);
-  CHECK(fabric_ledger_chain_info(&info, l, NULL) == FABRIC_OK);
-  fabric_ledger_free(l);
-  return info.height;
-}
-
 /* Submits the file at `path`; returns the code, and the result in *out if not NULL. */
 static int submit_file(fabric_block_result **out, fabric_channel *ch, const char *path,
                        unsigned int flags, fabric_error **err) {
@@ -172,7 +162,7 @@ static uint64_t replay(fabric_channel *ch, heard *h, char *valid_txid, char *inv
       CHECK(r == NULL);
       fabric_error_free(err);
       err = NULL;
-      CHECK(height_of(ch) == n);
+      CHECK(ctest_channel_height(ch) == n);
       CHECK(h->num_commits == n - 1);
       rc = submit_file(&r, ch, path, FABRIC_SUBMIT_SKIP_VERIFICATION, &err);
     }
@@ -245,7 +235,7 @@ static void test_rejections(fabric_channel *ch, uint64_t height) {
   CHECK(submit_file(NULL, ch, path, 0x80, NULL) == FABRIC_EINVAL);
   CHECK(fabric_channel_submit(NULL, NULL, garbage, sizeof garbage, 0, NULL) == FABRIC_EINVAL);
   CHECK(fabric_channel_submit(NULL, ch, NULL, 3, 0, NULL) == FABRIC_EINVAL);
-  CHECK(height_of(ch) == height);
+  CHECK(ctest_channel_height(ch) == height);
 }
 
 /* The channel's ledger answers queries but refuses commits. */
@@ -302,7 +292,7 @@ static void test_tampered(const uint8_t *genesis, size_t genesis_len) {
     return;
   }
   CHECK(submit_file(NULL, ch, VECTORS "blocks/000001.block", 0, NULL) == FABRIC_OK);
-  CHECK(height_of(ch) == 2);
+  CHECK(ctest_channel_height(ch) == 2);
   CHECK(submit_file(NULL, ch, VECTORS "tampered/signature_corrupted.block", 0, &err) ==
         FABRIC_EDENIED);
   CHECK(err != NULL && err->code == FABRIC_EDENIED && strstr(err->message, "policy") != NULL);
@@ -315,10 +305,10 @@ static void test_tampered(const uint8_t *genesis, size_t genesis_len) {
                     NULL) == FABRIC_ECONFLICT);
   CHECK(submit_file(NULL, ch, VECTORS "tampered/block_number_changed_resigned_by_orderer.block", 0,
                     NULL) == FABRIC_ECONFLICT);
-  CHECK(height_of(ch) == 2);
+  CHECK(ctest_channel_height(ch) == 2);
   /* The good block is still accepted at that height. */
   CHECK(submit_file(NULL, ch, VECTORS "blocks/000002.block", 0, NULL) == FABRIC_OK);
-  CHECK(height_of(ch) == 3);
+  CHECK(ctest_channel_height(ch) == 3);
   fabric_channel_free(ch);
 }
 
@@ -354,7 +344,7 @@ int main(void) {
   CHECK(fabric_channel_current_config(&config, ch, NULL) == FABRIC_OK);
   CHECK(strcmp(fabric_channel_config_channel_id(config), CHANNEL) == 0);
   fabric_channel_config_free(config);
-  CHECK(height_of(ch) == 1);
+  CHECK(ctest_channel_height(ch) == 1);
 
   memset(&h, 0, sizeof h);
   h.events_in_order = 1;
@@ -368,7 +358,7 @@ int main(void) {
 
   last = replay(ch, &h, valid_txid, invalid_txid, &invalid_code);
   CHECK(last >= REJECTED_BLOCK);
-  CHECK(height_of(ch) == last + 1);
+  CHECK(ctest_channel_height(ch) == last + 1);
   check_stored_blocks(ch, last + 1);
 
   /* Each committed block was heard once, in order; the rejected submission not at all. */
@@ -411,7 +401,7 @@ int main(void) {
     ctest_report("reopen", err);
     ctest_failures++;
   } else {
-    CHECK(height_of(ch) == last + 1);
+    CHECK(ctest_channel_height(ch) == last + 1);
     check_stored_blocks(ch, last + 1);
     CHECK(fabric_channel_current_config(&config, ch, NULL) == FABRIC_OK);
     CHECK(fabric_channel_config_sequence(config) == sequence);

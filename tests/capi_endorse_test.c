@@ -231,27 +231,6 @@ typedef struct peer {
   calls calls;
 } peer;
 
-/* Loads the identity in cryptogen directory `dir` (…/<name>/msp/...). */
-static fabric_signer *load_signer(const char *mspid, const char *dir, const char *name) {
-  char cert_path[512], key_path[512];
-  size_t cert_len = 0, key_len = 0;
-  uint8_t *cert, *key;
-  fabric_signer *s = NULL;
-  fabric_error *err = NULL;
-  snprintf(cert_path, sizeof cert_path, "%s/msp/signcerts/%s-cert.pem", dir, name);
-  snprintf(key_path, sizeof key_path, "%s/msp/keystore/priv_sk", dir);
-  cert = ctest_read_file(cert_path, &cert_len);
-  key = ctest_read_file(key_path, &key_len);
-  if (cert != NULL && key != NULL &&
-      fabric_signer_load(&s, mspid, cert, cert_len, key, key_len, &err) != FABRIC_OK) {
-    ctest_report(cert_path, err);
-  }
-  CHECK(s != NULL);
-  free(cert);
-  free(key);
-  return s;
-}
-
 /* Creates the channel from the genesis block and replays the conformance chain (a block
  * that verification rejects is committed unverified, as the vectors record it). */
 static fabric_channel *replay(const char *dir) {
@@ -280,16 +259,6 @@ static fabric_channel *replay(const char *dir) {
     free(block);
   }
   return ch;
-}
-
-static uint64_t height_of(const fabric_channel *ch) {
-  fabric_ledger *l = NULL;
-  fabric_chain_info info;
-  info.height = 0;
-  CHECK(fabric_channel_ledger(&l, ch, NULL) == FABRIC_OK);
-  CHECK(fabric_ledger_chain_info(&info, l, NULL) == FABRIC_OK);
-  fabric_ledger_free(l);
-  return info.height;
 }
 
 /* A signed proposal invoking CHAINCODE with up to 3 text arguments (NULL-terminated). */
@@ -589,8 +558,8 @@ static void test_batch(fabric_channel *ch, peer peers[2], const fabric_signer *u
 /* Proposals refused before or by the contract. */
 static void test_refusals(peer peers[2], const fabric_signer *user) {
   static const uint8_t garbage[] = {0xff, 0xff, 0xff, 0x01};
-  fabric_signer *rogue = load_signer("Org1MSP", VECTORS "msp/rogue/users/User1@org1.example.com",
-                                     "User1@org1.example.com");
+  fabric_signer *rogue = ctest_load_signer(
+      "Org1MSP", VECTORS "msp/rogue/users/User1@org1.example.com", "User1@org1.example.com");
   fabric_buf proposal = FABRIC_BUF_INIT, other = FABRIC_BUF_INIT, envelope = FABRIC_BUF_INIT;
   fabric_proposal_result *r = NULL, *r2 = NULL;
   fabric_error *err = NULL;
@@ -778,14 +747,15 @@ int main(void) {
   snprintf(dir, sizeof dir, "%s/capi_endorse", tmp != NULL ? tmp : "/tmp");
   ch = replay(dir);
   if (ch == NULL) return ctest_finish("capi_endorse_test");
-  user = load_signer("Org1MSP", ORG1 "users/User1@org1.example.com", "User1@org1.example.com");
-  orderer = load_signer(
+  user =
+      ctest_load_signer("Org1MSP", ORG1 "users/User1@org1.example.com", "User1@org1.example.com");
+  orderer = ctest_load_signer(
       "OrdererMSP", VECTORS "msp/ordererOrganizations/example.com/orderers/orderer0.example.com",
       "orderer0.example.com");
   peers[0].signer =
-      load_signer("Org1MSP", ORG1 "peers/peer0.org1.example.com", "peer0.org1.example.com");
+      ctest_load_signer("Org1MSP", ORG1 "peers/peer0.org1.example.com", "peer0.org1.example.com");
   peers[1].signer =
-      load_signer("Org2MSP", ORG2 "peers/peer0.org2.example.com", "peer0.org2.example.com");
+      ctest_load_signer("Org2MSP", ORG2 "peers/peer0.org2.example.com", "peer0.org2.example.com");
   if (user == NULL || orderer == NULL || peers[0].signer == NULL || peers[1].signer == NULL) {
     return ctest_finish("capi_endorse_test");
   }
@@ -801,7 +771,7 @@ int main(void) {
   memset(&heard, 0, sizeof heard);
   CHECK(fabric_channel_subscribe_events(&event_id, ch, on_event, &heard, NULL) == FABRIC_OK);
 
-  replayed = height_of(ch);
+  replayed = ctest_channel_height(ch);
   CHECK(replayed > 20);
   test_keys_and_options(user, orderer);
   test_commit(ch, peers, user, orderer, &heard, &policy, txid);
@@ -824,7 +794,7 @@ int main(void) {
   check_query(&peers[1], user, "history", "capi_key", FABRIC_STATUS_OK, txid);
   test_refusals(peers, user);
   /* Two blocks of ours continue the chain; refused proposals left no trace. */
-  CHECK(height_of(ch) == replayed + 2);
+  CHECK(ctest_channel_height(ch) == replayed + 2);
   printf("replayed %d blocks, committed 2 more, heard %d chaincode events\n", (int)replayed - 1,
          heard.n);
 

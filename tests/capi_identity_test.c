@@ -27,28 +27,6 @@ static fabric_channel_config *load_config(const char *path) {
   return c;
 }
 
-/* A signer from a cryptogen msp/ folder: signcerts/<name>-cert.pem and keystore/priv_sk. */
-static fabric_signer *load_signer(const char *mspid, const char *dir, const char *name) {
-  char cert_path[512], key_path[512];
-  size_t cert_len = 0, key_len = 0;
-  uint8_t *cert, *key;
-  fabric_signer *s = NULL;
-  fabric_error *err = NULL;
-  snprintf(cert_path, sizeof cert_path, "%s/msp/signcerts/%s-cert.pem", dir, name);
-  snprintf(key_path, sizeof key_path, "%s/msp/keystore/priv_sk", dir);
-  cert = ctest_read_file(cert_path, &cert_len);
-  key = ctest_read_file(key_path, &key_len);
-  if (cert != NULL && key != NULL &&
-      fabric_signer_load(&s, mspid, cert, cert_len, key, key_len, &err) != FABRIC_OK) {
-    fprintf(stderr, "%s: %s\n", cert_path, err->message);
-    fabric_error_free(err);
-  }
-  CHECK(s != NULL);
-  free(cert);
-  free(key);
-  return s;
-}
-
 static int validate(const fabric_channel_config *c, const fabric_signer *s) {
   size_t len = 0;
   const uint8_t *id = fabric_signer_identity(s, &len);
@@ -88,16 +66,16 @@ static void test_config(void) {
 static void test_identities(void) {
   fabric_channel_config *genesis = load_config(VECTORS "genesis.block");
   fabric_channel_config *after = load_config(VECTORS "blocks/000017.block");
-  fabric_signer *peer = load_signer(
+  fabric_signer *peer = ctest_load_signer(
       "Org1MSP", PEERS "org1.example.com/peers/peer0.org1.example.com", "peer0.org1.example.com");
-  fabric_signer *user2 = load_signer(
+  fabric_signer *user2 = ctest_load_signer(
       "Org1MSP", PEERS "org1.example.com/users/User2@org1.example.com", "User2@org1.example.com");
-  fabric_signer *user3 = load_signer(
+  fabric_signer *user3 = ctest_load_signer(
       "Org2MSP", PEERS "org2.example.com/users/User3@org2.example.com", "User3@org2.example.com");
-  fabric_signer *org2_as_org1 = load_signer(
+  fabric_signer *org2_as_org1 = ctest_load_signer(
       "Org1MSP", PEERS "org2.example.com/users/User1@org2.example.com", "User1@org2.example.com");
-  fabric_signer *rogue = load_signer("Org1MSP", VECTORS "msp/rogue/users/User1@org1.example.com",
-                                     "User1@org1.example.com");
+  fabric_signer *rogue = ctest_load_signer(
+      "Org1MSP", VECTORS "msp/rogue/users/User1@org1.example.com", "User1@org1.example.com");
   static const uint8_t garbage[] = {0x0a, 0xff};
   fabric_buf sig = FABRIC_BUF_INIT;
   size_t id_len = 0;
@@ -144,10 +122,10 @@ static void sign_into(fabric_signed_data *sd, fabric_buf *sig, const fabric_sign
 static void test_policies(void) {
   static const char *dsl = "AND('Org1MSP.peer','Org2MSP.peer')";
   fabric_channel_config *c = load_config(VECTORS "genesis.block");
-  fabric_signer *p1 = load_signer("Org1MSP", PEERS "org1.example.com/peers/peer0.org1.example.com",
-                                  "peer0.org1.example.com");
-  fabric_signer *p2 = load_signer("Org2MSP", PEERS "org2.example.com/peers/peer0.org2.example.com",
-                                  "peer0.org2.example.com");
+  fabric_signer *p1 = ctest_load_signer(
+      "Org1MSP", PEERS "org1.example.com/peers/peer0.org1.example.com", "peer0.org1.example.com");
+  fabric_signer *p2 = ctest_load_signer(
+      "Org2MSP", PEERS "org2.example.com/peers/peer0.org2.example.com", "peer0.org2.example.com");
   fabric_signed_data sd[2];
   fabric_buf s1 = FABRIC_BUF_INIT, s2 = FABRIC_BUF_INIT, env = FABRIC_BUF_INIT,
              back = FABRIC_BUF_INIT, again = FABRIC_BUF_INIT;

@@ -27,6 +27,36 @@ uint8_t *ctest_read_file(const char *path, size_t *len) {
   return buf;
 }
 
+fabric_signer *ctest_load_signer(const char *mspid, const char *dir, const char *name) {
+  char cert_path[512], key_path[512];
+  size_t cert_len = 0, key_len = 0;
+  uint8_t *cert, *key;
+  fabric_signer *s = NULL;
+  fabric_error *err = NULL;
+  snprintf(cert_path, sizeof cert_path, "%s/msp/signcerts/%s-cert.pem", dir, name);
+  snprintf(key_path, sizeof key_path, "%s/msp/keystore/priv_sk", dir);
+  cert = ctest_read_file(cert_path, &cert_len);
+  key = ctest_read_file(key_path, &key_len);
+  if (cert != NULL && key != NULL &&
+      fabric_signer_load(&s, mspid, cert, cert_len, key, key_len, &err) != FABRIC_OK) {
+    ctest_report(cert_path, err);
+  }
+  CHECK(s != NULL);
+  free(cert);
+  free(key);
+  return s;
+}
+
+uint64_t ctest_channel_height(const fabric_channel *channel) {
+  fabric_ledger *l = NULL;
+  fabric_chain_info info;
+  info.height = 0;
+  CHECK(fabric_channel_ledger(&l, channel, NULL) == FABRIC_OK);
+  CHECK(fabric_ledger_chain_info(&info, l, NULL) == FABRIC_OK);
+  fabric_ledger_free(l);
+  return info.height;
+}
+
 int ctest_finish(const char *name) {
   if (ctest_failures != 0) {
     fprintf(stderr, "%s: %d check(s) failed\n", name, ctest_failures);

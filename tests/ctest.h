@@ -25,6 +25,15 @@ uint8_t *ctest_read_file(const char *path, size_t *len);
 /* 1 if `path` can be opened for reading. */
 int ctest_file_exists(const char *path);
 
+/* A signer from the cryptogen directory `dir` (…/<name>): msp/signcerts/<name>-cert.pem
+ * and msp/keystore/priv_sk. NULL, with a failed CHECK, if it does not load. */
+struct fabric_signer;
+struct fabric_signer *ctest_load_signer(const char *mspid, const char *dir, const char *name);
+
+/* The height of a channel's ledger. */
+struct fabric_channel;
+uint64_t ctest_channel_height(const struct fabric_channel *channel);
+
 /* Prints "what: <err's message>" on stderr and frees err (which may be NULL). */
 struct fabric_error;
 void ctest_report(const char *what, struct fabric_error *err);
