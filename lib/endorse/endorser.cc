@@ -236,26 +236,17 @@ absl::StatusOr<lifecycle::ChaincodeEndorsementInfo> EndorsementInfo(TxSimulator&
     info.set_endorsement_plugin(kBuiltinEndorsementPlugin);
     return info;
   }
-  const std::string key = absl::StrCat("namespaces/fields/", cc, "/Sequence");
   FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> stored,
-                          sim.GetState(validate::kLifecycleNamespace, key));
-  lifecycle::StateData sequence;
-  if (stored.has_value() && !sequence.ParseFromString(*stored)) {
-    return absl::DataLossError(absl::StrCat("could not unmarshal state for key ", key));
-  }
-  if (sequence.Type_case() != lifecycle::StateData::TYPE_NOT_SET &&
-      sequence.Type_case() != lifecycle::StateData::kInt64) {
-    return absl::DataLossError(
-        absl::StrCat("expected key ", key, " to encode a value of type Int64"));
-  }
-  if (sequence.int64() == 0) {
+                          sim.GetState(validate::kLifecycleNamespace, SequenceKey(cc)));
+  FABRIC_ASSIGN_OR_RETURN(const int64_t sequence, DecodeSequence(cc, stored));
+  if (sequence == 0) {
     return absl::NotFoundError(
         absl::StrCat("make sure the chaincode ", cc, " has been successfully defined on channel ",
                      channel_id, " and try again: chaincode ", cc, " not found"));
   }
   FABRIC_ASSIGN_OR_RETURN(std::optional<validate::ChaincodeDefinition> def,
                           validate::ReadChaincodeDefinition(ledger.state(), cc));
-  if (!def.has_value() || def->sequence != sequence.int64()) {
+  if (!def.has_value() || def->sequence != sequence) {
     return absl::AbortedError(
         absl::StrCat("chaincode definition for '", cc, "' changed during invoke, try again"));
   }

@@ -619,5 +619,45 @@ TEST_F(EndorserTest, LifecycleIsBuiltIn) {
   EXPECT_EQ(peers_[0]->channel_id(), "mychannel");
 }
 
+TEST_F(EndorserTest, LifecycleChecksNamesAsFabricsPatterns) {
+  auto commit = [&](const std::string& name, const std::string& version) {
+    absl::StatusOr<ProposalResult> r = peers_[0]->Endorse(
+        Propose("_lifecycle", CommitChaincodeDefinitionArgs(name, version, 1, "")).signed_proposal);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? r->response : Response::Error("not run");
+  };
+  for (const std::string& name : {std::string("a"), std::string("A-b_9"), std::string("x1-y2_z3"),
+                                  std::string(1 << 20, 'n')}) {
+    EXPECT_EQ(commit(name, "1.0").status, 200) << name.substr(0, 20);
+  }
+  for (const std::string& name : {std::string(""), std::string("-a"), std::string("a-"),
+                                  std::string("a--b"), std::string("a_-b"), std::string("a.b"),
+                                  std::string("\xC3\xA9"), std::string(1 << 20, 'n') + "_"}) {
+    const Response r = commit(name, "1.0");
+    EXPECT_EQ(r.status, 500) << name.substr(0, 20);
+    EXPECT_TRUE(absl::StrContains(r.message, "invalid chaincode name")) << r.message.substr(0, 80);
+  }
+  EXPECT_TRUE(absl::StrContains(commit("escc", "1.0").message, "name of a system chaincode"));
+  EXPECT_EQ(commit("ok", "1.0_rc+2-x").status, 200);
+  for (const std::string& version : {std::string(""), std::string("1 0"), std::string("1/0")}) {
+    EXPECT_TRUE(absl::StrContains(commit("ok", version).message, "invalid chaincode version"))
+        << version;
+  }
+}
+
+TEST(DecodeSequenceTest, ReadsTheSequenceAsFabricsSerializer) {
+  EXPECT_EQ(SequenceKey("cc"), "namespaces/fields/cc/Sequence");
+  EXPECT_EQ(DecodeSequence("cc", std::nullopt).value_or(-1), 0);
+  lifecycle::StateData data;
+  data.set_int64(7);
+  EXPECT_EQ(DecodeSequence("cc", data.SerializeAsString()).value_or(-1), 7);
+  data.set_int64(0);  // a set oneof is stored even when zero
+  EXPECT_EQ(DecodeSequence("cc", data.SerializeAsString()).value_or(-1), 0);
+  data.set_bytes("7");
+  for (const std::string& stored : {data.SerializeAsString(), std::string(), std::string("\xff")}) {
+    EXPECT_EQ(DecodeSequence("cc", stored).status().code(), absl::StatusCode::kDataLoss);
+  }
+}
+
 }  // namespace
 }  // namespace fabric::endorse

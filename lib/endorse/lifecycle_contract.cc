@@ -3,7 +3,6 @@
 #include <iterator>
 #include <map>
 #include <optional>
-#include <regex>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -60,13 +59,37 @@ class StubState : public ledger::StateReader {
   Stub* const stub_;
 };
 
+bool IsAsciiAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// Fabric's ChaincodeNameRegExp, ^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$: alphanumeric runs
+// joined by single '-' or '_'. Checked by hand: std::regex recurses once per character
+// and a long name from a proposal would overflow the stack.
+bool IsValidChaincodeName(absl::string_view name) {
+  if (name.empty() || !IsAsciiAlnum(name.front()) || !IsAsciiAlnum(name.back())) return false;
+  for (size_t i = 1; i < name.size(); ++i) {
+    const bool separator = name[i] == '-' || name[i] == '_';
+    if (!separator && !IsAsciiAlnum(name[i])) return false;
+    if (separator && !IsAsciiAlnum(name[i - 1])) return false;  // two separators in a row
+  }
+  return true;
+}
+
+// Fabric's ChaincodeVersionRegExp, ^[A-Za-z0-9_.+-]+$.
+bool IsValidChaincodeVersion(absl::string_view version) {
+  if (version.empty()) return false;
+  for (char c : version) {
+    if (!IsAsciiAlnum(c) && c != '_' && c != '.' && c != '+' && c != '-') return false;
+  }
+  return true;
+}
+
 // Fabric's validateInput, without the collection checks that need the channel's MSPs.
 absl::Status ValidateDefinitionInput(const lifecycle::CommitChaincodeDefinitionArgs& args) {
-  static const std::regex* const kName = new std::regex("^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$");
-  static const std::regex* const kVersion = new std::regex("^[A-Za-z0-9_.+-]+$");
   static const absl::flat_hash_set<std::string>* const kSystemNames =
       new absl::flat_hash_set<std::string>{"cscc", "escc", "lscc", "qscc", "vscc"};
-  if (!std::regex_match(args.name(), *kName)) {
+  if (!IsValidChaincodeName(args.name())) {
     return absl::InvalidArgumentError(
         absl::StrCat("invalid chaincode name '", args.name(),
                      "'. Names can only consist of alphanumerics, '_', and '-' and can only "
@@ -76,7 +99,7 @@ absl::Status ValidateDefinitionInput(const lifecycle::CommitChaincodeDefinitionA
     return absl::InvalidArgumentError(
         absl::StrCat("chaincode name '", args.name(), "' is the name of a system chaincode"));
   }
-  if (!std::regex_match(args.version(), *kVersion)) {
+  if (!IsValidChaincodeVersion(args.version())) {
     return absl::InvalidArgumentError(
         absl::StrCat("invalid chaincode version '", args.version(),
                      "'. Versions can only consist of alphanumerics, '_', '-', '+', and '.'"));
@@ -86,21 +109,8 @@ absl::Status ValidateDefinitionInput(const lifecycle::CommitChaincodeDefinitionA
 
 // The committed Sequence of chaincode `name` (0 if undefined), read through the stub.
 absl::StatusOr<int64_t> CurrentSequence(Stub& stub, absl::string_view name) {
-  const std::string key = FieldKey(name, "Sequence");
-  FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> v, stub.GetState(key));
-  lifecycle::StateData data;
-  if (v.has_value() && !data.ParseFromString(*v)) {
-    return absl::DataLossError(absl::StrCat("could not unmarshal state for key ", key));
-  }
-  switch (data.Type_case()) {
-    case lifecycle::StateData::TYPE_NOT_SET:
-      return 0;
-    case lifecycle::StateData::kInt64:
-      return data.int64();
-    default:
-      return absl::DataLossError(
-          absl::StrCat("expected key ", key, " to encode a value of type Int64"));
-  }
+  FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> stored, stub.GetState(SequenceKey(name)));
+  return DecodeSequence(name, stored);
 }
 
 std::string BytesField(const std::string& bytes) {
@@ -247,6 +257,24 @@ class LifecycleContract : public Contract {
 }  // namespace
 
 std::shared_ptr<Contract> NewLifecycleContract() { return std::make_shared<LifecycleContract>(); }
+
+std::string SequenceKey(absl::string_view name) { return FieldKey(name, "Sequence"); }
+
+absl::StatusOr<int64_t> DecodeSequence(absl::string_view name,
+                                       const std::optional<std::string>& stored) {
+  if (!stored.has_value()) return 0;
+  lifecycle::StateData data;
+  if (!data.ParseFromString(*stored)) {
+    return absl::DataLossError(
+        absl::StrCat("could not unmarshal state for key ", SequenceKey(name)));
+  }
+  // A stored value must hold an int64, as Fabric's DeserializeFieldAsInt64 requires.
+  if (data.Type_case() != lifecycle::StateData::kInt64) {
+    return absl::DataLossError(
+        absl::StrCat("expected key ", SequenceKey(name), " to encode a value of type Int64"));
+  }
+  return data.int64();
+}
 
 std::vector<std::string> CommitChaincodeDefinitionArgs(absl::string_view name,
                                                        absl::string_view version, int64_t sequence,

@@ -21,8 +21,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "lib/endorse/contract.h"
 
@@ -34,9 +37,17 @@ std::shared_ptr<Contract> NewLifecycleContract();
 // {"CommitChaincodeDefinition", serialized args}. `policy` is a serialized
 // protos.ApplicationPolicy ("" = the channel's /Channel/Application/Endorsement).
 std::vector<std::string> CommitChaincodeDefinitionArgs(absl::string_view name,
-                                                       absl::string_view version,
-                                                       int64_t sequence,
+                                                       absl::string_view version, int64_t sequence,
                                                        absl::string_view policy);
+
+// The `_lifecycle` key of chaincode `name`'s committed Sequence
+// ("namespaces/fields/<name>/Sequence").
+std::string SequenceKey(absl::string_view name);
+// The Sequence stored under SequenceKey(name) as Fabric's lifecycle serializer reads it:
+// 0 when nothing is stored (the chaincode is not defined); DataLoss when `stored` is
+// not a lifecycle.StateData holding an int64.
+absl::StatusOr<int64_t> DecodeSequence(absl::string_view name,
+                                       const std::optional<std::string>& stored);
 
 }  // namespace fabric::endorse
 
