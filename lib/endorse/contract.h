@@ -16,9 +16,11 @@
 //
 // A contract runs for a query (evaluate: against the latest committed state, nothing is
 // signed) or for a proposal (endorse: its reads and writes become the transaction's
-// read-write set). The stub enforces what Fabric's shim and simulator enforce: keys are
-// non-empty; pagination and history are for queries only; composite keys start with
-// "\x00" and simple keys may not.
+// read-write set). The stub enforces what Fabric's shim and simulator enforce: PutState
+// refuses an empty key (the shim's only key check); range ends may not be composite keys
+// (which start with "\x00"); a transaction that has written makes no paginated query,
+// and one that made a paginated query does not write. A query does not write at all
+// (Fabric's evaluate would simulate the write and drop it).
 //
 // Thread safety: a Contract's Invoke may be called from several threads at once, each
 // with its own Stub. A Stub is used by one thread, during one Invoke.
@@ -106,9 +108,9 @@ class Stub {
   // with "\x00" (InvalidArgument). Recorded for phantom detection.
   virtual absl::StatusOr<std::vector<KeyValue>> GetStateByRange(absl::string_view start,
                                                                 absl::string_view end) = 0;
-  // The paginated form (queries only: FailedPrecondition when endorsing): at most
-  // `page_size` (> 0, else InvalidArgument) results from `bookmark` on (bookmark "" =
-  // from `start`).
+  // The paginated form: at most `page_size` (> 0, else InvalidArgument) results from
+  // `bookmark` on (bookmark "" = from `start`). FailedPrecondition once the transaction
+  // has written; after it, writes fail.
   virtual absl::StatusOr<RangePage> GetStateByRangeWithPagination(absl::string_view start,
                                                                   absl::string_view end,
                                                                   int32_t page_size,
@@ -137,7 +139,8 @@ class Stub {
   // The transaction's chaincode event; a later call replaces an earlier one.
   virtual absl::Status SetEvent(absl::string_view name, absl::string_view payload) = 0;
 
-  // The key's history, newest first (queries only).
+  // The key's history, newest first. Not recorded in the read-write set, so a commit
+  // in between does not invalidate the transaction (as in Fabric).
   virtual absl::StatusOr<std::vector<KeyModification>> GetHistoryForKey(absl::string_view key) = 0;
 };
 

@@ -49,6 +49,12 @@ absl::Status WriteRefused() {
       "writes are not allowed in a query (evaluate); endorse the transaction to write");
 }
 
+absl::Status WriteAfterPageRefused() {
+  return absl::FailedPreconditionError(
+      "unsupported transaction: the transaction has already performed a paginated query; "
+      "writes are not allowed");
+}
+
 // The RangeQueryInfo of a scan that returned `kvs`: read to its end (the iterator
 // exhausted, end_key the query's end) unless `cut_short`, when Fabric's iterator stopped
 // at the last result without asking for another (end_key that result's key).
@@ -102,9 +108,16 @@ absl::StatusOr<std::optional<std::string>> TxSimulator::GetState(absl::string_vi
   return std::optional<std::string>(std::move(vv->value));
 }
 
+absl::Status TxSimulator::CheckWrite() {
+  if (mode_ == Mode::kQuery) return WriteRefused();
+  if (paginated_) return WriteAfterPageRefused();
+  wrote_ = true;
+  return absl::OkStatus();
+}
+
 absl::Status TxSimulator::PutState(absl::string_view ns, absl::string_view key,
                                    absl::string_view value) {
-  if (mode_ == Mode::kQuery) return WriteRefused();
+  FABRIC_RETURN_IF_ERROR(CheckWrite());
   Ns(ns).writes[std::string(key)] = std::string(value);
   return absl::OkStatus();
 }
@@ -125,11 +138,13 @@ absl::StatusOr<std::vector<KeyValue>> TxSimulator::GetStateRange(absl::string_vi
 absl::StatusOr<RangePage> TxSimulator::GetStateRangePage(absl::string_view ns,
                                                          absl::string_view start,
                                                          absl::string_view end, size_t limit) {
-  if (mode_ != Mode::kQuery) {
-    return absl::FailedPreconditionError(
-        "paginated queries are supported only in a read-only transaction (a query)");
-  }
   if (limit == 0) return absl::InvalidArgumentError("the page size must be positive");
+  if (wrote_) {
+    return absl::FailedPreconditionError(
+        "unsupported transaction: paginated queries are supported only in a read-only "
+        "transaction");
+  }
+  paginated_ = true;
   limit = std::min(limit, kTotalQueryLimit);
   FABRIC_ASSIGN_OR_RETURN(ledger::RangeResult r, ledger_.state().Range(ns, start, end, limit));
   Ns(ns).AddRangeQuery(RangeInfo(start, end, r.kvs, r.kvs.size() == limit));
@@ -159,17 +174,13 @@ absl::StatusOr<std::map<std::string, std::string>> TxSimulator::GetStateMetadata
 
 absl::Status TxSimulator::SetStateMetadata(absl::string_view ns, absl::string_view key,
                                            std::map<std::string, std::string> metadata) {
-  if (mode_ == Mode::kQuery) return WriteRefused();
+  FABRIC_RETURN_IF_ERROR(CheckWrite());
   Ns(ns).metadata_writes[std::string(key)] = std::move(metadata);
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<KeyModification>> TxSimulator::GetHistoryForKey(absl::string_view ns,
                                                                            absl::string_view key) {
-  if (mode_ != Mode::kQuery) {
-    return absl::FailedPreconditionError(
-        "history queries are supported only in a read-only transaction (a query)");
-  }
   FABRIC_ASSIGN_OR_RETURN(std::vector<ledger::HistoryRecord> records,
                           ledger_.history().Get(ns, key, kTotalQueryLimit));
   std::vector<KeyModification> out;

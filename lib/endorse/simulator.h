@@ -29,9 +29,11 @@
 //     Serialized with data_model KV, each namespace's KVRWSet serialized into its
 //     NsReadWriteSet, fields in field-number order: the bytes of Fabric's
 //     GetTxSimulationResults().GetPubSimulationBytes() for the same calls.
-// In kQuery mode pagination and history are allowed and writes (PutState, DelState,
-// SetStateMetadata) are refused (FailedPrecondition); in kEndorse mode the opposite,
-// which keeps Fabric's rule that a transaction that writes makes no paginated query.
+// Fabric's TxSimulator rules, in both modes: history is allowed (and not recorded); a
+// paginated query (GetStateRangePage) is refused once the transaction has written, and
+// a write (PutState, DelState, SetStateMetadata) once it has made a paginated query
+// (FailedPrecondition). kQuery also refuses every write (FailedPrecondition): a query
+// leaves no read-write set behind. (Fabric's evaluate simulates writes and drops them.)
 //
 // A simulation reads the latest committed state at each call; a block committed
 // meanwhile makes the transaction fail MVCC at commit, as in Fabric.
@@ -73,8 +75,9 @@ class TxSimulator {
   // applies the shim's substitutions). Recorded as one range query.
   absl::StatusOr<std::vector<KeyValue>> GetStateRange(absl::string_view ns, absl::string_view start,
                                                       absl::string_view end);
-  // kQuery only: at most `limit` results from `start` (InvalidArgument if 0), and the
-  // bookmark: the key after the page, "" if none. Recorded as a range query (see above).
+  // At most `limit` results from `start` (InvalidArgument if 0), and the bookmark: the
+  // key after the page, "" if none. Recorded as a range query (see above). Refused after
+  // a write; refuses later writes.
   absl::StatusOr<RangePage> GetStateRangePage(absl::string_view ns, absl::string_view start,
                                               absl::string_view end, size_t limit);
 
@@ -85,8 +88,8 @@ class TxSimulator {
   absl::Status SetStateMetadata(absl::string_view ns, absl::string_view key,
                                 std::map<std::string, std::string> metadata);
 
-  // kQuery only: the key's modifications, newest first, at most the total query limit
-  // (not recorded).
+  // The key's modifications, newest first, at most the total query limit (not
+  // recorded: Fabric does not protect history reads from later commits either).
   absl::StatusOr<std::vector<KeyModification>> GetHistoryForKey(absl::string_view ns,
                                                                 absl::string_view key);
 
@@ -96,9 +99,13 @@ class TxSimulator {
  private:
   struct Namespace;
   Namespace& Ns(absl::string_view ns);
+  // OK if the transaction may write now (and then it has written).
+  absl::Status CheckWrite();
 
   const ledger::Ledger& ledger_;
   const Mode mode_;
+  bool wrote_ = false;      // a write was recorded
+  bool paginated_ = false;  // a paginated query was made
   std::map<std::string, std::unique_ptr<Namespace>, std::less<>> namespaces_;
 };
 

@@ -294,19 +294,36 @@ TEST_F(SimulatorTest, StubChecksKeysAsTheShimDoes) {
   TxSimulator sim(*ledger_, Mode::kEndorse);
   Invocation inv;
   auto stub = NewSimulatorStub(&sim, "cc_or", &inv);
-  EXPECT_EQ(stub->GetState("").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(&stub->invocation(), &inv);
+  // The shim refuses the empty key to PutState, and composite keys as range ends.
   EXPECT_EQ(stub->PutState("", "v").code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(stub->DelState("").code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(stub->GetStateMetadata("").status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(stub->SetStateMetadata("", "n", "v").code(), absl::StatusCode::kInvalidArgument);
-  // Range ends may not be composite keys.
   EXPECT_EQ(stub->GetStateByRange(std::string("\0a", 2), "").status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(stub->GetStateByRange("a", std::string("\0z", 2)).status().code(),
             absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(stub->GetStateByRangeWithPagination(std::string("\0a", 2), "", 1, "").status().code(),
+            absl::StatusCode::kInvalidArgument);
   // Nothing refused was recorded.
   EXPECT_TRUE(Parse(sim.Results()).namespaces.empty());
-  EXPECT_EQ(&stub->invocation(), &inv);
+
+  // Fabric reads, deletes and gives metadata to the empty key like any other key.
+  auto v = stub->GetState("");
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_FALSE(v->has_value());
+  auto md = stub->GetStateMetadata("");
+  ASSERT_TRUE(md.ok()) << md.status();
+  EXPECT_TRUE(md->empty());
+  EXPECT_TRUE(stub->DelState("").ok());
+  EXPECT_TRUE(stub->SetStateMetadata("", "n", "v").ok());
+  const kvrwset::KVRWSet kv = Parse(sim.Results()).kv["cc_or"];
+  ASSERT_EQ(kv.reads_size(), 1);
+  EXPECT_EQ(kv.reads(0).key(), "");
+  EXPECT_FALSE(kv.reads(0).has_version());
+  ASSERT_EQ(kv.writes_size(), 1);
+  EXPECT_EQ(kv.writes(0).key(), "");
+  EXPECT_TRUE(kv.writes(0).is_delete());
+  ASSERT_EQ(kv.metadata_writes_size(), 1);
+  EXPECT_EQ(kv.metadata_writes(0).key(), "");
 }
 
 // ---- Range queries ----
@@ -537,13 +554,39 @@ TEST_F(SimulatorTest, QueriesRefuseWrites) {
   EXPECT_EQ(r.kv.at("cc_or").writes_size() + r.kv.at("cc_or").metadata_writes_size(), 0);
 }
 
-TEST_F(SimulatorTest, EndorsementsRefusePaginationAndHistory) {
-  TxSimulator sim(*ledger_, Mode::kEndorse);
-  auto stub = NewSimulatorStub(&sim, "cc_or", nullptr);
-  EXPECT_EQ(stub->GetStateByRangeWithPagination("", "", 5, "").status().code(),
-            absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(stub->GetHistoryForKey("k").status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(Parse(sim.Results()).namespaces.empty());
+// Fabric's TxSimulator: a paginated query only in a transaction that has not written,
+// and no write after one; history either way.
+TEST_F(SimulatorTest, APaginatedQueryAndWritesExcludeEachOther) {
+  const ledger::KeyValue key = KeyWithPrefix("cc_or", "blind_writes_");
+  {
+    TxSimulator sim(*ledger_, Mode::kEndorse);
+    auto stub = NewSimulatorStub(&sim, "cc_or", nullptr);
+    auto page = stub->GetStateByRangeWithPagination("", "", 5, "");
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_EQ(page->kvs.size(), 5u);
+    EXPECT_TRUE(stub->GetHistoryForKey(key.key).ok());
+    EXPECT_EQ(stub->PutState("k", "v").code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(stub->DelState("k").code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(stub->SetStateValidationParameter("k", "p").code(),
+              absl::StatusCode::kFailedPrecondition);
+    const kvrwset::KVRWSet kv = Parse(sim.Results()).kv["cc_or"];
+    EXPECT_EQ(kv.writes_size() + kv.metadata_writes_size(), 0);
+    ASSERT_EQ(kv.range_queries_info_size(), 1);  // a full page: not read past its end
+    EXPECT_FALSE(kv.range_queries_info(0).itr_exhausted());
+  }
+  {
+    TxSimulator sim(*ledger_, Mode::kEndorse);
+    auto stub = NewSimulatorStub(&sim, "cc_or", nullptr);
+    ASSERT_TRUE(stub->PutState("k", "v").ok());
+    EXPECT_EQ(stub->GetStateByRangeWithPagination("", "", 5, "").status().code(),
+              absl::StatusCode::kFailedPrecondition);
+    EXPECT_TRUE(stub->GetHistoryForKey(key.key).ok());
+    EXPECT_TRUE(stub->PutState("k2", "v").ok());  // the refused page changed nothing
+    const kvrwset::KVRWSet kv = Parse(sim.Results()).kv["cc_or"];
+    EXPECT_EQ(kv.writes_size(), 2);
+    EXPECT_EQ(kv.range_queries_info_size(), 0);
+    EXPECT_EQ(kv.reads_size(), 0);  // history is not recorded
+  }
 }
 
 TEST_F(SimulatorTest, QueriesPageThroughARange) {
@@ -804,8 +847,12 @@ TEST_F(OwnLedgerTest, PastFiftyResultsARangeRecordsTheMerkleSummary) {
       ASSERT_TRUE(want.summary.has_value());
       EXPECT_EQ(q.reads_merkle_hashes().SerializeAsString(), want.summary->SerializeAsString());
       EXPECT_EQ(q.reads_merkle_hashes().max_degree(), validate::kDefaultMaxDegree);
-      if (std::string(prefix) == "m") EXPECT_EQ(q.reads_merkle_hashes().max_level(), 1u);
-      if (std::string(prefix) == "z") EXPECT_GE(q.reads_merkle_hashes().max_level(), 2u);
+      if (std::string(prefix) == "m") {
+        EXPECT_EQ(q.reads_merkle_hashes().max_level(), 1u);
+      }
+      if (std::string(prefix) == "z") {
+        EXPECT_GE(q.reads_merkle_hashes().max_level(), 2u);
+      }
     }
   }
 }
