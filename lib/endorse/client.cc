@@ -6,6 +6,7 @@
 #include <openssl/rand.h>
 
 #include <cstdint>
+#include <limits>
 #include <set>
 #include <utility>
 
@@ -71,7 +72,8 @@ absl::Status SetTimestamp(absl::Time time, google::protobuf::Timestamp* out) {
 template <typename Message>
 absl::StatusOr<Message> Parse(absl::string_view bytes, absl::string_view what) {
   Message message;
-  if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max()) ||
+      !message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return absl::InvalidArgumentError(absl::StrCat("error unmarshalling ", what));
   }
   return message;
@@ -149,7 +151,10 @@ absl::StatusOr<SignedProposal> CreateSignedProposal(const identity::SigningIdent
   protos::ChaincodeSpec* chaincode_spec = invocation.mutable_chaincode_spec();
   chaincode_spec->set_type(protos::ChaincodeSpec::GOLANG);
   chaincode_spec->mutable_chaincode_id()->set_name(spec.chaincode);
-  for (const std::string& arg : spec.args) chaincode_spec->mutable_input()->add_args(arg);
+  // The input is always present, even without arguments: Fabric's endorser refuses a
+  // spec without one.
+  protos::ChaincodeInput* input = chaincode_spec->mutable_input();
+  for (const std::string& arg : spec.args) input->add_args(arg);
 
   protos::ChaincodeProposalPayload payload;
   payload.set_input(MarshalMessage(invocation));

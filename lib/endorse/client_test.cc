@@ -213,6 +213,16 @@ TEST_F(ClientTest, ProposalCarriesTheFieldsFabricSets) {
   EXPECT_EQ(p.payload.transientmap().at("secret"), "s3cr3t");
 }
 
+// Go's protoutil always sets ChaincodeSpec.Input, and Fabric's endorser refuses a spec
+// without one ("chaincode input did not contain any input").
+TEST_F(ClientTest, ProposalWithoutArgumentsStillCarriesAnInput) {
+  ProposalSpec spec = Spec();
+  spec.args.clear();
+  ProposalLevels p = Open(Propose(spec).signed_proposal);
+  EXPECT_TRUE(p.invocation.chaincode_spec().has_input());
+  EXPECT_EQ(p.invocation.chaincode_spec().input().args_size(), 0);
+}
+
 TEST_F(ClientTest, ProposalSignatureVerifiesAsTheCreator) {
   auto config = GenesisConfig();
   ASSERT_NE(config, nullptr);
