@@ -2,6 +2,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -31,11 +32,16 @@ namespace fabric::endorse {
 namespace {
 
 constexpr char kWritersPolicy[] = "/Channel/Application/Writers";
-constexpr char kReadersPolicy[] = "/Channel/Application/Readers";
 // The version Fabric gives every system chaincode (core/scc).
 constexpr char kSystemChaincodeVersion[] = "syscc";
 constexpr char kBuiltinEndorsementPlugin[] = "escc";
 constexpr char kValidationParameter[] = "VALIDATION_PARAMETER";
+// Where a chaincode that requires init keeps its initialized version: "\x00", U+10FFFF,
+// "initialized" (Fabric's InitializedKeyName), a key no simple or composite key can be.
+constexpr char kInitializedKeyBytes[] =
+    "\x00\xF4\x8F\xBF\xBF"
+    "initialized";
+constexpr absl::string_view kInitializedKey(kInitializedKeyBytes, sizeof(kInitializedKeyBytes) - 1);
 
 // A proposal's parts, parsed once (Fabric's UnpackedProposal).
 struct UnpackedProposal {
@@ -115,7 +121,8 @@ absl::Status CheckHeaders(const UnpackedProposal& up, absl::string_view channel_
   if (ch.channel_id() != channel_id) {
     return absl::InvalidArgumentError(absl::StrCat("channel '", ch.channel_id(), "' not found"));
   }
-  if (ch.type() != common::ENDORSER_TRANSACTION) {
+  // Fabric's Validate lets CONFIG through as well ("oh well", its comment says).
+  if (ch.type() != common::ENDORSER_TRANSACTION && ch.type() != common::CONFIG) {
     const std::string& name = common::HeaderType_Name(static_cast<common::HeaderType>(ch.type()));
     return absl::InvalidArgumentError(
         absl::StrCat("invalid header type ", name.empty() ? absl::StrCat(ch.type()) : name));
@@ -209,12 +216,11 @@ absl::Status CheckAccess(const UnpackedProposal& up, const channel::ChannelConfi
   return absl::OkStatus();
 }
 
-// A query needs the channel's Readers. A proposal to endorse needs what the channel's
-// ACLs give peer/Propose (Fabric's check for user chaincodes) or `_lifecycle/<function>`
-// (the lifecycle SCC's own check), by default the channel's Writers.
-std::string AccessPolicy(const UnpackedProposal& up, const channel::ChannelConfig& config,
-                         bool is_query) {
-  if (is_query) return kReadersPolicy;
+// What the channel's ACLs give peer/Propose (Fabric's check for user chaincodes) or
+// `_lifecycle/<function>` (the lifecycle SCC's own check), by default the channel's
+// Writers. Fabric evaluates a query through the same ProcessProposal, so a query needs
+// the same.
+std::string AccessPolicy(const UnpackedProposal& up, const channel::ChannelConfig& config) {
   if (up.chaincode != validate::kLifecycleNamespace) {
     return ResourcePolicy(config, "peer/Propose", kWritersPolicy);
   }
@@ -255,6 +261,40 @@ absl::StatusOr<lifecycle::ChaincodeEndorsementInfo> EndorsementInfo(TxSimulator&
   return info;
 }
 
+// Fabric's "init exactly once" (ChaincodeSupport.CheckInvocation). A definition with
+// init_required keeps, in the chaincode's namespace, the version last initialized under
+// kInitializedKey: its read is recorded, an invocation finding another version is
+// refused, and an init (ChaincodeInput.is_init) is refused unless the definition
+// requires one that has not been made; an endorsed init records the version.
+absl::Status CheckInitialization(TxSimulator& sim, const UnpackedProposal& up,
+                                 const lifecycle::ChaincodeEndorsementInfo& info, bool is_query) {
+  bool needs_init = false;
+  if (info.init_required()) {
+    FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> initialized,
+                            sim.GetState(up.chaincode, kInitializedKey));
+    needs_init = initialized.value_or("") != info.version();
+  }
+  if (up.input.is_init()) {
+    if (!info.init_required()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "chaincode '", up.chaincode, "' does not require initialization but called as init"));
+    }
+    if (!needs_init) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("chaincode '", up.chaincode, "' is already initialized but called as init"));
+    }
+    // A query records nothing (and may not write).
+    if (is_query) return absl::OkStatus();
+    return sim.PutState(up.chaincode, kInitializedKey, info.version());
+  }
+  if (needs_init) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("chaincode '", up.chaincode,
+                     "' has not been initialized for this version, must call as init first"));
+  }
+  return absl::OkStatus();
+}
+
 Invocation MakeInvocation(const UnpackedProposal& up, const identity::Identity& creator,
                           bool is_query) {
   Invocation inv;
@@ -291,9 +331,10 @@ absl::StatusOr<protos::ChaincodeInterest> BuildInterest(absl::string_view rwset_
     if (IsSystemChaincode(ns.namespace_())) continue;
     kvrwset::KVRWSet kv;
     FABRIC_RETURN_IF_ERROR(Parse(ns.rwset(), &kv));
-    std::vector<std::string> written;
-    for (const kvrwset::KVWrite& w : kv.writes()) written.push_back(w.key());
-    for (const kvrwset::KVMetadataWrite& w : kv.metadata_writes()) written.push_back(w.key());
+    // Each key once, written or given metadata (Fabric's WritesetMetadata is by key).
+    std::set<std::string> written;
+    for (const kvrwset::KVWrite& w : kv.writes()) written.insert(w.key());
+    for (const kvrwset::KVMetadataWrite& w : kv.metadata_writes()) written.insert(w.key());
     // Only reads: the chaincode's policy applies.
     bool needs_cc_policy = written.empty();
     std::vector<common::SignaturePolicyEnvelope> key_policies;
@@ -423,7 +464,7 @@ absl::StatusOr<ProposalResult> Endorser::Process(absl::string_view signed_propos
   FABRIC_ASSIGN_OR_RETURN(std::shared_ptr<const identity::Identity> creator,
                           CheckCreator(up, config->msps(), channel_id()));
   FABRIC_RETURN_IF_ERROR(CheckNotDuplicate(up, ledger));
-  FABRIC_RETURN_IF_ERROR(CheckAccess(up, *config, AccessPolicy(up, *config, is_query)));
+  FABRIC_RETURN_IF_ERROR(CheckAccess(up, *config, AccessPolicy(up, *config)));
 
   TxSimulator sim(ledger, is_query ? TxSimulator::Mode::kQuery : TxSimulator::Mode::kEndorse);
   FABRIC_ASSIGN_OR_RETURN(lifecycle::ChaincodeEndorsementInfo info,
@@ -435,6 +476,8 @@ absl::StatusOr<ProposalResult> Endorser::Process(absl::string_view signed_propos
                      "' exists, but chaincode is not installed (no contract is "
                      "registered under that name)"));
   }
+
+  FABRIC_RETURN_IF_ERROR(CheckInitialization(sim, up, info, is_query));
 
   const Invocation invocation = MakeInvocation(up, *creator, is_query);
   std::unique_ptr<Stub> stub = NewSimulatorStub(&sim, up.chaincode, &invocation);

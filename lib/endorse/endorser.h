@@ -12,33 +12,38 @@
 //      ChaincodeHeaderExtension (a chaincode name), ChaincodeProposalPayload and its
 //      ChaincodeInvocationSpec; the creator's certificate not expired (the peer's
 //      expiration filter);
-//   2. headers: ENDORSER_TRANSACTION, epoch 0, this channel, nonce and creator set, and
-//      the txid equal to hex(SHA-256(nonce || creator));
+//   2. headers: this channel, ENDORSER_TRANSACTION (or CONFIG, which Fabric also lets
+//      through), epoch 0, nonce and creator set, and the txid equal to
+//      hex(SHA-256(nonce || creator));
 //   3. the creator: deserialized and validated by the channel's MSPs, its signature
 //      over the proposal bytes verified;
 //   4. not a duplicate: the txid is in no committed block (valid or not);
 //   5. access: the signed proposal satisfies the channel's ACL for peer/Propose
 //      (_lifecycle/<function> for `_lifecycle`), else /Channel/Application/Writers;
-//      /Channel/Application/Readers for Evaluate;
+//      Evaluate too, as Fabric's gateway evaluates through the same ProcessProposal;
 //   6. the chaincode: defined in the channel's `_lifecycle` state (its Sequence key read
 //      through the simulator, so that it is a read of the rwset; the version from
 //      committed state) and registered here (`_lifecycle` itself is built in:
 //      lifecycle_contract.h);
-//   7. simulate: the contract runs on a TxSimulator (simulator.h) with a Stub;
+//   7. simulate: for a definition with init_required, Fabric's "init exactly once"
+//      (the chaincode's initialized-version key read, and written by an init); then the
+//      contract runs on a TxSimulator (simulator.h) with a Stub;
 //   8. a response status of 400 or more ends here: the result carries it, nothing is
-//      signed;
+//      signed (Fabric's response to 500 and up also carries the unsigned payload and
+//      interest; ours carries none: proposal_response stays "");
 //   9. ESCC: ProposalResponsePayload{proposal hash, ChaincodeAction{rwset, event,
 //      response, chaincode id (name, definition version)}}, signed by the peer's
 //      identity over payload || endorser; the response also carries Fabric's
 //      ChaincodeInterest.
 // Evaluate stops after 7 (kQuery mode) and returns the contract's response.
 //
-// Errors: a proposal rejected by steps 1-6 is an error status: InvalidArgument
+// Errors: a proposal rejected before its contract runs is an error status: InvalidArgument
 // (malformed, wrong channel, bad txid), PermissionDenied (identity, expiry, signature,
 // access), AlreadyExists (duplicate txid), NotFound (chaincode not defined or not
-// registered), FailedPrecondition (a definition naming an endorsement plugin other than
-// escc), Aborted (the definition changed during the proposal), DataLoss (corrupt
-// `_lifecycle` state).
+// registered), FailedPrecondition (an invocation that init exactly once refuses, or a
+// definition naming an endorsement plugin other than escc), Aborted (the definition
+// changed during the proposal), DataLoss (corrupt `_lifecycle` state). Fabric answers
+// these with a ProposalResponse of status 500 and no endorsement.
 // A contract's own error is not a status error: it is the result's response.
 //
 // Thread safety: every method may be called from any thread; proposals are simulated
@@ -91,8 +96,7 @@ class Endorser {
   const identity::SigningIdentity& signer() const { return *signer_; }
 
  private:
-  absl::StatusOr<ProposalResult> Process(absl::string_view signed_proposal,
-                                         bool is_query) const;
+  absl::StatusOr<ProposalResult> Process(absl::string_view signed_proposal, bool is_query) const;
   std::shared_ptr<Contract> FindContract(absl::string_view name) const;
 
   const validate::Committer* const committer_;

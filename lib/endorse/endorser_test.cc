@@ -7,6 +7,7 @@
 #include "lib/endorse/endorser.h"
 
 #include <filesystem>
+#include <functional>
 #include <initializer_list>
 #include <thread>
 
@@ -64,6 +65,13 @@ class KvContract : public Contract {
       auto v = stub.GetState(arg(0));
       if (!v.ok()) return Error(v.status());
       return Response::Ok(v->value_or("<absent>"));
+    }
+    if (inv.function == "putpolicy") {  // writes k and gives it a policy
+      if (absl::Status s = stub.PutState(arg(0), arg(1)); !s.ok()) return Error(s);
+      if (absl::Status s = stub.SetStateValidationParameter(arg(0), arg(2)); !s.ok()) {
+        return Error(s);
+      }
+      return Response::Ok();
     }
     if (inv.function == "setpolicy") {
       if (absl::Status s = stub.SetStateValidationParameter(arg(0), arg(1)); !s.ok()) {
@@ -153,7 +161,7 @@ class EndorserTest : public ::testing::Test {
       auto signer = Load(absl::StrCat("Org", org, "MSP"), PeerDir(org));
       ASSERT_NE(signer, nullptr);
       peers_.push_back(std::make_unique<Endorser>(committer_.get(), signer));
-      for (const char* cc : {"cc_or", "cc_and", "cc_never", "cc_new"}) {
+      for (const char* cc : {"cc_or", "cc_and", "cc_never", "cc_new", "cc_init"}) {
         ASSERT_TRUE(peers_.back()->RegisterContract(cc, contract_).ok());
       }
     }
@@ -170,6 +178,24 @@ class EndorserTest : public ::testing::Test {
     auto p = CreateSignedProposal(creator ? *creator : *user_, spec);
     EXPECT_TRUE(p.ok()) << p.status();
     return p.ok() ? *p : SignedProposal();
+  }
+
+  // `signed_proposal` changed by `change` and signed again by User1 (the txid, which
+  // hashes the nonce and creator only, stays right).
+  std::string Resign(const std::string& signed_proposal,
+                     const std::function<void(protos::Proposal*, common::ChannelHeader*)>& change) {
+    auto sp = ParseAs<protos::SignedProposal>(signed_proposal);
+    auto proposal = ParseAs<protos::Proposal>(sp.proposal_bytes());
+    auto header = ParseAs<common::Header>(proposal.header());
+    auto ch = ParseAs<common::ChannelHeader>(header.channel_header());
+    change(&proposal, &ch);
+    header.set_channel_header(ch.SerializeAsString());
+    proposal.set_header(header.SerializeAsString());
+    sp.set_proposal_bytes(proposal.SerializeAsString());
+    auto sig = user_->Sign(sp.proposal_bytes());
+    EXPECT_TRUE(sig.ok()) << sig.status();
+    sp.set_signature(sig.ok() ? *sig : "");
+    return sp.SerializeAsString();
   }
 
   // The proposal responses of peers `orgs` (1-based), each endorsed.
@@ -346,16 +372,18 @@ TEST_F(EndorserTest, EvaluateAnswersWithoutEndorsingOrCommitting) {
   EXPECT_EQ(State("cc_or", "ek"), "committed");
   EXPECT_EQ(committer_->ledger().chain_info().height, height);
 
-  // A peer may read the channel (Readers) but not propose transactions (Writers).
+  // A query needs what a proposal needs, peer/Propose (the channel's Writers), as
+  // Fabric's gateway evaluates through ProcessProposal: a peer is a Reader of the
+  // channel, not a Writer, and may do neither.
   auto peer = Load("Org2MSP", PeerDir(2));
   SignedProposal by_peer = Propose("cc_or", {"get", "ek"}, peer.get());
-  q = peers_[0]->Evaluate(by_peer.signed_proposal);
-  ASSERT_TRUE(q.ok()) << q.status();
-  EXPECT_EQ(q->response.payload, "committed");
-  absl::StatusOr<ProposalResult> e = peers_[0]->Endorse(by_peer.signed_proposal);
-  EXPECT_EQ(e.status().code(), absl::StatusCode::kPermissionDenied) << e.status();
-  EXPECT_TRUE(absl::StrContains(e.status().message(), "/Channel/Application/Writers"))
-      << e.status();
+  for (bool evaluate : {true, false}) {
+    absl::StatusOr<ProposalResult> e = evaluate ? peers_[0]->Evaluate(by_peer.signed_proposal)
+                                                : peers_[0]->Endorse(by_peer.signed_proposal);
+    EXPECT_EQ(e.status().code(), absl::StatusCode::kPermissionDenied) << e.status();
+    EXPECT_TRUE(absl::StrContains(e.status().message(), "/Channel/Application/Writers"))
+        << e.status();
+  }
 }
 
 TEST_F(EndorserTest, ReadsSeeCommittedStateAndTheDefinitionSequenceIsRead) {
@@ -403,26 +431,23 @@ TEST_F(EndorserTest, RejectedProposalsSayWhy) {
   expect("expired", Propose("cc_or", {"put", "a", "b"}, expired.get()).signed_proposal,
          absl::StatusCode::kPermissionDenied, "expired");
 
-  // Re-signed proposals: a signature over other bytes; a txid that is not the hash.
-  auto tamper = [&](const std::string& signed_proposal, bool bad_txid) {
-    auto sp = ParseAs<protos::SignedProposal>(signed_proposal);
-    auto proposal = ParseAs<protos::Proposal>(sp.proposal_bytes());
-    auto header = ParseAs<common::Header>(proposal.header());
-    auto ch = ParseAs<common::ChannelHeader>(header.channel_header());
-    if (bad_txid) ch.set_tx_id(std::string(64, 'a'));
-    header.set_channel_header(ch.SerializeAsString());
-    proposal.set_header(header.SerializeAsString());
-    sp.set_proposal_bytes(proposal.SerializeAsString());
-    auto sig = user_->Sign(bad_txid ? sp.proposal_bytes() : "something else");
-    EXPECT_TRUE(sig.ok());
-    sp.set_signature(*sig);
-    return sp.SerializeAsString();
-  };
+  // A signature over other bytes; a re-signed proposal whose txid is not the hash, or
+  // whose header type is neither ENDORSER_TRANSACTION nor CONFIG.
   const std::string good = Propose("cc_or", {"put", "a", "b"}).signed_proposal;
-  expect("bad signature", tamper(good, false), absl::StatusCode::kPermissionDenied,
+  auto bad_signature = ParseAs<protos::SignedProposal>(good);
+  absl::StatusOr<std::string> other = user_->Sign("something else");
+  ASSERT_TRUE(other.ok()) << other.status();
+  bad_signature.set_signature(*other);
+  expect("bad signature", bad_signature.SerializeAsString(), absl::StatusCode::kPermissionDenied,
          "signature over the proposal is not valid");
-  expect("bad txid", tamper(good, true), absl::StatusCode::kInvalidArgument,
-         "incorrectly computed txid");
+  expect("bad txid",
+         Resign(good, [](protos::Proposal*,
+                         common::ChannelHeader* ch) { ch->set_tx_id(std::string(64, 'a')); }),
+         absl::StatusCode::kInvalidArgument, "incorrectly computed txid");
+  expect("message type",
+         Resign(good, [](protos::Proposal*,
+                         common::ChannelHeader* ch) { ch->set_type(common::MESSAGE); }),
+         absl::StatusCode::kInvalidArgument, "invalid header type MESSAGE");
   expect("wrong channel",
          Propose("cc_or", {"put", "a", "b"}, nullptr, "otherchannel").signed_proposal,
          absl::StatusCode::kInvalidArgument, "channel 'otherchannel' not found");
@@ -484,6 +509,16 @@ TEST_F(EndorserTest, KeyLevelPolicyReplacesTheChaincodePolicy) {
   EXPECT_EQ(interest.chaincodes(0).key_policies_size(), 1);
   EXPECT_EQ(interest.chaincodes(0).key_policies(0).SerializeAsString(), both);
   EXPECT_TRUE(interest.chaincodes(0).disregard_namespace_policy());
+
+  // A key both written and given metadata is one key of Fabric's write-set metadata:
+  // its policy is in the interest once.
+  absl::StatusOr<ProposalResult> both_ways =
+      peers_[0]->Endorse(Propose("cc_or", {"putpolicy", "sk", "v9", both}).signed_proposal);
+  ASSERT_TRUE(both_ways.ok()) << both_ways.status();
+  const protos::ChaincodeInterest once =
+      ParseAs<protos::ProposalResponse>(both_ways->proposal_response).interest();
+  ASSERT_EQ(once.chaincodes_size(), 1);
+  EXPECT_EQ(once.chaincodes(0).key_policies_size(), 1);
 
   EXPECT_EQ(Run(one, {1}), protos::ENDORSEMENT_POLICY_FAILURE);
   EXPECT_EQ(Run(Propose("cc_or", {"put", "sk", "v2"}), {1, 2}), protos::VALID);
@@ -617,6 +652,80 @@ TEST_F(EndorserTest, LifecycleIsBuiltIn) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(peers_[0]->RegisterContract("", contract_).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(peers_[0]->channel_id(), "mychannel");
+}
+
+TEST_F(EndorserTest, ProposalsFabricLetsThroughAreEndorsed) {
+  // Fabric's Validate lets a CONFIG header type through to the chaincode.
+  const std::string config_typed =
+      Resign(Propose("cc_or", {"put", "ct", "v"}).signed_proposal,
+             [](protos::Proposal*, common::ChannelHeader* ch) { ch->set_type(common::CONFIG); });
+  absl::StatusOr<ProposalResult> r = peers_[0]->Endorse(config_typed);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->response.status, 200) << r->response.message;
+  EXPECT_FALSE(r->proposal_response.empty());
+
+  // No arguments at all: the proposal reaches the contract, which has no function "".
+  r = peers_[0]->Evaluate(Propose("cc_or", {}).signed_proposal);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->response.message, "unknown function ");
+}
+
+TEST_F(EndorserTest, InitRequiredIsEnforcedExactlyOnce) {
+  lifecycle::CommitChaincodeDefinitionArgs define;
+  define.set_name("cc_init");
+  define.set_version("1.0");
+  define.set_sequence(1);
+  define.set_init_required(true);
+  ASSERT_EQ(
+      Run(Propose("_lifecycle", {"CommitChaincodeDefinition", define.SerializeAsString()}), {1, 2}),
+      protos::VALID);
+  ASSERT_TRUE(Definition("cc_init").endorsement_info.init_required());
+  auto as_init = [&](const SignedProposal& p) {
+    return Resign(p.signed_proposal, [](protos::Proposal* proposal, common::ChannelHeader*) {
+      auto payload = ParseAs<protos::ChaincodeProposalPayload>(proposal->payload());
+      auto spec = ParseAs<protos::ChaincodeInvocationSpec>(payload.input());
+      spec.mutable_chaincode_spec()->mutable_input()->set_is_init(true);
+      payload.set_input(spec.SerializeAsString());
+      proposal->set_payload(payload.SerializeAsString());
+    });
+  };
+  auto refused = [&](const std::string& signed_proposal, const std::string& says) {
+    absl::StatusOr<ProposalResult> r = peers_[0]->Endorse(signed_proposal);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << r.status();
+    EXPECT_TRUE(absl::StrContains(r.status().message(), says)) << r.status();
+  };
+  const std::string initialized_key =
+      absl::StrCat(std::string(1, '\0'), "\xF4\x8F\xBF\xBF", "initialized");
+
+  refused(Propose("cc_init", {"put", "k", "v"}).signed_proposal,
+          "has not been initialized for this version, must call as init first");
+  refused(as_init(Propose("cc_or", {"put", "k", "v"})), "does not require initialization");
+
+  // The init reads the initialized key (absent) and writes the version into it.
+  const SignedProposal plain = Propose("cc_init", {"put", "k", "v0"});
+  const SignedProposal init{plain.txid, as_init(plain)};
+  absl::StatusOr<ProposalResult> r = peers_[0]->Endorse(init.signed_proposal);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->response.status, 200) << r->response.message;
+  const kvrwset::KVRWSet cc = Namespaces(r->rwset)["cc_init"];
+  ASSERT_EQ(cc.reads_size(), 1);
+  EXPECT_EQ(cc.reads(0).key(), initialized_key);
+  EXPECT_FALSE(cc.reads(0).has_version());
+  ASSERT_EQ(cc.writes_size(), 2);
+  EXPECT_EQ(cc.writes(0).key(), initialized_key);
+  EXPECT_EQ(cc.writes(0).value(), "1.0");
+  EXPECT_EQ(cc.writes(1).key(), "k");
+  ASSERT_EQ(Run(init, {1, 2}), protos::VALID);
+  EXPECT_EQ(State("cc_init", initialized_key), "1.0");
+
+  // Once only; then invocations read the key and go through.
+  refused(as_init(Propose("cc_init", {"put", "k", "v1"})), "already initialized");
+  SignedProposal after = Propose("cc_init", {"put", "k", "v2"});
+  r = peers_[0]->Endorse(after.signed_proposal);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(Namespaces(r->rwset)["cc_init"].reads_size(), 1);
+  EXPECT_EQ(Run(after, {1, 3}), protos::VALID);
+  EXPECT_EQ(State("cc_init", "k"), "v2");
 }
 
 TEST_F(EndorserTest, LifecycleChecksNamesAsFabricsPatterns) {
