@@ -5,6 +5,7 @@
 
 #include <openssl/rand.h>
 
+#include <limits>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -34,7 +35,8 @@ struct Incoming {
 
 absl::StatusOr<Incoming> ReadEnvelope(absl::string_view bytes, absl::string_view channel_id) {
   common::Envelope envelope;
-  if (!envelope.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max()) ||
+      !envelope.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return absl::InvalidArgumentError("envelope does not parse as a common.Envelope");
   }
   common::Payload payload;
@@ -147,12 +149,28 @@ absl::StatusOr<std::vector<std::string>> BlockAssembler::Add(std::string envelop
   // A config transaction, or a message larger than a batch should be, goes alone into
   // a block of its own, after what is pending.
   if (in.is_config || in.size > options_.preferred_max_bytes) {
-    FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> pending, Cut());
-    if (pending) blocks.push_back(*std::move(pending));
+    // Both blocks are made before the batch is let go: if the second cannot be signed,
+    // the chain goes back to where the caller saw it and the batch stays pending.
+    const uint64_t number = next_number_;
+    const std::string previous_hash = previous_hash_;
+    const uint64_t last_config = last_config_;
+    if (!pending_.empty()) {
+      FABRIC_ASSIGN_OR_RETURN(std::string block, MakeBlock(pending_, /*is_config=*/false));
+      blocks.push_back(std::move(block));
+    }
     std::vector<std::string> alone;
     alone.push_back(std::move(in.bytes));
-    FABRIC_ASSIGN_OR_RETURN(std::string block, MakeBlock(std::move(alone), in.is_config));
-    blocks.push_back(std::move(block));
+    absl::StatusOr<std::string> block = MakeBlock(std::move(alone), in.is_config);
+    if (!block.ok()) {
+      next_number_ = number;
+      previous_hash_ = previous_hash;
+      last_config_ = last_config;
+      return block.status();
+    }
+    blocks.push_back(*std::move(block));
+    pending_.clear();
+    pending_bytes_ = 0;
+    pending_since_ = absl::Time();
     return blocks;
   }
   // A message that would take the pending batch past the preferred size cuts it first.

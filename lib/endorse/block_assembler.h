@@ -9,7 +9,9 @@
 //
 // Blocks (Fabric 2.5's orderer): header {number, previous header hash, data hash};
 // SIGNATURES = Metadata{OrdererBlockMetadata{LastConfig{index}}, one MetadataSignature
-// by the orderer over value || signature header || block header (ASN.1)}; LAST_CONFIG =
+// by the orderer over value || signature header || block header (ASN.1)}, with no
+// consenter metadata (Fabric's etcdraft orderer keeps its RaftMetadata there, which
+// peers never read, but a Fabric orderer taking over this chain would); LAST_CONFIG =
 // Metadata{LastConfig{index}} (unsigned, as Fabric keeps it for old peers);
 // TRANSACTIONS_FILTER empty. A CONFIG envelope is cut alone into its own block and
 // becomes the last config from then on.

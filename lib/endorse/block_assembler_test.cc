@@ -180,6 +180,21 @@ class BlockAssemblerTest : public ::testing::Test {
       EXPECT_EQ(*ours->LastConfigIndex(), *fabrics->LastConfigIndex());
       EXPECT_EQ(ours->block().metadata().metadata_size(),
                 fabrics->block().metadata().metadata_size());
+      // The signed value: Fabric's OrdererBlockMetadata carries the same last config;
+      // its consenter metadata is etcdraft's (consenter ids, raft index), which ours, with
+      // no consensus, leaves out. One signature each.
+      common::Metadata our_signatures, fabric_signatures;
+      ASSERT_TRUE(our_signatures.ParseFromString(std::string(ours->metadata(common::SIGNATURES))));
+      ASSERT_TRUE(
+          fabric_signatures.ParseFromString(std::string(fabrics->metadata(common::SIGNATURES))));
+      common::OrdererBlockMetadata our_value, fabric_value;
+      ASSERT_TRUE(our_value.ParseFromString(our_signatures.value()));
+      ASSERT_TRUE(fabric_value.ParseFromString(fabric_signatures.value()));
+      EXPECT_EQ(our_value.last_config().SerializeAsString(),
+                fabric_value.last_config().SerializeAsString());
+      EXPECT_TRUE(our_value.consenter_metadata().empty());
+      ASSERT_EQ(fabric_signatures.signatures_size(), 1);
+      EXPECT_EQ(our_signatures.signatures_size(), 1);
     }
   }
 
