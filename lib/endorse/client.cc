@@ -12,10 +12,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "lib/base/status_macros.h"
 #include "lib/wire/hashes.h"
+#include "lib/wire/marshal.h"
 #include "lib/wire/proto/chaincode.pb.h"
 #include "lib/wire/proto/common.pb.h"
 #include "lib/wire/proto/proposal.pb.h"
@@ -31,20 +30,6 @@ constexpr size_t kNonceSize = 24;
 // The range google.protobuf.Timestamp allows: 0001-01-01 to 9999-12-31, UTC.
 constexpr int64_t kMinTimestampSeconds = -62135596800;
 constexpr int64_t kMaxTimestampSeconds = 253402300799;
-
-// Serializes with map entries in key order, so the same message always gives the same
-// bytes (Go's marshaling leaves map order open; any order is valid on the wire).
-std::string MarshalMessage(const google::protobuf::MessageLite& message) {
-  message.ByteSizeLong();  // caches the sizes that SerializeWithCachedSizes reads
-  std::string out;
-  {
-    google::protobuf::io::StringOutputStream stream(&out);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    message.SerializeWithCachedSizes(&coded);
-  }
-  return out;
-}
 
 absl::StatusOr<std::string> RandomNonce() {
   std::string nonce(kNonceSize, '\0');
@@ -157,7 +142,7 @@ absl::StatusOr<SignedProposal> CreateSignedProposal(const identity::SigningIdent
   for (const std::string& arg : spec.args) input->add_args(arg);
 
   protos::ChaincodeProposalPayload payload;
-  payload.set_input(MarshalMessage(invocation));
+  payload.set_input(wire::MarshalDeterministic(invocation));
   payload.mutable_transientmap()->insert(spec.transient.begin(), spec.transient.end());
 
   protos::ChaincodeHeaderExtension extension;
@@ -171,25 +156,25 @@ absl::StatusOr<SignedProposal> CreateSignedProposal(const identity::SigningIdent
                    channel_header.mutable_timestamp()));
   channel_header.set_channel_id(spec.channel_id);
   channel_header.set_tx_id(out.txid);
-  channel_header.set_extension(MarshalMessage(extension));
+  channel_header.set_extension(wire::MarshalDeterministic(extension));
 
   common::SignatureHeader signature_header;
   signature_header.set_creator(creator.serialized());
   signature_header.set_nonce(nonce);
 
   common::Header header;
-  header.set_channel_header(MarshalMessage(channel_header));
-  header.set_signature_header(MarshalMessage(signature_header));
+  header.set_channel_header(wire::MarshalDeterministic(channel_header));
+  header.set_signature_header(wire::MarshalDeterministic(signature_header));
 
   protos::Proposal proposal;
-  proposal.set_header(MarshalMessage(header));
-  proposal.set_payload(MarshalMessage(payload));
+  proposal.set_header(wire::MarshalDeterministic(header));
+  proposal.set_payload(wire::MarshalDeterministic(payload));
 
   protos::SignedProposal signed_proposal;
-  signed_proposal.set_proposal_bytes(MarshalMessage(proposal));
+  signed_proposal.set_proposal_bytes(wire::MarshalDeterministic(proposal));
   FABRIC_ASSIGN_OR_RETURN(*signed_proposal.mutable_signature(),
                           creator.Sign(signed_proposal.proposal_bytes()));
-  out.signed_proposal = MarshalMessage(signed_proposal);
+  out.signed_proposal = wire::MarshalDeterministic(signed_proposal);
   return out;
 }
 
@@ -220,21 +205,21 @@ absl::StatusOr<std::string> CreateSignedTx(absl::string_view signed_proposal,
   // The proposal payload goes into the transaction without its transient data.
   protos::ChaincodeProposalPayload payload_for_tx;
   payload_for_tx.set_input(proposal.payload.input());
-  action_payload.set_chaincode_proposal_payload(MarshalMessage(payload_for_tx));
+  action_payload.set_chaincode_proposal_payload(wire::MarshalDeterministic(payload_for_tx));
 
   protos::Transaction transaction;
   protos::TransactionAction* tx_action = transaction.add_actions();
   tx_action->set_header(proposal.header.signature_header());
-  tx_action->set_payload(MarshalMessage(action_payload));
+  tx_action->set_payload(wire::MarshalDeterministic(action_payload));
 
   common::Payload payload;
   *payload.mutable_header() = std::move(proposal.header);
-  payload.set_data(MarshalMessage(transaction));
+  payload.set_data(wire::MarshalDeterministic(transaction));
 
   common::Envelope envelope;
-  envelope.set_payload(MarshalMessage(payload));
+  envelope.set_payload(wire::MarshalDeterministic(payload));
   FABRIC_ASSIGN_OR_RETURN(*envelope.mutable_signature(), creator.Sign(envelope.payload()));
-  return MarshalMessage(envelope);
+  return wire::MarshalDeterministic(envelope);
 }
 
 }  // namespace fabric::endorse
