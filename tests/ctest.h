@@ -6,6 +6,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 extern int ctest_failures;
 
 #define CHECK(cond)                                                            \
@@ -45,5 +49,9 @@ void ctest_check_stored_blocks(const struct fabric_ledger *ledger, uint64_t heig
 
 /* Prints the outcome and returns the process exit code. */
 int ctest_finish(const char *name);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* FABRIC_TESTS_CTEST_H_ */

@@ -7,7 +7,6 @@
 //
 // contract.hpp comes first: this also checks that it compiles on its own (strict flags).
 #include <fabric/contract.hpp>
-// The C++ headers, then the C test helpers (tests/ctest.h has no extern "C" of its own).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -23,9 +22,7 @@
 #include <utility>
 #include <vector>
 
-extern "C" {
 #include "tests/ctest.h"
-}
 
 namespace {
 
