@@ -10,6 +10,7 @@
 #include <functional>
 #include <initializer_list>
 #include <thread>
+#include <tuple>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -652,6 +653,70 @@ TEST_F(EndorserTest, LifecycleIsBuiltIn) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(peers_[0]->RegisterContract("", contract_).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(peers_[0]->channel_id(), "mychannel");
+}
+
+// Every level of a proposal that does not parse or lacks what Fabric's UnpackProposal
+// and Validate require is a returned status, never a crash.
+TEST_F(EndorserTest, MalformedProposalsAreRefusedWithAStatus) {
+  using Change = std::function<void(protos::Proposal*, common::ChannelHeader*)>;
+  auto payload_change = [](const std::function<void(protos::ChaincodeInvocationSpec*)>& f) {
+    return [f](protos::Proposal* proposal, common::ChannelHeader*) {
+      auto payload = ParseAs<protos::ChaincodeProposalPayload>(proposal->payload());
+      auto spec = ParseAs<protos::ChaincodeInvocationSpec>(payload.input());
+      f(&spec);
+      payload.set_input(spec.SerializeAsString());
+      proposal->set_payload(payload.SerializeAsString());
+    };
+  };
+  const std::vector<std::tuple<std::string, Change, std::string>> cases = {
+      {"payload", [](protos::Proposal* p, common::ChannelHeader*) { p->set_payload("\xff"); },
+       "unmarshal"},
+      {"extension", [](protos::Proposal*, common::ChannelHeader* ch) { ch->set_extension("\xff"); },
+       "unmarshal"},
+      {"no chaincode id",
+       [](protos::Proposal*, common::ChannelHeader* ch) { ch->clear_extension(); },
+       "ChaincodeId is nil"},
+      {"empty chaincode name",
+       [](protos::Proposal*, common::ChannelHeader* ch) {
+         protos::ChaincodeHeaderExtension e;
+         e.mutable_chaincode_id();
+         ch->set_extension(e.SerializeAsString());
+       },
+       "ChaincodeId.Name is empty"},
+      {"no spec", payload_change([](protos::ChaincodeInvocationSpec* s) { s->Clear(); }),
+       "did not contain chaincode spec"},
+      {"no input", payload_change([](protos::ChaincodeInvocationSpec* s) {
+         s->mutable_chaincode_spec()->clear_input();
+       }),
+       "did not contain any input"},
+      {"epoch", [](protos::Proposal*, common::ChannelHeader* ch) { ch->set_epoch(1); },
+       "epoch is non-zero"},
+  };
+  const SignedProposal p = Propose("cc_or", {"put", "m", "v"});
+  for (const auto& [what, change, says] : cases) {
+    absl::StatusOr<ProposalResult> r = peers_[0]->Endorse(Resign(p.signed_proposal, change));
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << what << ": " << r.status();
+    EXPECT_TRUE(absl::StrContains(r.status().message(), says)) << what << ": " << r.status();
+  }
+  // A proposal header that does not parse.
+  auto bad_header = ParseAs<protos::SignedProposal>(p.signed_proposal);
+  auto proposal = ParseAs<protos::Proposal>(bad_header.proposal_bytes());
+  proposal.set_header("\xff");
+  bad_header.set_proposal_bytes(proposal.SerializeAsString());
+  absl::StatusOr<ProposalResult> header_result = peers_[0]->Endorse(bad_header.SerializeAsString());
+  EXPECT_EQ(header_result.status().code(), absl::StatusCode::kInvalidArgument)
+      << header_result.status();
+  // A signed proposal without its signature.
+  auto unsigned_proposal = ParseAs<protos::SignedProposal>(p.signed_proposal);
+  unsigned_proposal.clear_signature();
+  EXPECT_EQ(peers_[0]->Endorse(unsigned_proposal.SerializeAsString()).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  // Arguments the lifecycle contract cannot decode: its error, not a crash.
+  absl::StatusOr<ProposalResult> r = peers_[0]->Endorse(
+      Propose("_lifecycle", {"CommitChaincodeDefinition", "\xff\xff"}).signed_proposal);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->response.status, 500);
+  EXPECT_TRUE(absl::StrContains(r->response.message, "failed to decode")) << r->response.message;
 }
 
 TEST_F(EndorserTest, ProposalsFabricLetsThroughAreEndorsed) {
