@@ -35,8 +35,10 @@
 // (FailedPrecondition). kQuery also refuses every write (FailedPrecondition): a query
 // leaves no read-write set behind. (Fabric's evaluate simulates writes and drops them.)
 //
-// A simulation reads the latest committed state at each call; a block committed
-// meanwhile makes the transaction fail MVCC at commit, as in Fabric.
+// A simulation reads the latest committed state at each call, not one snapshot as
+// Fabric's (which holds commits off until the simulation is done): a transaction that
+// read a key a later block changed still fails MVCC at commit, as in Fabric, but a
+// query's answer may mix reads from before and after a block.
 //
 // Thread safety: one thread at a time; the ledger may commit concurrently.
 #ifndef FABRIC_LIB_ENDORSE_SIMULATOR_H_
