@@ -673,12 +673,13 @@ typedef struct fabric_bytes {
  * function returns is borrowed from the stub, valid until the contract returns.
  *
  * The rules are Fabric's: reads see the committed state, never the transaction's own
- * writes; keys are non-empty; a simple key may not start with 0x00 (that marks
- * composite keys); pagination and history are for queries (evaluate) only, writes for
- * proposals (endorse) only. A stub function that breaks a rule fails, and the contract
- * decides what to answer: FABRIC_EMALFORMED for a bad key or argument, FABRIC_ECONFLICT
- * for a call the mode does not allow (a write in a query; a page or history in a
- * proposal), FABRIC_EINVAL for a NULL where a pointer is needed. A contract must return
+ * writes; put_state refuses an empty key; range ends may not start with 0x00 (that
+ * marks composite keys); a transaction that has written makes no paginated query, and
+ * one that made a paginated query does not write; a query (evaluate) does not write at
+ * all. A stub function that breaks a rule fails, and the contract decides what to
+ * answer: FABRIC_EMALFORMED for a bad key or argument, FABRIC_ECONFLICT for a call the
+ * transaction does not allow (a write in a query or after a paginated query, a
+ * paginated query after a write), FABRIC_EINVAL for a NULL where a pointer is needed. A contract must return
  * normally (no longjmp, no C++ exception). */
 typedef struct fabric_stub fabric_stub;
 
@@ -757,7 +758,7 @@ FABRIC_EXPORT int fabric_stub_get_state_by_range(fabric_stub *stub, const uint8_
                                                  size_t end_len, fabric_kv_cb cb, void *payload,
                                                  fabric_error **err);
 
-/* One page of that range (queries only): at most page_size (> 0) entries, starting at
+/* One page of that range (not after a write): at most page_size (> 0) entries, starting at
  * `bookmark` (empty: at `start`). bookmark_out (optional) receives where the next page
  * starts (the caller disposes it); empty when the range has no more keys. */
 FABRIC_EXPORT int fabric_stub_get_state_by_range_page(fabric_buf *bookmark_out, fabric_stub *stub,
@@ -821,7 +822,7 @@ FABRIC_EXPORT int fabric_stub_set_event(fabric_stub *stub, const char *name, con
  * only and its `version` is not known here (zeros). A non-zero return stops. */
 typedef int (*fabric_history_cb)(const fabric_key_modification *mod, void *payload);
 
-/* The modifications of `key` by valid transactions (queries only). */
+/* The modifications of `key` by valid transactions, newest first. */
 FABRIC_EXPORT int fabric_stub_get_history_for_key(fabric_stub *stub, const uint8_t *key,
                                                   size_t key_len, fabric_history_cb cb,
                                                   void *payload, fabric_error **err);

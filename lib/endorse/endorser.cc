@@ -32,6 +32,7 @@ namespace fabric::endorse {
 namespace {
 
 constexpr char kWritersPolicy[] = "/Channel/Application/Writers";
+constexpr char kReadersPolicy[] = "/Channel/Application/Readers";
 // The version Fabric gives every system chaincode (core/scc).
 constexpr char kSystemChaincodeVersion[] = "syscc";
 constexpr char kBuiltinEndorsementPlugin[] = "escc";
@@ -216,11 +217,15 @@ absl::Status CheckAccess(const UnpackedProposal& up, const channel::ChannelConfi
   return absl::OkStatus();
 }
 
-// What the channel's ACLs give peer/Propose (Fabric's check for user chaincodes) or
-// `_lifecycle/<function>` (the lifecycle SCC's own check), by default the channel's
-// Writers. Fabric evaluates a query through the same ProcessProposal, so a query needs
-// the same.
-std::string AccessPolicy(const UnpackedProposal& up, const channel::ChannelConfig& config) {
+// The policy the signed proposal must satisfy. To endorse: what the channel's ACLs give
+// peer/Propose (Fabric's check for user chaincodes) or `_lifecycle/<function>` (the
+// lifecycle SCC's own check), by default the channel's Writers. To evaluate: the
+// channel's Readers, since a query changes nothing. (Fabric's gateway sends a query
+// through the same ProcessProposal and so checks peer/Propose for it too; we give read
+// access to readers, as the product asks: a peer identity may query, not endorse.)
+std::string AccessPolicy(const UnpackedProposal& up, const channel::ChannelConfig& config,
+                         bool is_query) {
+  if (is_query) return kReadersPolicy;
   if (up.chaincode != validate::kLifecycleNamespace) {
     return ResourcePolicy(config, "peer/Propose", kWritersPolicy);
   }
@@ -464,7 +469,7 @@ absl::StatusOr<ProposalResult> Endorser::Process(absl::string_view signed_propos
   FABRIC_ASSIGN_OR_RETURN(std::shared_ptr<const identity::Identity> creator,
                           CheckCreator(up, config->msps(), channel_id()));
   FABRIC_RETURN_IF_ERROR(CheckNotDuplicate(up, ledger));
-  FABRIC_RETURN_IF_ERROR(CheckAccess(up, *config, AccessPolicy(up, *config)));
+  FABRIC_RETURN_IF_ERROR(CheckAccess(up, *config, AccessPolicy(up, *config, is_query)));
 
   TxSimulator sim(ledger, is_query ? TxSimulator::Mode::kQuery : TxSimulator::Mode::kEndorse);
   FABRIC_ASSIGN_OR_RETURN(lifecycle::ChaincodeEndorsementInfo info,

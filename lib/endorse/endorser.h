@@ -20,7 +20,8 @@
 //   4. not a duplicate: the txid is in no committed block (valid or not);
 //   5. access: the signed proposal satisfies the channel's ACL for peer/Propose
 //      (_lifecycle/<function> for `_lifecycle`), else /Channel/Application/Writers;
-//      Evaluate too, as Fabric's gateway evaluates through the same ProcessProposal;
+//      for Evaluate, /Channel/Application/Readers (Fabric's gateway checks peer/Propose
+//      for queries too; a query changing nothing, we ask only read access);
 //   6. the chaincode: defined in the channel's `_lifecycle` state (its Sequence key read
 //      through the simulator, so that it is a read of the rwset; the version from
 //      committed state) and registered here (`_lifecycle` itself is built in:
