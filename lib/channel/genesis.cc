@@ -16,6 +16,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "lib/base/nonce.h"
 #include "lib/base/status_macros.h"
 #include "lib/channel/channel_config.h"
 #include "lib/wire/hashes.h"
@@ -28,7 +29,6 @@
 #include "lib/wire/proto/orderer_config.pb.h"
 #include "lib/wire/proto/peer_configuration.pb.h"
 #include "lib/wire/proto/policies.pb.h"
-#include "openssl/rand.h"
 
 namespace fabric::channel {
 namespace {
@@ -38,7 +38,6 @@ constexpr char kReaders[] = "Readers";
 constexpr char kWriters[] = "Writers";
 constexpr char kEndorsement[] = "Endorsement";
 constexpr int32_t kGenesisMessageVersion = 1;  // Fabric's genesis factory writes 1
-constexpr size_t kNonceSize = 24;              // Fabric's crypto.NonceSize
 constexpr size_t kMaxIdLength = 249;           // channel ids and config keys
 
 // Every element configtxgen writes is version 0 and modified by the group's Admins.
@@ -325,19 +324,11 @@ absl::StatusOr<common::ConfigGroup> ChannelGroup(const ChannelProfile& profile) 
   return group;
 }
 
-absl::StatusOr<std::string> Nonce() {
-  std::string nonce(kNonceSize, '\0');
-  if (RAND_bytes(reinterpret_cast<uint8_t*>(nonce.data()), nonce.size()) != 1) {
-    return absl::InternalError("genesis block: no random bytes for the nonce");
-  }
-  return nonce;
-}
-
 // Block 0 holding one unsigned CONFIG envelope with `config`.
 absl::StatusOr<std::string> AssembleBlock(const std::string& channel_id,
                                           const common::Config& config) {
   common::SignatureHeader signature_header;  // no creator: nobody signs a genesis block
-  FABRIC_ASSIGN_OR_RETURN(*signature_header.mutable_nonce(), Nonce());
+  FABRIC_ASSIGN_OR_RETURN(*signature_header.mutable_nonce(), fabric::RandomNonce());
 
   common::ChannelHeader channel_header;
   channel_header.set_type(common::CONFIG);

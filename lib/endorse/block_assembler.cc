@@ -3,13 +3,12 @@
 // header chained on the previous header's DER hash, LAST_CONFIG, then SIGNATURES.
 #include "lib/endorse/block_assembler.h"
 
-#include <openssl/rand.h>
-
 #include <limits>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "lib/base/nonce.h"
 #include "lib/base/status_macros.h"
 #include "lib/wire/block.h"
 #include "lib/wire/hashes.h"
@@ -19,7 +18,6 @@ namespace fabric::endorse {
 namespace {
 
 // The nonce length of an orderer's signature header (protoutil.CreateNonce).
-constexpr size_t kNonceSize = 24;
 
 // The LAST_CONFIG metadata slot (common.BlockMetadataIndex LAST_CONFIG, deprecated in the
 // proto but still written by Fabric 2.5's orderer for older peers).
@@ -61,14 +59,6 @@ absl::StatusOr<Incoming> ReadEnvelope(absl::string_view bytes, absl::string_view
   return in;
 }
 
-absl::StatusOr<std::string> RandomNonce() {
-  std::string nonce(kNonceSize, '\0');
-  if (RAND_bytes(reinterpret_cast<uint8_t*>(nonce.data()), nonce.size()) != 1) {
-    return absl::InternalError("error getting random bytes for the nonce");
-  }
-  return nonce;
-}
-
 // Metadata{value = LastConfig{index}}: the deprecated LAST_CONFIG slot.
 std::string LastConfigMetadata(uint64_t index) {
   common::LastConfig last_config;
@@ -92,7 +82,7 @@ absl::StatusOr<std::string> SignaturesMetadata(const common::BlockHeader& header
 
   common::SignatureHeader signature_header;
   signature_header.set_creator(orderer.serialized());
-  FABRIC_ASSIGN_OR_RETURN(*signature_header.mutable_nonce(), RandomNonce());
+  FABRIC_ASSIGN_OR_RETURN(*signature_header.mutable_nonce(), fabric::RandomNonce());
   common::MetadataSignature* signature = metadata.add_signatures();
   signature->set_signature_header(signature_header.SerializeAsString());
   FABRIC_ASSIGN_OR_RETURN(*signature->mutable_signature(),

@@ -3,8 +3,6 @@
 // accept them alike.
 #include "lib/endorse/client.h"
 
-#include <openssl/rand.h>
-
 #include <cstdint>
 #include <limits>
 #include <set>
@@ -12,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "lib/base/nonce.h"
 #include "lib/base/status_macros.h"
 #include "lib/wire/hashes.h"
 #include "lib/wire/marshal.h"
@@ -25,19 +24,10 @@ namespace fabric::endorse {
 namespace {
 
 // Fabric's nonce length (protoutil getRandomNonce).
-constexpr size_t kNonceSize = 24;
 
 // The range google.protobuf.Timestamp allows: 0001-01-01 to 9999-12-31, UTC.
 constexpr int64_t kMinTimestampSeconds = -62135596800;
 constexpr int64_t kMaxTimestampSeconds = 253402300799;
-
-absl::StatusOr<std::string> RandomNonce() {
-  std::string nonce(kNonceSize, '\0');
-  if (RAND_bytes(reinterpret_cast<uint8_t*>(nonce.data()), nonce.size()) != 1) {
-    return absl::InternalError("error getting random bytes for the nonce");
-  }
-  return nonce;
-}
 
 absl::Status SetTimestamp(absl::Time time, google::protobuf::Timestamp* out) {
   if (time == absl::InfinitePast() || time == absl::InfiniteFuture()) {
@@ -127,7 +117,7 @@ absl::StatusOr<SignedProposal> CreateSignedProposal(const identity::SigningIdent
   }
   std::string nonce = spec.nonce;
   if (nonce.empty()) {
-    FABRIC_ASSIGN_OR_RETURN(nonce, RandomNonce());
+    FABRIC_ASSIGN_OR_RETURN(nonce, fabric::RandomNonce());
   }
   SignedProposal out;
   out.txid = wire::ComputeTxId(nonce, creator.serialized());
