@@ -80,6 +80,13 @@ class KvContract : public Contract {
       }
       return Response::Ok();
     }
+    if (inv.function == "count") {  // count [start, end) and write the count to key
+      auto kvs = stub.GetStateByRange(arg(0), arg(1));
+      if (!kvs.ok()) return Error(kvs.status());
+      const std::string n = std::to_string(kvs->size());
+      if (absl::Status s = stub.PutState(arg(2), n); !s.ok()) return Error(s);
+      return Response::Ok(n);
+    }
     if (inv.function == "fail") return Response::Error(arg(0));
     if (inv.function == "whoami") {
       auto secret = inv.transient.find("secret");
@@ -494,6 +501,28 @@ TEST_F(EndorserTest, SecondOfTwoConflictingUpdatesFailsMvcc) {
   EXPECT_EQ(r->txs[0].code, protos::VALID) << r->txs[0].reason;
   EXPECT_EQ(r->txs[1].code, protos::MVCC_READ_CONFLICT);
   EXPECT_EQ(State("cc_or", "mk"), "a");
+}
+
+// A range our simulator recorded, re-run by the committer: a key committed into it after
+// simulation is a phantom, one committed outside it is not.
+TEST_F(EndorserTest, KeyCommittedIntoASimulatedRangeIsAPhantom) {
+  for (const char* k : {"r1", "r3"})
+    ASSERT_EQ(Run(Propose("cc_or", {"put", k, "v"}), {1}), protos::VALID);
+  SignedProposal counted = Propose("cc_or", {"count", "r0", "r9", "count-r"});
+  SignedProposal untouched = Propose("cc_or", {"count", "r0", "r2", "count-r-low"});
+  absl::StatusOr<std::string> t1 = Transaction(counted, {1});
+  absl::StatusOr<std::string> t2 = Transaction(untouched, {2});
+  ASSERT_TRUE(t1.ok() && t2.ok()) << t1.status() << t2.status();
+
+  ASSERT_EQ(Run(Propose("cc_or", {"put", "r5", "new"}), {1}), protos::VALID);  // into [r0, r9) only
+
+  absl::StatusOr<BlockResult> r = CommitBlock({*t1, *t2});
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->txs.size(), 2u);
+  EXPECT_EQ(r->txs[0].code, protos::PHANTOM_READ_CONFLICT) << r->txs[0].reason;
+  EXPECT_EQ(r->txs[1].code, protos::VALID) << r->txs[1].reason;
+  EXPECT_EQ(State("cc_or", "count-r"), std::nullopt);
+  EXPECT_EQ(State("cc_or", "count-r-low"), "1");
 }
 
 TEST_F(EndorserTest, KeyLevelPolicyReplacesTheChaincodePolicy) {
