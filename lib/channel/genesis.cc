@@ -221,12 +221,19 @@ absl::Status AddOrgGroups(const std::vector<OrgProfile>& orgs, bool orderer,
   return absl::OkStatus();
 }
 
-absl::StatusOr<common::ConfigGroup> ApplicationGroup(const ChannelProfile& profile) {
+// A group with configtxgen's default policies: Readers and Writers ANY, Admins
+// MAJORITY of the same policies below it; mod_policy Admins.
+common::ConfigGroup GroupWithDefaultPolicies() {
   common::ConfigGroup group;
   group.set_mod_policy(kAdmins);
   AddImplicitMeta(&group, kReaders, common::ImplicitMetaPolicy::ANY, kReaders);
   AddImplicitMeta(&group, kWriters, common::ImplicitMetaPolicy::ANY, kWriters);
   AddImplicitMeta(&group, kAdmins, common::ImplicitMetaPolicy::MAJORITY, kAdmins);
+  return group;
+}
+
+absl::StatusOr<common::ConfigGroup> ApplicationGroup(const ChannelProfile& profile) {
+  common::ConfigGroup group = GroupWithDefaultPolicies();
   AddImplicitMeta(&group, kEndorsement, common::ImplicitMetaPolicy::MAJORITY, kEndorsement);
   AddImplicitMeta(&group, "LifecycleEndorsement", common::ImplicitMetaPolicy::MAJORITY,
                   kEndorsement);
@@ -243,11 +250,7 @@ absl::StatusOr<common::ConfigGroup> ApplicationGroup(const ChannelProfile& profi
 }
 
 absl::StatusOr<common::ConfigGroup> OrdererGroup(const ChannelProfile& profile) {
-  common::ConfigGroup group;
-  group.set_mod_policy(kAdmins);
-  AddImplicitMeta(&group, kReaders, common::ImplicitMetaPolicy::ANY, kReaders);
-  AddImplicitMeta(&group, kWriters, common::ImplicitMetaPolicy::ANY, kWriters);
-  AddImplicitMeta(&group, kAdmins, common::ImplicitMetaPolicy::MAJORITY, kAdmins);
+  common::ConfigGroup group = GroupWithDefaultPolicies();
   AddImplicitMeta(&group, "BlockValidation", common::ImplicitMetaPolicy::ANY, kWriters);
 
   if (profile.max_message_count == 0 || profile.absolute_max_bytes == 0 ||
@@ -307,11 +310,7 @@ absl::StatusOr<common::ConfigGroup> OrdererGroup(const ChannelProfile& profile) 
 }
 
 absl::StatusOr<common::ConfigGroup> ChannelGroup(const ChannelProfile& profile) {
-  common::ConfigGroup group;
-  group.set_mod_policy(kAdmins);
-  AddImplicitMeta(&group, kReaders, common::ImplicitMetaPolicy::ANY, kReaders);
-  AddImplicitMeta(&group, kWriters, common::ImplicitMetaPolicy::ANY, kWriters);
-  AddImplicitMeta(&group, kAdmins, common::ImplicitMetaPolicy::MAJORITY, kAdmins);
+  common::ConfigGroup group = GroupWithDefaultPolicies();
   common::HashingAlgorithm hashing;
   hashing.set_name("SHA256");
   AddValue(&group, "HashingAlgorithm", hashing);

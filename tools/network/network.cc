@@ -160,16 +160,22 @@ const ChannelPeer* Channel::PeerOf(int org) const {
   return nullptr;
 }
 
-absl::StatusOr<EndorsedTx> Channel::Endorse(const identity::SigningIdentity& client,
-                                            const std::string& chaincode,
-                                            std::vector<std::string> args,
-                                            const std::vector<int>& orgs) const {
+absl::StatusOr<endorse::SignedProposal> Channel::Propose(const identity::SigningIdentity& client,
+                                                         const std::string& chaincode,
+                                                         std::vector<std::string> args) const {
   endorse::ProposalSpec spec;
   spec.channel_id = spec_.id;
   spec.chaincode = chaincode;
   spec.args = std::move(args);
+  return endorse::CreateSignedProposal(client, spec);
+}
+
+absl::StatusOr<EndorsedTx> Channel::Endorse(const identity::SigningIdentity& client,
+                                            const std::string& chaincode,
+                                            std::vector<std::string> args,
+                                            const std::vector<int>& orgs) const {
   FABRIC_ASSIGN_OR_RETURN(endorse::SignedProposal proposal,
-                          endorse::CreateSignedProposal(client, spec));
+                          Propose(client, chaincode, std::move(args)));
   std::vector<std::string> responses;
   for (int org : orgs) {
     const ChannelPeer* peer = PeerOf(org);
@@ -192,12 +198,8 @@ absl::StatusOr<EndorsedTx> Channel::Endorse(const identity::SigningIdentity& cli
 absl::StatusOr<std::string> Channel::Evaluate(const identity::SigningIdentity& client,
                                               const ChannelPeer& peer, const std::string& chaincode,
                                               std::vector<std::string> args) const {
-  endorse::ProposalSpec spec;
-  spec.channel_id = spec_.id;
-  spec.chaincode = chaincode;
-  spec.args = std::move(args);
   FABRIC_ASSIGN_OR_RETURN(endorse::SignedProposal proposal,
-                          endorse::CreateSignedProposal(client, spec));
+                          Propose(client, chaincode, std::move(args)));
   auto r = peer.endorser().Evaluate(proposal.signed_proposal);
   if (!r.ok()) return Annotate(r.status(), peer.peer().name);
   if (r->response.status >= endorse::kStatusErrorThreshold) {

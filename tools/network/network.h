@@ -31,6 +31,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "lib/endorse/block_assembler.h"
+#include "lib/endorse/client.h"
 #include "lib/endorse/contract.h"
 #include "lib/endorse/endorser.h"
 #include "lib/identity/cryptogen.h"
@@ -154,6 +155,9 @@ class Channel {
 
  private:
   void Deliver(std::string block);
+  absl::StatusOr<endorse::SignedProposal> Propose(const identity::SigningIdentity& client,
+                                                  const std::string& chaincode,
+                                                  std::vector<std::string> args) const;
 
   const ChannelSpec spec_;
   const std::string genesis_;
