@@ -199,17 +199,18 @@ std::string ResourcePolicy(const channel::ChannelConfig& config, absl::string_vi
   return ref[0] == '/' ? ref : absl::StrCat("/Channel/Application/", ref);
 }
 
-// The signed proposal satisfies the channel policy `path` (Fabric's ACL check).
-absl::Status CheckAccess(const UnpackedProposal& up, const channel::ChannelConfig& config,
-                         absl::string_view path) {
+// The signed proposal of `creator` satisfies the channel policy `path` (Fabric's ACL
+// check).
+absl::Status CheckAccess(std::shared_ptr<const identity::Identity> creator,
+                         const channel::ChannelConfig& config, absl::string_view path) {
   absl::StatusOr<const policy::Policy*> p = config.policies().Get(path);
   if (!p.ok()) {
     return absl::PermissionDeniedError(absl::StrCat(
         "access denied for [", path, "][", config.channel_id(), "]: ", p.status().message()));
   }
-  policy::SignatureSet signers({{up.signed_proposal.proposal_bytes(), up.signature_header.creator(),
-                                 up.signed_proposal.signature()}},
-                               config.shared_msps());
+  // Fabric evaluates the policy on SignedData{proposal, creator, signature}; the
+  // creator's signature is verified already (CheckCreator), so not again here.
+  policy::SignatureSet signers(std::move(creator), config.shared_msps());
   if (absl::Status s = (*p)->Evaluate(signers); !s.ok()) {
     return absl::PermissionDeniedError(
         absl::StrCat("access denied for [", path, "][", config.channel_id(), "]: ", s.message()));
@@ -469,7 +470,7 @@ absl::StatusOr<ProposalResult> Endorser::Process(absl::string_view signed_propos
   FABRIC_ASSIGN_OR_RETURN(std::shared_ptr<const identity::Identity> creator,
                           CheckCreator(up, config->msps(), channel_id()));
   FABRIC_RETURN_IF_ERROR(CheckNotDuplicate(up, ledger));
-  FABRIC_RETURN_IF_ERROR(CheckAccess(up, *config, AccessPolicy(up, *config, is_query)));
+  FABRIC_RETURN_IF_ERROR(CheckAccess(creator, *config, AccessPolicy(up, *config, is_query)));
 
   TxSimulator sim(ledger, is_query ? TxSimulator::Mode::kQuery : TxSimulator::Mode::kEndorse);
   FABRIC_ASSIGN_OR_RETURN(lifecycle::ChaincodeEndorsementInfo info,

@@ -235,6 +235,24 @@ TEST_F(PolicyIntegration, ReadersWritersAndBlockValidation) {
   EXPECT_FALSE(ChannelHolds("/Channel/Orderer/BlockValidation", {"!orderer0"}));
 }
 
+// A set of one signer verified by the caller answers as the set of its signed data.
+TEST_F(PolicyIntegration, VerifiedSignerSetEqualsItsSignedDataSet) {
+  for (const char* name : {"peer0.org2", "user1.org2", "orderer0"}) {
+    auto id = (*msps_)->Deserialize(signers_->at(name)->serialized());
+    ASSERT_TRUE(id.ok()) << id.status();
+    SignatureSet verified(*id, *msps_);
+    ASSERT_EQ(verified.size(), 1u);
+    EXPECT_EQ(verified.num_dropped(), 0u);
+    for (const char* path : {"/Channel/Application/Readers", "/Channel/Application/Writers",
+                             "/Channel/Orderer/BlockValidation"}) {
+      auto policy = (*policies_)->Get(path);
+      ASSERT_TRUE(policy.ok()) << policy.status();
+      EXPECT_EQ((*policy)->Evaluate(verified).ok(), ChannelHolds(path, {name}))
+          << name << " " << path;
+    }
+  }
+}
+
 // The chaincode definitions' ApplicationPolicy bytes, as Fabric wrote them.
 TEST_F(PolicyIntegration, ConformanceChaincodePolicies) {
   auto text = testing::ReadFile(testing::ConformanceDir() + "/expected.json");

@@ -11,6 +11,13 @@ SignatureSet::SignatureSet(std::vector<SignedData> signed_data,
                            std::shared_ptr<const identity::MspManager> msps)
     : msps_(std::move(msps)), pending_(std::move(signed_data)), num_input_(pending_.size()) {}
 
+SignatureSet::SignatureSet(std::shared_ptr<const identity::Identity> signer,
+                           std::shared_ptr<const identity::MspManager> msps)
+    : msps_(std::move(msps)), num_input_(1) {
+  identities_.push_back(std::move(signer));
+  absl::call_once(once_, [] {});  // nothing left to verify
+}
+
 void SignatureSet::Verify() const {
   absl::flat_hash_set<std::string> accepted;
   identities_.reserve(pending_.size());

@@ -58,6 +58,12 @@ class SignatureSet final : public Signers {
   SignatureSet(std::vector<SignedData> signed_data,
                std::shared_ptr<const identity::MspManager> msps);
 
+  // The set of one signer whose signature the caller has just verified (a proposal's
+  // creator, checked before its ACL): what the list above gives for that one entry,
+  // without verifying it again. REQUIRES: `signer` came from `msps`.
+  SignatureSet(std::shared_ptr<const identity::Identity> signer,
+               std::shared_ptr<const identity::MspManager> msps);
+
   SignatureSet(const SignatureSet&) = delete;
   SignatureSet& operator=(const SignatureSet&) = delete;
 
