@@ -6,7 +6,6 @@
 // fabric::Error the contract can catch; fabric::Endorser keeps its contracts alive.
 //
 // contract.hpp comes first: this also checks that it compiles on its own (strict flags).
-#include <fabric/contract.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -15,6 +14,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <fabric/contract.hpp>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -52,8 +52,11 @@ class Assets : public fabric::Contract {
       return fabric::Response::Ok(stub.GetHistoryForKey(inv.args.at(0)).at(0).txid);
     }
     if (fn == "invocation") return Describe(stub);
-    if (fn == "try_put") {
+    if (fn == "try_put") {  // try_put key [paged]: a paginated query first if "paged"
       try {
+        if (inv.args.size() > 1 && inv.args[1] == "paged") {
+          stub.GetStateByRangeWithPagination("", "", 1, "");
+        }
         stub.PutState(inv.args.at(0), "v");
         return fabric::Response::Ok("written");
       } catch (const fabric::Error& e) {
@@ -413,10 +416,15 @@ TEST_F(CxxContractTest, ExceptionsBecomeStatus500) {
 }
 
 TEST_F(CxxContractTest, StubErrorIsAnErrorTheContractCanCatch) {
-  // A write during a query: the stub refuses it with FABRIC_ECONFLICT.
-  fabric::ProposalResultPtr r = net_->peers[0]->Evaluate(Propose({"try_put", "cxx_q"}));
+  // A write after a paginated query: the stub refuses it with FABRIC_ECONFLICT.
+  fabric::ProposalResultPtr r = net_->peers[0]->Endorse(Propose({"try_put", "cxx_q", "paged"}));
   EXPECT_EQ(fabric_proposal_result_status(r.get()), fabric::kStatusOk);
   EXPECT_THAT(Payload(r.get()), StartsWith("FABRIC_ECONFLICT: "));
+  // A write in a query is simulated and dropped, as in Fabric's evaluate.
+  r = net_->peers[0]->Evaluate(Propose({"try_put", "cxx_q"}));
+  EXPECT_EQ(fabric_proposal_result_status(r.get()), fabric::kStatusOk);
+  EXPECT_EQ(Payload(r.get()), "written");
+  EXPECT_EQ(ResponseSize(r.get()), 0u);
   // The same write in a proposal succeeds (and, never committed, stays out of the state).
   r = net_->peers[0]->Endorse(Propose({"try_put", "cxx_q"}));
   EXPECT_EQ(fabric_proposal_result_status(r.get()), fabric::kStatusOk);

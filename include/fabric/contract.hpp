@@ -25,7 +25,7 @@
 //
 // Errors: every failed C call becomes a fabric::Error carrying the C error's code
 // (FABRIC_E*) and message. A contract may catch it (e.g. FABRIC_ECONFLICT for a write
-// during a query) or let it go: an exception that leaves Invoke never crosses the C
+// after a paginated query) or let it go: an exception that leaves Invoke never crosses the C
 // boundary; the contract answers status 500 (FABRIC_STATUS_ERROR) with the exception's
 // what() as the message ("unknown error" for an exception not derived from
 // std::exception).
@@ -312,8 +312,8 @@ struct KeyModification {
 // The contract's view of one call: the invocation and the channel's world state, with
 // Fabric's rules (see fabric.h, "Smart contracts"): reads see the committed state, never
 // the transaction's own writes; a failed call throws Error (FABRIC_EMALFORMED for a bad
-// key or argument, FABRIC_ECONFLICT for a call the mode does not allow, such as a write
-// during a query).
+// key or argument, FABRIC_ECONFLICT for a call the transaction does not allow, such as a
+// write after a paginated query).
 class Stub {
  public:
   // REQUIRES: `stub` is the stub of the running call (it is borrowed).

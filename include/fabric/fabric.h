@@ -675,11 +675,11 @@ typedef struct fabric_bytes {
  * The rules are Fabric's: reads see the committed state, never the transaction's own
  * writes; put_state refuses an empty key; range ends may not start with 0x00 (that
  * marks composite keys); a transaction that has written makes no paginated query, and
- * one that made a paginated query does not write; a query (evaluate) does not write at
- * all. A stub function that breaks a rule fails, and the contract decides what to
- * answer: FABRIC_EMALFORMED for a bad key or argument, FABRIC_ECONFLICT for a call the
- * transaction does not allow (a write in a query or after a paginated query, a
- * paginated query after a write), FABRIC_EINVAL for a NULL where a pointer is needed. A contract must return
+ * one that made a paginated query does not write; a query (evaluate) may write, and its
+ * writes are simulated and dropped, as in Fabric. A stub function that breaks a rule
+ * fails, and the contract decides what to answer: FABRIC_EMALFORMED for a bad key or
+ * argument, FABRIC_ECONFLICT for a call the transaction does not allow (a write after a
+ * paginated query, a paginated query after a write), FABRIC_EINVAL for a NULL where a pointer is needed. A contract must return
  * normally (no longjmp, no C++ exception). */
 typedef struct fabric_stub fabric_stub;
 

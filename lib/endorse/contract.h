@@ -19,8 +19,8 @@
 // read-write set). The stub enforces what Fabric's shim and simulator enforce: PutState
 // refuses an empty key (the shim's only key check); range ends may not be composite keys
 // (which start with "\x00"); a transaction that has written makes no paginated query,
-// and one that made a paginated query does not write. A query does not write at all
-// (Fabric's evaluate would simulate the write and drop it).
+// and one that made a paginated query does not write. A query may write, as in
+// Fabric's evaluate: the writes are simulated and dropped.
 //
 // Thread safety: a Contract's Invoke may be called from several threads at once, each
 // with its own Stub. A Stub is used by one thread, during one Invoke.

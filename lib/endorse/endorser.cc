@@ -472,7 +472,9 @@ absl::StatusOr<ProposalResult> Endorser::Process(absl::string_view signed_propos
   FABRIC_RETURN_IF_ERROR(CheckNotDuplicate(up, ledger));
   FABRIC_RETURN_IF_ERROR(CheckAccess(creator, *config, AccessPolicy(up, *config, is_query)));
 
-  TxSimulator sim(ledger, is_query ? TxSimulator::Mode::kQuery : TxSimulator::Mode::kEndorse);
+  // A query is simulated as a proposal is, as Fabric's evaluate does: its writes are
+  // recorded and dropped, never signed.
+  TxSimulator sim(ledger, TxSimulator::Mode::kEndorse);
   FABRIC_ASSIGN_OR_RETURN(lifecycle::ChaincodeEndorsementInfo info,
                           EndorsementInfo(sim, ledger, up.chaincode, channel_id()));
   std::shared_ptr<Contract> contract = FindContract(up.chaincode);

@@ -36,7 +36,8 @@
 //      response, chaincode id (name, definition version)}}, signed by the peer's
 //      identity over payload || endorser; the response also carries Fabric's
 //      ChaincodeInterest.
-// Evaluate stops after 7 (kQuery mode) and returns the contract's response.
+// Evaluate stops after 7 and returns the contract's response: as in Fabric, the
+// contract may write, and its writes are simulated and dropped, never signed.
 //
 // Errors: a proposal rejected before its contract runs is an error status: InvalidArgument
 // (malformed, wrong channel, bad txid), PermissionDenied (identity, expiry, signature,

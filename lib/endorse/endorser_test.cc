@@ -372,11 +372,13 @@ TEST_F(EndorserTest, EvaluateAnswersWithoutEndorsingOrCommitting) {
   EXPECT_TRUE(q->proposal_response.empty());
   EXPECT_TRUE(q->rwset.empty());
 
-  // A query cannot write: the contract's error, not a rejected proposal.
-  q = peers_[0]->Evaluate(Propose("cc_or", {"put", "ek", "changed"}).signed_proposal);
+  // A query that writes: as Fabric's evaluate, the write is simulated and dropped.
+  q = peers_[0]->Evaluate(Propose("cc_or", {"update", "ek", "changed"}).signed_proposal);
   ASSERT_TRUE(q.ok()) << q.status();
-  EXPECT_GE(q->response.status, 400);
+  EXPECT_EQ(q->response.status, kStatusOk) << q->response.message;
+  EXPECT_EQ(q->response.payload, "committed");
   EXPECT_TRUE(q->proposal_response.empty());
+  EXPECT_TRUE(q->rwset.empty());
   EXPECT_EQ(State("cc_or", "ek"), "committed");
   EXPECT_EQ(committer_->ledger().chain_info().height, height);
 

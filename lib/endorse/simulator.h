@@ -32,8 +32,9 @@
 // Fabric's TxSimulator rules, in both modes: history is allowed (and not recorded); a
 // paginated query (GetStateRangePage) is refused once the transaction has written, and
 // a write (PutState, DelState, SetStateMetadata) once it has made a paginated query
-// (FailedPrecondition). kQuery also refuses every write (FailedPrecondition): a query
-// leaves no read-write set behind. (Fabric's evaluate simulates writes and drops them.)
+// (FailedPrecondition). kQuery, a read-only executor (Fabric's QueryExecutor) for a
+// host's own queries, also refuses every write (FailedPrecondition). The endorser
+// simulates queries in kEndorse mode, as Fabric's evaluate does, and drops the results.
 //
 // A simulation reads the latest committed state at each call, not one snapshot as
 // Fabric's (which holds commits off until the simulation is done): a transaction that
