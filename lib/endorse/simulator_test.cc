@@ -29,6 +29,7 @@
 #include "lib/validate/range_query.h"
 #include "lib/wire/block.h"
 #include "lib/wire/hashes.h"
+#include "lib/wire/testing/unsigned_tx.h"
 #include "tests/testdata.h"
 
 namespace fabric::endorse {
@@ -78,40 +79,6 @@ std::unique_ptr<ledger::Ledger> OpenLedger(const std::string& dir) {
   return l.ok() ? *std::move(l) : nullptr;
 }
 
-// An endorser transaction whose one action carries `results` (a serialized
-// TxReadWriteSet), unsigned: for the ledger and MVCC, which do not check signatures.
-std::string EndorserEnvelope(const std::string& txid, const std::string& results) {
-  common::SignatureHeader sh;
-  sh.set_creator("creator");
-  sh.set_nonce(txid);
-  protos::ChaincodeAction ca;
-  ca.set_results(results);
-  ca.mutable_chaincode_id()->set_name("cc");
-  protos::ProposalResponsePayload prp;
-  prp.set_proposal_hash(std::string(32, 'h'));
-  prp.set_extension(ca.SerializeAsString());
-  protos::ChaincodeActionPayload cap;
-  cap.mutable_action()->set_proposal_response_payload(prp.SerializeAsString());
-  cap.mutable_action()->add_endorsements()->set_endorser("endorser");
-  protos::Transaction t;
-  protos::TransactionAction* action = t.add_actions();
-  action->set_header(sh.SerializeAsString());
-  action->set_payload(cap.SerializeAsString());
-  common::ChannelHeader ch;
-  ch.set_type(common::ENDORSER_TRANSACTION);
-  ch.set_channel_id("mychannel");
-  ch.set_tx_id(txid);
-  ch.mutable_timestamp()->set_seconds(1700000000);
-  common::Payload p;
-  p.mutable_header()->set_channel_header(ch.SerializeAsString());
-  p.mutable_header()->set_signature_header(sh.SerializeAsString());
-  p.set_data(t.SerializeAsString());
-  common::Envelope e;
-  e.set_payload(p.SerializeAsString());
-  e.set_signature("signature");
-  return e.SerializeAsString();
-}
-
 // The next block of `l` carrying `envelopes`.
 std::shared_ptr<const wire::ParsedBlock> NextBlock(const ledger::Ledger& l,
                                                    const std::vector<std::string>& envelopes) {
@@ -129,8 +96,8 @@ std::shared_ptr<const wire::ParsedBlock> NextBlock(const ledger::Ledger& l,
 void CommitResults(ledger::Ledger& l, const TxSimulator& sim) {
   absl::StatusOr<std::string> results = sim.Results();
   ASSERT_TRUE(results.ok()) << results.status();
-  auto block =
-      NextBlock(l, {EndorserEnvelope(absl::StrCat("tx", l.chain_info().height), *results)});
+  auto block = NextBlock(
+      l, {wire::testing::UnsignedEndorserTx(absl::StrCat("tx", l.chain_info().height), *results)});
   ASSERT_NE(block, nullptr);
   ASSERT_TRUE(l.Commit(*block, std::string(1, protos::VALID)).ok());
 }
@@ -139,7 +106,7 @@ void CommitResults(ledger::Ledger& l, const TxSimulator& sim) {
 std::vector<uint8_t> MvccCodes(const ledger::Ledger& l, const std::vector<std::string>& results) {
   std::vector<std::string> envelopes;
   for (size_t i = 0; i < results.size(); ++i) {
-    envelopes.push_back(EndorserEnvelope(absl::StrCat("check", i), results[i]));
+    envelopes.push_back(wire::testing::UnsignedEndorserTx(absl::StrCat("check", i), results[i]));
   }
   auto block = NextBlock(l, envelopes);
   std::vector<uint8_t> codes(results.size(), protos::VALID);

@@ -15,6 +15,7 @@
 #include "lib/ledger/ledger.h"
 #include "lib/validate/range_query.h"
 #include "lib/wire/proto/transaction.pb.h"
+#include "lib/wire/testing/unsigned_tx.h"
 #include "nlohmann/json.hpp"
 #include "tests/testdata.h"
 
@@ -139,26 +140,6 @@ std::string Envelope(common::HeaderType type, const std::string& data) {
   return e.SerializeAsString();
 }
 
-// An endorser transaction with one action carrying `results`.
-std::string EndorserEntry(const std::string& results) {
-  protos::ChaincodeAction ca;
-  ca.set_results(results);
-  ca.mutable_chaincode_id()->set_name("cc");
-  protos::ProposalResponsePayload prp;
-  prp.set_proposal_hash(std::string(32, 'h'));
-  prp.set_extension(ca.SerializeAsString());
-  protos::ChaincodeActionPayload cap;
-  cap.mutable_action()->set_proposal_response_payload(prp.SerializeAsString());
-  cap.mutable_action()->add_endorsements()->set_endorser("e");
-  protos::Transaction t;
-  protos::TransactionAction* act = t.add_actions();
-  act->set_header(
-      "\x0a\x01"
-      "c\x12\x01n");
-  act->set_payload(cap.SerializeAsString());
-  return Envelope(common::ENDORSER_TRANSACTION, t.SerializeAsString());
-}
-
 std::shared_ptr<const wire::ParsedBlock> MakeBlock(uint64_t number,
                                                    const std::vector<std::string>& entries) {
   common::Block b;
@@ -226,7 +207,7 @@ class MvccTest : public ::testing::Test {
   }
   std::vector<uint8_t> Check(const std::vector<Tx>& txs, std::vector<uint8_t> codes = {}) {
     std::vector<std::string> entries;
-    for (const Tx& t : txs) entries.push_back(EndorserEntry(t.Results()));
+    for (const Tx& t : txs) entries.push_back(wire::testing::UnsignedEndorserTx("tx", t.Results()));
     return Check(entries, std::move(codes));
   }
 
@@ -542,13 +523,14 @@ TEST_F(MvccTest, OddTransactionsGetFabricsCodesOrPassUntouched) {
   Put("cc", "k", {3, 1});
   const std::string zero_actions = Envelope(common::ENDORSER_TRANSACTION, "");
   const std::string message = Envelope(common::MESSAGE, "hello");
-  const std::string bad_rwset = EndorserEntry("\x0a\xff");
+  const std::string bad_rwset = wire::testing::UnsignedEndorserTx("tx", "\x0a\xff");
   rwset::TxReadWriteSet rw;
   rwset::NsReadWriteSet* ns = rw.add_ns_rwset();
   ns->set_namespace_("cc");
   ns->set_rwset("\x0a\x05");  // reads, truncated
-  const std::string truncated_ns = EndorserEntry(rw.SerializeAsString());
-  EXPECT_EQ(Check({zero_actions, message, bad_rwset, truncated_ns, EndorserEntry("")}),
+  const std::string truncated_ns = wire::testing::UnsignedEndorserTx("tx", rw.SerializeAsString());
+  EXPECT_EQ(Check({zero_actions, message, bad_rwset, truncated_ns,
+                   wire::testing::UnsignedEndorserTx("tx", "")}),
             (Codes{protos::NIL_TXACTION, kValid, protos::INVALID_OTHER_REASON,
                    protos::INVALID_OTHER_REASON, kValid}));
   // An action whose ProposalResponsePayload has no extension: NIL_TXACTION.
@@ -560,7 +542,9 @@ TEST_F(MvccTest, OddTransactionsGetFabricsCodesOrPassUntouched) {
   EXPECT_EQ(Check({Envelope(common::ENDORSER_TRANSACTION, t.SerializeAsString())}),
             Codes{protos::NIL_TXACTION});
   // Invalid odd transactions are simply skipped, empty entries included.
-  EXPECT_EQ(Check({"", zero_actions, EndorserEntry(Tx().Read("cc", "k", Version{0, 0}).Results())},
+  EXPECT_EQ(Check({"", zero_actions,
+                   wire::testing::UnsignedEndorserTx(
+                       "tx", Tx().Read("cc", "k", Version{0, 0}).Results())},
                   {protos::BAD_COMMON_HEADER, protos::BAD_PAYLOAD, protos::BAD_PAYLOAD}),
             (Codes{protos::BAD_COMMON_HEADER, protos::BAD_PAYLOAD, protos::BAD_PAYLOAD}));
 }
@@ -585,14 +569,14 @@ TEST_F(MvccTest, LevelsFabricIgnoresDoNotHideTheReadWriteSet) {
 }
 
 TEST_F(MvccTest, ConfigTransactionWritesTheChannelConfigKey) {
-  EXPECT_EQ(
-      Check({Envelope(common::CONFIG, "config"),
-             EndorserEntry(Tx().Read("", "CHANNEL_CONFIG_ENV_BYTES", std::nullopt).Results())}),
-      (Codes{kValid, kMvcc}));
+  EXPECT_EQ(Check({Envelope(common::CONFIG, "config"),
+                   wire::testing::UnsignedEndorserTx(
+                       "tx", Tx().Read("", "CHANNEL_CONFIG_ENV_BYTES", std::nullopt).Results())}),
+            (Codes{kValid, kMvcc}));
 }
 
 TEST_F(MvccTest, MalformedValidTransactionOrWrongCodeCountIsAnError) {
-  auto block = MakeBlock(3, {"", EndorserEntry("")});
+  auto block = MakeBlock(3, {"", wire::testing::UnsignedEndorserTx("tx", "")});
   std::vector<uint8_t> codes = {kValid, kValid};
   EXPECT_EQ(CheckReadConflicts(*block, *state_, absl::MakeSpan(codes)).code(),
             absl::StatusCode::kInvalidArgument);
@@ -617,7 +601,7 @@ TEST_F(MvccTest, TwoHundredTransactionBlockTiming) {
     tx.Read("cc", Key(t * 97 % 20000), Version{1, 0})
         .Read("cc", Key(t * 89 % 20000 + 1), Version{1, 0});
     for (int w = 0; w < 3; ++w) tx.Write("cc", Key(20000 + t * 3 + w), "new");
-    entries.push_back(EndorserEntry(tx.Results()));
+    entries.push_back(wire::testing::UnsignedEndorserTx("tx", tx.Results()));
   }
   auto block = MakeBlock(2, entries);
   double best_us = 1e9;
