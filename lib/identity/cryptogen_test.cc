@@ -77,13 +77,8 @@ std::shared_ptr<const Certificate> CertFromPemFile(const fs::path& p) {
 }
 
 std::unique_ptr<Msp> OrgMsp(const OrgSpec& spec, const std::string& root) {
-  absl::StatusOr<msp::MSPConfig> config =
-      MspConfigFromDir(spec.mspid, (fs::path(OrgDir(spec, root)) / "msp").string());
-  EXPECT_TRUE(config.ok()) << config.status();
-  if (!config.ok()) return nullptr;
-  absl::StatusOr<std::unique_ptr<Msp>> m = Msp::Create(*config);
-  EXPECT_TRUE(m.ok()) << m.status();
-  return m.ok() ? std::move(*m) : nullptr;
+  return testing::MspOrFail(
+      MspConfigFromDir(spec.mspid, (fs::path(OrgDir(spec, root)) / "msp").string()));
 }
 
 struct Member {

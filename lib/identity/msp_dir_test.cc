@@ -64,12 +64,7 @@ msp::FabricMSPConfig FromDir(const std::string& mspid, const std::string& dir) {
 }
 
 std::unique_ptr<Msp> MspFromDir(const std::string& mspid, const std::string& dir) {
-  absl::StatusOr<msp::MSPConfig> config = MspConfigFromDir(mspid, dir);
-  EXPECT_TRUE(config.ok()) << config.status();
-  if (!config.ok()) return nullptr;
-  absl::StatusOr<std::unique_ptr<Msp>> m = Msp::Create(*config);
-  EXPECT_TRUE(m.ok()) << m.status();
-  return m.ok() ? std::move(*m) : nullptr;
+  return testing::MspOrFail(MspConfigFromDir(mspid, dir));
 }
 
 std::vector<std::string> AsVector(const google::protobuf::RepeatedPtrField<std::string>& f) {

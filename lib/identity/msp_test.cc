@@ -31,6 +31,7 @@ using ::fabric::identity::testing::AllIdentities;
 using ::fabric::identity::testing::Find;
 using ::fabric::identity::testing::ManagerFromBlock;
 using ::fabric::identity::testing::MspConfigFromBlock;
+using ::fabric::identity::testing::MspOrFail;
 using ::fabric::identity::testing::Read;
 using ::fabric::identity::testing::Serialize;
 using ::fabric::identity::testing::TestIdentity;
@@ -50,12 +51,7 @@ std::shared_ptr<const MspManager> Genesis() {
 }
 
 std::unique_ptr<Msp> OrgMsp(const std::string& block, const std::string& mspid) {
-  absl::StatusOr<msp::MSPConfig> config = MspConfigFromBlock(block, mspid);
-  EXPECT_TRUE(config.ok()) << config.status();
-  if (!config.ok()) return nullptr;
-  absl::StatusOr<std::unique_ptr<Msp>> m = Msp::Create(*config);
-  EXPECT_TRUE(m.ok()) << m.status();
-  return m.ok() ? std::move(*m) : nullptr;
+  return MspOrFail(MspConfigFromBlock(block, mspid));
 }
 
 std::shared_ptr<const Identity> MustDeserialize(const MspManager& mgr, const TestIdentity& t) {

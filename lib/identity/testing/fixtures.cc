@@ -71,6 +71,14 @@ absl::StatusOr<msp::MSPConfig> MspConfigFromBlock(const std::string& block_path,
   return absl::NotFoundError(absl::StrCat("no org group ", mspid));
 }
 
+std::unique_ptr<Msp> MspOrFail(const absl::StatusOr<msp::MSPConfig>& config) {
+  EXPECT_TRUE(config.ok()) << config.status();
+  if (!config.ok()) return nullptr;
+  absl::StatusOr<std::unique_ptr<Msp>> m = Msp::Create(*config);
+  EXPECT_TRUE(m.ok()) << m.status();
+  return m.ok() ? *std::move(m) : nullptr;
+}
+
 absl::StatusOr<std::vector<std::unique_ptr<Msp>>> MspsFromBlock(const std::string& block_path) {
   absl::StatusOr<std::shared_ptr<const wire::ParsedBlock>> block = ParseBlock(block_path);
   if (!block.ok()) return block.status();

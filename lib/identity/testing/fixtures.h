@@ -22,6 +22,9 @@ std::string Vector(absl::string_view relative);
 absl::StatusOr<msp::MSPConfig> MspConfigFromBlock(const std::string& block_path,
                                                   absl::string_view mspid);
 
+// The MSP of `config`; a test failure and nullptr if the config or the MSP is not ok.
+std::unique_ptr<Msp> MspOrFail(const absl::StatusOr<msp::MSPConfig>& config);
+
 // Every org MSP of the config block, built with Msp::Create.
 absl::StatusOr<std::vector<std::unique_ptr<Msp>>> MspsFromBlock(const std::string& block_path);
 absl::StatusOr<std::shared_ptr<const MspManager>> ManagerFromBlock(const std::string& block_path);
