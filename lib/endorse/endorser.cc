@@ -235,19 +235,11 @@ std::string AccessPolicy(const UnpackedProposal& up, const channel::ChannelConfi
                         kWritersPolicy);
 }
 
-// Fabric's ChaincodeEndorsementInfo: the committed Sequence, read through the
-// simulator so that the transaction fails MVCC if the definition changes before it
-// commits; the other fields from committed state (Fabric's lifecycle cache).
-absl::StatusOr<lifecycle::ChaincodeEndorsementInfo> EndorsementInfo(TxSimulator& sim,
-                                                                    const ledger::Ledger& ledger,
-                                                                    absl::string_view cc,
-                                                                    absl::string_view channel_id) {
-  lifecycle::ChaincodeEndorsementInfo info;
-  if (cc == validate::kLifecycleNamespace) {
-    info.set_version(kSystemChaincodeVersion);
-    info.set_endorsement_plugin(kBuiltinEndorsementPlugin);
-    return info;
-  }
+// Fabric's ChaincodeEndorsementInfo, step one: the committed Sequence of `cc`, read
+// through the simulator so that the transaction fails MVCC if the definition changes
+// before it commits. NotFound when the chaincode is not defined.
+absl::StatusOr<int64_t> DefinedSequence(TxSimulator& sim, absl::string_view cc,
+                                        absl::string_view channel_id) {
   FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> stored,
                           sim.GetState(validate::kLifecycleNamespace, SequenceKey(cc)));
   FABRIC_ASSIGN_OR_RETURN(const int64_t sequence, DecodeSequence(cc, stored));
@@ -256,15 +248,7 @@ absl::StatusOr<lifecycle::ChaincodeEndorsementInfo> EndorsementInfo(TxSimulator&
         absl::StrCat("make sure the chaincode ", cc, " has been successfully defined on channel ",
                      channel_id, " and try again: chaincode ", cc, " not found"));
   }
-  FABRIC_ASSIGN_OR_RETURN(std::optional<validate::ChaincodeDefinition> def,
-                          validate::ReadChaincodeDefinition(ledger.state(), cc));
-  if (!def.has_value() || def->sequence != sequence) {
-    return absl::AbortedError(
-        absl::StrCat("chaincode definition for '", cc, "' changed during invoke, try again"));
-  }
-  info = def->endorsement_info;
-  if (info.endorsement_plugin().empty()) info.set_endorsement_plugin(kBuiltinEndorsementPlugin);
-  return info;
+  return sequence;
 }
 
 // Fabric's "init exactly once" (ChaincodeSupport.CheckInvocation). A definition with
@@ -446,6 +430,26 @@ std::shared_ptr<Contract> Endorser::FindContract(absl::string_view name) const {
   return it == contracts_.end() ? nullptr : it->second;
 }
 
+absl::StatusOr<lifecycle::ChaincodeEndorsementInfo> Endorser::DefinitionAt(absl::string_view cc,
+                                                                           int64_t sequence) const {
+  {
+    absl::MutexLock l(&mu_);
+    auto it = definitions_.find(cc);
+    if (it != definitions_.end() && it->second.sequence == sequence) return it->second.info;
+  }
+  FABRIC_ASSIGN_OR_RETURN(std::optional<validate::ChaincodeDefinition> def,
+                          validate::ReadChaincodeDefinition(committer_->ledger().state(), cc));
+  if (!def.has_value() || def->sequence != sequence) {
+    return absl::AbortedError(
+        absl::StrCat("chaincode definition for '", cc, "' changed during invoke, try again"));
+  }
+  lifecycle::ChaincodeEndorsementInfo info = def->endorsement_info;
+  if (info.endorsement_plugin().empty()) info.set_endorsement_plugin(kBuiltinEndorsementPlugin);
+  absl::MutexLock l(&mu_);
+  definitions_[std::string(cc)] = CachedDefinition{sequence, info};
+  return info;
+}
+
 const std::string& Endorser::channel_id() const { return committer_->channel_id(); }
 
 absl::StatusOr<ProposalResult> Endorser::Endorse(absl::string_view signed_proposal) const {
@@ -475,8 +479,18 @@ absl::StatusOr<ProposalResult> Endorser::Process(absl::string_view signed_propos
   // A query is simulated as a proposal is, as Fabric's evaluate does: its writes are
   // recorded and dropped, never signed.
   TxSimulator sim(ledger, TxSimulator::Mode::kEndorse);
-  FABRIC_ASSIGN_OR_RETURN(lifecycle::ChaincodeEndorsementInfo info,
-                          EndorsementInfo(sim, ledger, up.chaincode, channel_id()));
+  lifecycle::ChaincodeEndorsementInfo info;
+  if (up.chaincode == validate::kLifecycleNamespace) {
+    info.set_version(kSystemChaincodeVersion);
+    info.set_endorsement_plugin(kBuiltinEndorsementPlugin);
+  } else {
+    FABRIC_ASSIGN_OR_RETURN(const int64_t sequence,
+                            DefinedSequence(sim, up.chaincode, channel_id()));
+    absl::StatusOr<lifecycle::ChaincodeEndorsementInfo> defined =
+        DefinitionAt(up.chaincode, sequence);
+    if (!defined.ok()) return defined.status();
+    info = *std::move(defined);
+  }
   std::shared_ptr<Contract> contract = FindContract(up.chaincode);
   if (contract == nullptr) {
     return absl::NotFoundError(

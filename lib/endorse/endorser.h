@@ -53,6 +53,7 @@
 #ifndef FABRIC_LIB_ENDORSE_ENDORSER_H_
 #define FABRIC_LIB_ENDORSE_ENDORSER_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -64,6 +65,7 @@
 #include "lib/endorse/contract.h"
 #include "lib/identity/signing_identity.h"
 #include "lib/validate/committer.h"
+#include "lib/wire/proto/lifecycle.pb.h"
 
 namespace fabric::endorse {
 
@@ -100,12 +102,22 @@ class Endorser {
  private:
   absl::StatusOr<ProposalResult> Process(absl::string_view signed_proposal, bool is_query) const;
   std::shared_ptr<Contract> FindContract(absl::string_view name) const;
+  // The endorsement info of `cc` at its committed `sequence`, from the cache or else the
+  // committed definition (Fabric's lifecycle cache: a definition never changes without
+  // a new sequence).
+  absl::StatusOr<lifecycle::ChaincodeEndorsementInfo> DefinitionAt(absl::string_view cc,
+                                                                   int64_t sequence) const;
 
   const validate::Committer* const committer_;
   const std::shared_ptr<const identity::SigningIdentity> signer_;
   const std::shared_ptr<Contract> lifecycle_;
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<Contract>> contracts_ ABSL_GUARDED_BY(mu_);
+  struct CachedDefinition {
+    int64_t sequence = 0;
+    lifecycle::ChaincodeEndorsementInfo info;
+  };
+  mutable absl::flat_hash_map<std::string, CachedDefinition> definitions_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace fabric::endorse
