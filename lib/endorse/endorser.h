@@ -23,8 +23,8 @@
 //      for Evaluate, /Channel/Application/Readers (Fabric's gateway checks peer/Propose
 //      for queries too; a query changing nothing, we ask only read access);
 //   6. the chaincode: defined in the channel's `_lifecycle` state (its Sequence key read
-//      through the simulator, so that it is a read of the rwset; the version from
-//      committed state) and registered here (`_lifecycle` itself is built in:
+//      through the simulator, so that it is a read of the rwset; the version from the
+//      definition at that sequence, cached) and registered here (`_lifecycle` itself is built in:
 //      lifecycle_contract.h);
 //   7. simulate: for a definition with init_required, Fabric's "init exactly once"
 //      (the chaincode's initialized-version key read, and written by an init); then the
