@@ -3,6 +3,9 @@
 #   make demo    setup if needed, then the main job: the sample network (fabric demo),
 #                its chain replayed, then the CLI over the Fabric-made vectors
 #   make bench   setup if needed, then the benchmarks (optimized build)
+#   make check   what CI runs (.ci/run): make test, then clang with thread-safety analysis
+#                as errors + the whole suite under ASan/UBSan, the concurrent tests under
+#                TSan, and the fuzz targets for FUZZ_SECONDS each (stages: check-*)
 # Set FABRIC_VECTORS to a vectors directory (default: ../shared/vectors) for the
 # large throughput set; tests and benchmarks that need it say so when it is absent.
 
@@ -10,7 +13,7 @@ BAZEL ?= bazel
 FABRIC_VECTORS ?= $(abspath $(CURDIR)/../shared/vectors)
 VECTOR_ENV := --test_env=FABRIC_VECTORS=$(FABRIC_VECTORS)
 
-.PHONY: all setup build test demo bench clean
+.PHONY: all setup build test demo bench clean check check-asan check-tsan check-fuzz check-clean
 
 all: build
 
@@ -23,11 +26,11 @@ build: setup
 	$(BAZEL) build //...
 
 test: setup
-	$(BAZEL) test $(VECTOR_ENV) //...
+	$(call timed,gcc build + tests (//...),$(BAZEL) test $(VECTOR_ENV) //...)
 
 demo: setup
 	$(BAZEL) build -c opt //tools:fabric
-	@scripts/demo.sh bazel-bin/tools/fabric
+	@scripts/demo.sh .bazel/bin/tools/fabric
 
 bench: setup
 	$(BAZEL) build -c opt //bench:all
@@ -35,3 +38,43 @@ bench: setup
 
 clean:
 	$(BAZEL) clean
+
+# make check: the sanitizer builds run in their own Bazel output base (one clang server
+# for ASan and TSan, each config in its own output tree via --platform_suffix), so they
+# never discard the plain build's analysis or outputs, and create no convenience links.
+CHECK_BASE ?= $(HOME)/.cache/bazel-check/$(notdir $(CURDIR))-$(shell printf %s '$(CURDIR)' | md5sum | cut -c1-8)
+CLANG_BAZEL := $(BAZEL) --output_base=$(CHECK_BASE)/clang
+CHECK_FLAGS := --symlink_prefix=/ $(VECTOR_ENV)
+# The tests whose code runs on several threads: the thread pool, the committer (signature
+# prefetch of block N+1 while N commits, waits, events), the block validator (parallel
+# validation), the endorser (concurrent proposals), and the C ABI's channel (callbacks,
+# waits) and endorsement tests.
+TSAN_TESTS := //lib/base:thread_pool_test //lib/validate:committer_test \
+  //lib/validate:block_validator_test //lib/endorse:endorser_test \
+  //tests:capi_channel_test //tests:capi_endorse_test
+FUZZ_SECONDS ?= 60
+# Prints how long a stage took: $(call timed,name,command)
+timed = @start=$$(date +%s); $(2); rc=$$?; \
+  echo "check: $(1) took $$(( $$(date +%s) - start )) s (exit $$rc)"; exit $$rc
+
+check: test check-asan check-tsan check-fuzz
+	@echo "check: all stages passed"
+
+# clang: Abseil's thread-safety annotations checked (-Wthread-safety, an error on our
+# code, as every warning is), and the whole suite under AddressSanitizer + UBSan.
+check-asan: setup
+	$(call timed,clang -Wthread-safety + ASan/UBSan (//...),$(CLANG_BAZEL) test --config=clang --config=asan $(CHECK_FLAGS) //...)
+
+# ThreadSanitizer over the concurrent tests (Abseil built from source, see .bazelrc).
+check-tsan: setup
+	$(call timed,TSan ($(words $(TSAN_TESTS)) tests),$(CLANG_BAZEL) test --config=tsan $(CHECK_FLAGS) $(TSAN_TESTS))
+
+# Every fuzz target for FUZZ_SECONDS (tests/fuzz/run_all.sh builds --config=fuzz itself).
+check-fuzz: setup
+	@if [ -x tests/fuzz/run_all.sh ]; then \
+	  start=$$(date +%s); tests/fuzz/run_all.sh $(FUZZ_SECONDS); rc=$$?; \
+	  echo "check: fuzz ($(FUZZ_SECONDS) s each) took $$(( $$(date +%s) - start )) s (exit $$rc)"; exit $$rc; \
+	else echo "check: tests/fuzz/run_all.sh absent: no fuzz stage"; fi
+
+check-clean:
+	-$(CLANG_BAZEL) clean --expunge

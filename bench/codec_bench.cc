@@ -1,6 +1,6 @@
 // Parsing blocks into shared views (lib/wire), on Fabric-made blocks: the throughput
 // set's 200-transaction blocks when present, and the bundled conformance blocks.
-//   FABRIC_VECTORS=../shared/vectors bazel-bin/bench/codec_bench   (after -c opt build)
+//   FABRIC_VECTORS=../shared/vectors .bazel/bin/bench/codec_bench   (after -c opt build)
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>

@@ -6,7 +6,7 @@
 // registered as the chaincodes cc_or (OR of Org1, Org2 peers) and cc_and (AND of them),
 // which block 1 defines. Only the bundled conformance vectors are needed (FABRIC_VECTORS
 // is not read): run from the repository root, or through bazel run.
-//   bazel build -c opt //bench:endorse_bench && bazel-bin/bench/endorse_bench
+//   bazel build -c opt //bench:endorse_bench && .bazel/bin/bench/endorse_bench
 #include <unistd.h>
 
 #include <cstdint>

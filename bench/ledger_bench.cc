@@ -16,7 +16,7 @@
 // starting the index of namespaces with metadata, as Ledger::Create does; no preloaded
 // key has metadata), then flushed, with compactions waited for, in
 // temp_directory_path()/fabric-ledger-bench-<pid>, removed at exit.
-//   bazel build -c opt //bench:ledger_bench && bazel-bin/bench/ledger_bench
+//   bazel build -c opt //bench:ledger_bench && .bazel/bin/bench/ledger_bench
 #include <unistd.h>
 
 #include <algorithm>

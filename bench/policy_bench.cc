@@ -4,7 +4,7 @@
 //   - policies (AND of 2, OutOf(2,3), MAJORITY of 3 orgs' Endorsement) evaluated on a
 //     signature set whose signatures are already verified (what a key-level or second
 //     policy costs), and including the set's verification (what the first policy costs).
-//   bazel build -c opt //bench:policy_bench && bazel-bin/bench/policy_bench  (repo root)
+//   bazel build -c opt //bench:policy_bench && .bazel/bin/bench/policy_bench  (repo root)
 #include <openssl/bio.h>
 #include <openssl/ec_key.h>
 #include <openssl/ecdsa.h>

@@ -13,7 +13,7 @@ export FABRIC_BENCH_LARGE=${FABRIC_BENCH_LARGE:-1}
 cd "$ROOT"
 for b in crypto_bench codec_bench policy_bench ledger_bench endorse_bench; do
   echo "== $b"
-  "$ROOT/bazel-out/k8-opt/bin/bench/$b" --benchmark_repetitions=5 \
+  "$ROOT/.bazel/out/k8-opt/bin/bench/$b" --benchmark_repetitions=5 \
     --benchmark_report_aggregates_only=true --benchmark_display_aggregates_only=true \
     2>&1 | grep -v -E '_(mean|stddev|cv) '
 done

@@ -6,7 +6,7 @@
 #   scripts/demo.sh path/to/fabric
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-FABRIC=${1:-$ROOT/bazel-bin/tools/fabric}
+FABRIC=${1:-$ROOT/.bazel/bin/tools/fabric}
 VECTORS=$ROOT/tests/vectors/conformance
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT

@@ -3,8 +3,10 @@
 #   scripts/setup.sh            # as root on Debian bookworm
 # What it does, each step only when something is missing:
 #   1. apt packages (the list below, each with why it earns its place);
-#   2. Debian's BoringSSL source package, unpacked into third_party/boringssl/source
-#      (third_party/boringssl/fetch_source.sh; derives a deb-src entry from the
+#   2. Debian's BoringSSL source package, unpacked into third_party/boringssl/source,
+#      and Debian's Abseil source package (the version of libabsl-dev) into
+#      third_party/abseil/source, built only for the TSan check
+#      (third_party/fetch_debian_source.sh; derives a deb-src entry from the
 #      machine's own apt configuration if needed, never names a package host).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -22,6 +24,8 @@ PACKAGES=(
   nlohmann-json3-dev  # JSON of blocks (fabric inspect) and of the vectors' expected.json
   pkg-config dpkg-dev # dpkg-source unpacks BoringSSL's source package
   clang               # --config=clang builds; a second compiler keeps us honest
+  libclang-rt-14-dev  # clang's sanitizer and libFuzzer runtimes (make check: ASan, UBSan, TSan, fuzz)
+  llvm-14             # llvm-symbolizer: sanitizer reports with file:line
   binutils            # nm, for the exported-symbols test of libfabricpeer.so
 )
 
@@ -38,5 +42,6 @@ else
   log "apt packages present"
 fi
 
-"$ROOT/third_party/boringssl/fetch_source.sh"
+"$ROOT/third_party/fetch_debian_source.sh" "$ROOT/third_party/boringssl"
+"$ROOT/third_party/fetch_debian_source.sh" "$ROOT/third_party/abseil"
 log "done"
