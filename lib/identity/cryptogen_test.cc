@@ -114,7 +114,7 @@ TEST(CryptogenTest, LayoutMatchesCryptogen) {
   EXPECT_EQ(org, fs::path(Root()) / "peerOrganizations" / "org1.example.com");
   EXPECT_TRUE(fs::is_regular_file(org / "ca" / "ca.org1.example.com-cert.pem"));
   EXPECT_TRUE(fs::is_regular_file(org / "ca" / "priv_sk"));
-  for (const fs::path msp : {org / "msp", fs::path(IdentityMspDir(kOrg1, Root(), "peer1")),
+  for (const fs::path& msp : {org / "msp", fs::path(IdentityMspDir(kOrg1, Root(), "peer1")),
                              fs::path(IdentityMspDir(kOrg1, Root(), "User2")),
                              fs::path(IdentityMspDir(kOrg1, Root(), "Admin"))}) {
     SCOPED_TRACE(msp.string());
@@ -151,7 +151,7 @@ TEST(CryptogenTest, LayoutMatchesCryptogen) {
 }
 
 TEST(CryptogenTest, PrivateKeysArePkcs8AndPrivate) {
-  for (const fs::path key :
+  for (const fs::path& key :
        {fs::path(OrgDir(kOrg1, Root())) / "ca" / "priv_sk",
         fs::path(IdentityMspDir(kOrg1, Root(), "peer0")) / "keystore" / "priv_sk"}) {
     SCOPED_TRACE(key.string());

@@ -187,7 +187,7 @@ TEST(InspectBlockTest, EveryVectorBlockRendersOrIsRejected) {
       std::string bytes = ReadFile(entry.path().string());
       absl::StatusOr<std::string> out = InspectBytes(bytes, "");
       if (out.ok()) {
-        EXPECT_NO_THROW(Json::parse(*out)) << entry.path();
+        EXPECT_TRUE(Json::accept(*out)) << entry.path();
       } else {
         EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument) << entry.path();
       }
@@ -382,7 +382,7 @@ TEST(MessageJsonTest, DeepNestingIsCutOff) {
   absl::StatusOr<std::string> out = InspectBytes(bytes, "common.Envelope", -1);
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_THAT(*out, HasSubstr("nested deeper than"));
-  EXPECT_NO_THROW(Json::parse(*out));
+  EXPECT_TRUE(Json::accept(*out));
 }
 
 TEST(MessageJsonTest, CorruptedBlockNeverFails) {

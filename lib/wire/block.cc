@@ -65,10 +65,16 @@ absl::StatusOr<uint64_t> ParsedBlock::LastConfigIndex() const {
       obm.has_last_config()) {
     return obm.last_config().index();
   }
+  // Fabric deprecated the LAST_CONFIG slot (its index now lives in SIGNATURES), but
+  // blocks written before still carry it there.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  constexpr common::BlockMetadataIndex kLastConfigSlot = common::LAST_CONFIG;
+#pragma GCC diagnostic pop
   common::Metadata lc_meta;
   common::LastConfig lc;
-  if (!metadata(common::LAST_CONFIG).empty() &&
-      ParseView(metadata(common::LAST_CONFIG), &lc_meta) && lc.ParseFromString(lc_meta.value())) {
+  if (!metadata(kLastConfigSlot).empty() &&
+      ParseView(metadata(kLastConfigSlot), &lc_meta) && lc.ParseFromString(lc_meta.value())) {
     return lc.index();
   }
   return absl::InvalidArgumentError(absl::StrFormat(
