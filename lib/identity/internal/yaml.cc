@@ -130,8 +130,20 @@ class Parser {
   }
 
  private:
-  // The node whose first line is lines_[pos_], at `indent`.
+  // The node whose first line is lines_[pos_], at `indent`. Nesting is bounded (each
+  // level is a recursion here, and "- - - ..." nests one level per two bytes): MSP
+  // config files are a few levels deep.
   absl::StatusOr<YamlNode> Block(int indent) {
+    if (depth_ >= kMaxDepth) {
+      return Error(lines_[pos_].number, absl::StrCat("nested deeper than ", kMaxDepth, " levels"));
+    }
+    ++depth_;
+    absl::StatusOr<YamlNode> node = BlockAt(indent);
+    --depth_;
+    return node;
+  }
+
+  absl::StatusOr<YamlNode> BlockAt(int indent) {
     const Line& line = lines_[pos_];
     if (IsListItem(line.text)) return List(indent);
     std::string key, rest;
@@ -259,8 +271,11 @@ class Parser {
     return node;
   }
 
+  static constexpr int kMaxDepth = 100;
+
   std::vector<Line> lines_;
   size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace
