@@ -41,13 +41,18 @@ int Evaluate(const fabric_channel_config* config, const fabric::policy::Policy& 
   return s.ok() ? FABRIC_OK : SaveError(FABRIC_EDENIED, s.message(), err);
 }
 
-int EvalEnvelope(const fabric_channel_config* config,
-                 absl::StatusOr<common::SignaturePolicyEnvelope> envelope,
-                 const fabric_signed_data* sigs, size_t num, fabric_error** err) {
-  if (!envelope.ok()) return SaveError(envelope.status(), err);
-  auto policy = fabric::policy::SignaturePolicy::Compile(*std::move(envelope));
+int EvalTree(const fabric_channel_config* config, absl::StatusOr<fabric::policy::RuleTree> tree,
+             const fabric_signed_data* sigs, size_t num, fabric_error** err) {
+  if (!tree.ok()) return SaveError(tree.status(), err);
+  auto policy = fabric::policy::SignaturePolicy::Compile(*std::move(tree));
   if (!policy.ok()) return SaveError(FABRIC_EMALFORMED, policy.status().message(), err);
   return Evaluate(config, **policy, sigs, num, err);
+}
+
+absl::StatusOr<fabric::policy::RuleTree> CompileDslTree(const char* dsl) {
+  auto envelope = fabric::policy::CompileDsl(dsl);
+  if (!envelope.ok()) return envelope.status();
+  return fabric::policy::FlattenRuleTree(*envelope);
 }
 
 int EvalPath(const fabric_channel_config* config, const char* path, const fabric_signed_data* sigs,
@@ -71,7 +76,7 @@ int ToDsl(fabric_buf* out, const uint8_t* envelope, size_t len, fabric_error** e
   if (out == nullptr || (envelope == nullptr && len != 0)) {
     return SaveError(FABRIC_EINVAL, "out or envelope is NULL", err);
   }
-  auto parsed = fabric::policy::ParseSignaturePolicyEnvelope(View(envelope, len));
+  auto parsed = fabric::policy::DecodeRuleTree(View(envelope, len));
   if (!parsed.ok()) return SaveError(parsed.status(), err);
   return fabric::capi::FillBuf(fabric::policy::ToDsl(*parsed), out, err);
 }
@@ -85,7 +90,7 @@ int fabric_policy_eval_dsl(const fabric_channel_config* config, const char* dsl,
                            fabric_error** err) {
   return Guard(err, [&] {
     if (dsl == nullptr) return SaveError(FABRIC_EINVAL, "dsl is NULL", err);
-    return EvalEnvelope(config, fabric::policy::CompileDsl(dsl), signatures, num_signatures, err);
+    return EvalTree(config, CompileDslTree(dsl), signatures, num_signatures, err);
   });
 }
 
@@ -96,9 +101,8 @@ int fabric_policy_eval_envelope(const fabric_channel_config* config, const uint8
     if (envelope == nullptr && envelope_len != 0) {
       return SaveError(FABRIC_EINVAL, "envelope is NULL but envelope_len is not 0", err);
     }
-    return EvalEnvelope(config,
-                        fabric::policy::ParseSignaturePolicyEnvelope(View(envelope, envelope_len)),
-                        signatures, num_signatures, err);
+    return EvalTree(config, fabric::policy::DecodeRuleTree(View(envelope, envelope_len)),
+                    signatures, num_signatures, err);
   });
 }
 

@@ -30,9 +30,9 @@ int Compile(const std::string& dsl) {
 int Show(const std::string& b64) {
   std::string bytes;
   if (!absl::Base64Unescape(b64, &bytes)) return Fail("policy", "not base64: " + b64);
-  auto envelope = policy::ParseSignaturePolicyEnvelope(bytes);
-  if (!envelope.ok()) return Fail("policy", std::string(envelope.status().message()));
-  std::printf("%s\n", policy::ToDsl(*envelope).c_str());
+  auto tree = policy::DecodeRuleTree(bytes);
+  if (!tree.ok()) return Fail("policy", std::string(tree.status().message()));
+  std::printf("%s\n", policy::ToDsl(*tree).c_str());
   return 0;
 }
 
@@ -41,14 +41,14 @@ absl::StatusOr<const policy::Policy*> Resolve(const std::string& text,
                                               const channel::ChannelConfig& config,
                                               std::unique_ptr<policy::Policy>* holder) {
   if (!text.empty() && text[0] == '/') return config.policies().Get(text);
-  auto envelope = policy::CompileDsl(text);
-  if (!envelope.ok()) {
+  absl::StatusOr<std::unique_ptr<policy::SignaturePolicy>> compiled;
+  if (auto envelope = policy::CompileDsl(text); envelope.ok()) {
+    compiled = policy::SignaturePolicy::Compile(*envelope);
+  } else {
     std::string bytes;
     if (!absl::Base64Unescape(text, &bytes)) return envelope.status();
-    envelope = policy::ParseSignaturePolicyEnvelope(bytes);
-    if (!envelope.ok()) return envelope.status();
+    compiled = policy::SignaturePolicy::FromEnvelopeBytes(bytes);
   }
-  auto compiled = policy::SignaturePolicy::Compile(*std::move(envelope));
   if (!compiled.ok()) return compiled.status();
   *holder = *std::move(compiled);
   return holder->get();

@@ -1,12 +1,14 @@
 // Msp::SatisfiesPrincipal: Fabric's SatisfiesPrincipal with collectPrincipals and
 // satisfiesPrincipalInternalV142 -> V13 -> PreV13 (msp/mspimpl.go).
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "lib/identity/msp.h"
+#include "lib/wire/field_reader.h"
 
 namespace fabric::identity {
 namespace {
@@ -18,28 +20,55 @@ std::string RoleName(int role) {
   return std::to_string(role);
 }
 
+// An MSPPrincipal read as views into its bytes.
+struct PrincipalView {
+  int32_t classification = 0;
+  absl::string_view principal;
+};
+
+// Appends the members of a CombinedPrincipal; false if its bytes do not parse.
+bool ReadMembers(absl::string_view combined, std::vector<PrincipalView>& out) {
+  wire::FieldReader r(combined);
+  while (r.Next()) {
+    if (r.number() != 1 || r.wire_type() != wire::FieldReader::kBytes) continue;
+    PrincipalView& member = out.emplace_back();
+    wire::FieldReader m(r.bytes());
+    while (m.Next()) {
+      if (m.number() == 1 && m.wire_type() == wire::FieldReader::kVarint) {
+        member.classification = static_cast<int32_t>(m.varint());
+      } else if (m.number() == 2 && m.wire_type() == wire::FieldReader::kBytes) {
+        member.principal = m.bytes();
+      }
+    }
+    if (!m.ok()) return false;
+  }
+  return r.ok();
+}
+
 // COMBINED principals flattened depth first, left to right (Fabric's collectPrincipals),
-// with an explicit stack so deep nesting cannot exhaust ours.
+// with an explicit stack so deep nesting cannot exhaust ours, and nested principals read
+// as views, so each byte is read once however deep they nest (parsing each level into
+// messages copies the rest of the bytes per level: quadratic in the depth).
 absl::StatusOr<std::vector<common::MSPPrincipal>> Collect(const common::MSPPrincipal& root) {
   std::vector<common::MSPPrincipal> out;
-  std::vector<common::MSPPrincipal> stack = {root};
+  std::vector<PrincipalView> stack = {{root.principal_classification(), root.principal()}};
+  std::vector<PrincipalView> members;
   while (!stack.empty()) {
-    common::MSPPrincipal p = std::move(stack.back());
+    const PrincipalView p = stack.back();
     stack.pop_back();
-    if (p.principal_classification() != common::MSPPrincipal::COMBINED) {
-      out.push_back(std::move(p));
+    if (p.classification != common::MSPPrincipal::COMBINED) {
+      common::MSPPrincipal& leaf = out.emplace_back();
+      leaf.set_principal_classification(
+          static_cast<common::MSPPrincipal::Classification>(p.classification));
+      leaf.set_principal(std::string(p.principal));
       continue;
     }
-    common::CombinedPrincipal combined;
-    if (!combined.ParseFromString(p.principal())) {
+    members.clear();
+    if (!ReadMembers(p.principal, members)) {
       return absl::InvalidArgumentError("could not unmarshal CombinedPrincipal from principal");
     }
-    if (combined.principals().empty()) {
-      return absl::InvalidArgumentError("No principals in CombinedPrincipal");
-    }
-    for (int i = combined.principals_size() - 1; i >= 0; --i) {
-      stack.push_back(combined.principals(i));
-    }
+    if (members.empty()) return absl::InvalidArgumentError("No principals in CombinedPrincipal");
+    stack.insert(stack.end(), members.rbegin(), members.rend());
   }
   return out;
 }

@@ -31,7 +31,8 @@ absl::StatusOr<std::shared_ptr<const Policy>> CompileApplicationPolicy(
     const std::shared_ptr<const PolicyManager>& channel_policies);
 
 // The same, from a serialized protos.ApplicationPolicy (as a chaincode definition
-// stores it), parsed with Go's nesting limit.
+// stores it), decoded as Go's protobuf does at any depth it accepts, without recursion
+// (rule_tree.h).
 absl::StatusOr<std::shared_ptr<const Policy>> CompileApplicationPolicy(
     absl::string_view policy_bytes, const std::shared_ptr<const PolicyManager>& channel_policies);
 

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
+#include <limits>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -14,14 +17,17 @@
 #include "absl/strings/str_split.h"
 #include "lib/base/sha256.h"
 #include "lib/base/status_macros.h"
+#include "lib/wire/field_reader.h"
 #include "lib/wire/proto/identities.pb.h"
 #include "lib/wire/proto/msp_principal.pb.h"
 
 namespace fabric::policy {
 namespace {
 
-// Deeper nesting is refused rather than risking the parser's stack.
-constexpr int kMaxDepth = 1000;
+// Deeper nesting is refused: parsing, building and the protobuf messages built (whose
+// destructor and serializer recurse per level) then fit in a small thread's stack. It
+// is also as deep as protobuf's C++ parser reads by default.
+constexpr int kMaxDepth = 100;
 
 enum class Gate { kAnd, kOr, kOutOf };
 
@@ -203,6 +209,14 @@ absl::StatusOr<double> ParseThreshold(const Node& arg) {
   return std::trunc(std::strtod(std::string(literal).c_str(), nullptr));
 }
 
+// Go's int(t) on amd64, which Fabric prints: the integer part, or the minimum int64
+// when t does not fit (casting such a double in C++ is undefined).
+int64_t ThresholdAsGoInt(double t) {
+  constexpr double kTwoTo63 = 9223372036854775808.0;
+  return t > -kTwoTo63 && t < kTwoTo63 ? static_cast<int64_t>(t)
+                                       : std::numeric_limits<int64_t>::min();
+}
+
 // Builds the rule for `gate`, appending principals to `env` in Fabric's post-order.
 absl::StatusOr<common::SignaturePolicy> Build(const Node& gate,
                                               common::SignaturePolicyEnvelope& env) {
@@ -220,7 +234,7 @@ absl::StatusOr<common::SignaturePolicy> Build(const Node& gate,
   const size_t n = members.size();
   if (threshold > static_cast<double>(n) + 1) {
     return PolicyError(gate.pos, absl::StrCat("invalid t-out-of-n predicate, t ",
-                                              static_cast<long long>(threshold), ", n ", n));
+                                              ThresholdAsGoInt(threshold), ", n ", n));
   }
 
   // Nested gates first: their principals come before this gate's own.
@@ -249,11 +263,12 @@ absl::StatusOr<common::SignaturePolicy> Build(const Node& gate,
 
 std::string Quote(absl::string_view s) { return absl::StrCat("'", absl::CEscape(s), "'"); }
 
-std::string PrincipalToDsl(const common::MSPPrincipal& p) {
-  switch (p.principal_classification()) {
+// One principal that is not COMBINED, or nullopt if its bytes do not parse.
+std::optional<std::string> LeafToDsl(int classification, absl::string_view bytes) {
+  switch (classification) {
     case common::MSPPrincipal::ROLE: {
       common::MSPRole role;
-      if (!role.ParseFromString(p.principal())) break;
+      if (!role.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) break;
       const int r = role.role();
       const std::string name =
           r >= 0 && r < 5 ? std::string(kRoleNames[r]) : absl::StrCat("role", r);
@@ -261,64 +276,171 @@ std::string PrincipalToDsl(const common::MSPPrincipal& p) {
     }
     case common::MSPPrincipal::ORGANIZATION_UNIT: {
       common::OrganizationUnit ou;
-      if (!ou.ParseFromString(p.principal())) break;
+      if (!ou.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) break;
       return absl::StrCat("OU(", Quote(ou.msp_identifier()), ", ",
                           Quote(ou.organizational_unit_identifier()), ")");
     }
     case common::MSPPrincipal::IDENTITY: {
       msp::SerializedIdentity id;
-      if (!id.ParseFromString(p.principal())) break;
+      if (!id.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) break;
       return absl::StrCat("Identity(", Quote(id.mspid()),
                           ", 'sha256:", absl::BytesToHexString(Sha256(id.id_bytes())), "')");
     }
     case common::MSPPrincipal::ANONYMITY: {
       common::MSPIdentityAnonymity a;
-      if (!a.ParseFromString(p.principal())) break;
+      if (!a.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) break;
       return a.anonymity_type() == common::MSPIdentityAnonymity::ANONYMOUS ? "Anonymity(anonymous)"
                                                                            : "Anonymity(nominal)";
-    }
-    case common::MSPPrincipal::COMBINED: {
-      common::CombinedPrincipal c;
-      if (!c.ParseFromString(p.principal())) break;
-      std::vector<std::string> parts;
-      for (const common::MSPPrincipal& sub : c.principals()) parts.push_back(PrincipalToDsl(sub));
-      return absl::StrCat("Combined(", absl::StrJoin(parts, ", "), ")");
     }
     default:
       break;
   }
-  return absl::StrCat("Principal(", p.principal_classification(), ", ", p.principal().size(),
-                      " bytes)");
+  return std::nullopt;
 }
 
-void RuleToDsl(const common::SignaturePolicy& rule, const common::SignaturePolicyEnvelope& env,
-               std::string& out) {
-  if (rule.has_n_out_of()) {
-    const common::SignaturePolicy::NOutOf& g = rule.n_out_of();
-    const int count = g.rules_size();
-    if (count > 1 && g.n() == count) {
-      out += "AND(";
-    } else if (count > 0 && g.n() == 1) {
-      out += "OR(";
-    } else {
-      absl::StrAppend(&out, "OutOf(", g.n(), count > 0 ? ", " : "");
+// An MSPPrincipal's fields, read from its bytes without copying.
+struct PrincipalView {
+  int classification = 0;
+  absl::string_view bytes;
+};
+
+// The members of a CombinedPrincipal, or nullopt if its bytes (or a member's) do not
+// parse as protobuf would.
+std::optional<std::vector<PrincipalView>> CombinedMembers(absl::string_view bytes) {
+  std::vector<PrincipalView> members;
+  wire::FieldReader r(bytes);
+  while (r.Next()) {
+    if (r.number() != 1 || r.wire_type() != wire::FieldReader::kBytes) continue;
+    PrincipalView& m = members.emplace_back();
+    wire::FieldReader f(r.bytes());
+    while (f.Next()) {
+      if (f.number() == 1 && f.wire_type() == wire::FieldReader::kVarint) {
+        m.classification = static_cast<int32_t>(f.varint());
+      } else if (f.number() == 2 && f.wire_type() == wire::FieldReader::kBytes) {
+        m.bytes = f.bytes();
+      }
     }
-    for (int i = 0; i < count; ++i) {
-      if (i > 0) out += ", ";
-      RuleToDsl(g.rules(i), env, out);
-    }
-    out += ")";
-  } else if (rule.has_signed_by()) {
-    const int i = rule.signed_by();
-    if (i >= 0 && i < env.identities_size()) {
-      out += PrincipalToDsl(env.identities(i));
-    } else {
-      absl::StrAppend(&out, "SignedBy(", i, ")");
-    }
-  } else {
-    out += "<empty rule>";
+    if (!f.ok()) return std::nullopt;
   }
+  if (!r.ok()) return std::nullopt;
+  return members;
 }
+
+// Prints rule trees into at most about `max_bytes`; deep COMBINED principals and deep
+// rules are walked with explicit stacks.
+class DslPrinter {
+ public:
+  DslPrinter(const RuleTree& tree, size_t max_bytes)
+      : tree_(tree), max_bytes_(max_bytes), identity_text_(tree.identities.size()) {}
+
+  std::string Print() {
+    if (!tree_.has_rule) return "<no rule>";
+    struct Item {
+      uint32_t rule;
+      uint32_t next;  // NOutOf: the next sub-rule to print
+    };
+    std::vector<Item> stack = {{0, 0}};
+    while (!stack.empty() && !Full()) {
+      Item& item = stack.back();
+      const RuleTree::Rule& rule = tree_.rules[item.rule];
+      if (rule.kind != RuleTree::Rule::Kind::kNOutOf) {
+        Leaf(rule);
+        stack.pop_back();
+        continue;
+      }
+      if (item.next == 0) Open(rule);
+      if (item.next == rule.num_children) {
+        out_ += ")";
+        stack.pop_back();
+        continue;
+      }
+      if (item.next > 0) out_ += ", ";
+      const uint32_t child = rule.first_child + item.next++;
+      stack.push_back({child, 0});
+    }
+    if (Full()) {
+      out_.resize(max_bytes_);
+      out_ += "...";
+    }
+    return std::move(out_);
+  }
+
+ private:
+  bool Full() const { return out_.size() > max_bytes_; }
+
+  void Open(const RuleTree::Rule& rule) {
+    const int32_t count = static_cast<int32_t>(rule.num_children);
+    if (count > 1 && rule.value == count) {
+      out_ += "AND(";
+    } else if (count > 0 && rule.value == 1) {
+      out_ += "OR(";
+    } else {
+      absl::StrAppend(&out_, "OutOf(", rule.value, count > 0 ? ", " : "");
+    }
+  }
+
+  void Leaf(const RuleTree::Rule& rule) {
+    if (rule.kind == RuleTree::Rule::Kind::kNone) {
+      out_ += "<empty rule>";
+      return;
+    }
+    const int32_t i = rule.value;
+    if (i < 0 || static_cast<size_t>(i) >= tree_.identities.size()) {
+      absl::StrAppend(&out_, "SignedBy(", i, ")");
+      return;
+    }
+    // Each identity is rendered once, however many rules name it.
+    std::optional<std::string>& text = identity_text_[i];
+    if (!text.has_value()) {
+      const common::MSPPrincipal& p = tree_.identities[i];
+      text = PrincipalToDsl({p.principal_classification(), p.principal()});
+    }
+    out_.append(*text, 0, max_bytes_ + 1 - std::min(out_.size(), max_bytes_));
+  }
+
+  // Renders up to the printer's limit; COMBINED members in order, iteratively.
+  std::string PrincipalToDsl(PrincipalView root) const {
+    std::string text;
+    // Either text to emit or a principal to render.
+    struct Item {
+      absl::string_view literal;
+      std::optional<PrincipalView> principal;
+    };
+    std::vector<Item> stack = {{"", root}};
+    while (!stack.empty() && text.size() <= max_bytes_) {
+      Item item = stack.back();
+      stack.pop_back();
+      if (!item.principal.has_value()) {
+        text.append(item.literal.data(), item.literal.size());
+        continue;
+      }
+      const PrincipalView p = *item.principal;
+      std::optional<std::vector<PrincipalView>> members;
+      if (p.classification == common::MSPPrincipal::COMBINED) {
+        members = CombinedMembers(p.bytes);
+      } else if (std::optional<std::string> leaf = LeafToDsl(p.classification, p.bytes)) {
+        text += *leaf;
+        continue;
+      }
+      if (!members.has_value()) {
+        absl::StrAppend(&text, "Principal(", p.classification, ", ", p.bytes.size(), " bytes)");
+        continue;
+      }
+      text += "Combined(";
+      stack.push_back({")", std::nullopt});
+      for (size_t k = members->size(); k > 0; --k) {
+        stack.push_back({"", (*members)[k - 1]});
+        if (k > 1) stack.push_back({", ", std::nullopt});
+      }
+    }
+    return text;
+  }
+
+  const RuleTree& tree_;
+  const size_t max_bytes_;
+  std::vector<std::optional<std::string>> identity_text_;
+  std::string out_;
+};
 
 }  // namespace
 
@@ -330,11 +452,12 @@ absl::StatusOr<common::SignaturePolicyEnvelope> CompileDsl(absl::string_view tex
   return env;
 }
 
-std::string ToDsl(const common::SignaturePolicyEnvelope& envelope) {
-  if (!envelope.has_rule()) return "<no rule>";
-  std::string out;
-  RuleToDsl(envelope.rule(), envelope, out);
-  return out;
+std::string ToDsl(const RuleTree& tree, size_t max_bytes) {
+  return DslPrinter(tree, max_bytes).Print();
+}
+
+std::string ToDsl(const common::SignaturePolicyEnvelope& envelope, size_t max_bytes) {
+  return ToDsl(FlattenRuleTree(envelope), max_bytes);
 }
 
 absl::StatusOr<common::ImplicitMetaPolicy> ParseImplicitMeta(absl::string_view text) {

@@ -35,10 +35,12 @@
 #ifndef FABRIC_LIB_POLICY_DSL_H_
 #define FABRIC_LIB_POLICY_DSL_H_
 
+#include <cstddef>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "lib/policy/rule_tree.h"
 #include "lib/wire/proto/policies.pb.h"
 
 namespace fabric::policy {
@@ -50,8 +52,14 @@ absl::StatusOr<common::SignaturePolicyEnvelope> CompileDsl(absl::string_view tex
 // 'MSPID.role'. CompileDsl(ToDsl(x)) reproduces x's bytes for every envelope CompileDsl
 // makes. Other envelopes print in a readable form that may not compile: OU('MSPID',
 // 'ou'), Identity('MSPID', 'sha256:<hex of the certificate bytes>'), Anonymity(...),
-// Combined(...), SignedBy(i) for an index out of range, <no rule> for a missing rule.
-std::string ToDsl(const common::SignaturePolicyEnvelope& envelope);
+// Combined(...), SignedBy(i) for an index out of range, <empty rule> for a rule with
+// neither signed_by nor n_out_of, <no rule> for a missing rule. Text past `max_bytes`
+// is cut and ends in "..." (a hostile envelope can name one huge principal thousands of
+// times). Any nesting depth is printed without recursion.
+inline constexpr size_t kMaxDslText = size_t{1} << 20;
+std::string ToDsl(const RuleTree& tree, size_t max_bytes = kMaxDslText);
+std::string ToDsl(const common::SignaturePolicyEnvelope& envelope,
+                  size_t max_bytes = kMaxDslText);
 
 // "RULE SubPolicy" (RULE one of ANY, ALL, MAJORITY, case-sensitive, one space between,
 // exactly as Fabric's ImplicitMetaFromString splits it), e.g. "MAJORITY Endorsement".

@@ -8,6 +8,7 @@
 
 #include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
+#include "lib/base/testing/small_stack.h"
 #include "lib/wire/proto/msp_principal.pb.h"
 #include "nlohmann/json.hpp"
 #include "tests/testdata.h"
@@ -213,6 +214,36 @@ TEST(Dsl, ErrorsNamePositionAndExpectation) {
             "invalid policy at position 15: invalid t-out-of-n predicate, t 4, n 2");
   // Fabric's lexer has no negative numbers; '-' is not a token here.
   EXPECT_NE(Error("OutOf(-1, 'A.member')").find("position 6"), std::string::npos);
+}
+
+// A threshold too large for 64 bits is reported as Go's int() of it reads on amd64,
+// without the undefined cast from double.
+TEST(Dsl, HugeThresholdsAreRefusedWithoutOverflow) {
+  EXPECT_EQ(Error("OutOf(99999999999999999999999, 'A.member')"),
+            "invalid policy at position 0: invalid t-out-of-n predicate, "
+            "t -9223372036854775808, n 1");
+  EXPECT_EQ(Error("OutOf('1e400', 'A.member')"),
+            "invalid policy at position 6: OutOf's first argument must be a number");
+  EXPECT_EQ(Error("OutOf(" + std::string(400, '9') + ", 'A.member')"),
+            "invalid policy at position 0: invalid t-out-of-n predicate, "
+            "t -9223372036854775808, n 1");
+}
+
+// Nesting is bounded so that parsing, building and the messages built fit a 1 MiB
+// thread; the limit's error names where it was crossed.
+TEST(Dsl, NestingIsBoundedForSmallStacks) {
+  auto nested = [](int levels) {
+    std::string open;
+    for (int i = 0; i < levels; ++i) open += "OR(";
+    return open + "'A.peer'" + std::string(levels, ')');
+  };
+  fabric::testing::RunOnSmallStack([&] {
+    auto env = CompileDsl(nested(100));
+    ASSERT_TRUE(env.ok()) << env.status();
+    EXPECT_EQ(ToDsl(*env), nested(100));
+    EXPECT_EQ(Error(nested(101)), "syntax error at position 300: gates nested deeper than 100");
+    EXPECT_EQ(Error(nested(100000)), "syntax error at position 300: gates nested deeper than 100");
+  });
 }
 
 TEST(Dsl, ToDslPrintsGates) {

@@ -10,6 +10,7 @@
 
 #include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
+#include "lib/base/testing/small_stack.h"
 #include "lib/identity/testing/fixtures.h"
 #include "lib/policy/application_policy.h"
 #include "lib/policy/dsl.h"
@@ -17,6 +18,7 @@
 #include "lib/policy/manager.h"
 #include "lib/policy/signature_policy.h"
 #include "lib/policy/signature_set.h"
+#include "lib/policy/testing/deep_policies.h"
 #include "lib/policy/testing_util.h"
 #include "nlohmann/json.hpp"
 #include "tests/testdata.h"
@@ -301,6 +303,29 @@ TEST_F(PolicyIntegration, OneSetManyPoliciesManyThreads) {
   for (std::thread& t : threads) t.join();
   EXPECT_EQ(failures, std::vector<int>(4, 0));
   EXPECT_EQ(set->size(), 3u);
+}
+
+// A principal nesting COMBINED principals 150,000 deep (each level its own bytes, so no
+// protobuf limit applies) is checked as Fabric's collectPrincipals checks it, in time
+// linear in its size, and a failure's message stays short: on a 1 MiB stack, as the
+// validator's and a host's threads have.
+TEST_F(PolicyIntegration, DeepCombinedPrincipalsOnASmallStack) {
+  common::SignaturePolicyEnvelope env;
+  *env.add_identities() = testing::NestedCombined(150000, testing::MemberOf("Org1MSP"));
+  env.mutable_rule()->set_signed_by(0);
+  fabric::testing::RunOnSmallStack([&] {
+    auto policy = SignaturePolicy::Compile(env);
+    ASSERT_TRUE(policy.ok()) << policy.status();
+    EXPECT_TRUE((*policy)->Evaluate(*Set({"user1.org1"})).ok());
+    absl::Status denied = (*policy)->Evaluate(*Set({"user1.org2"}));
+    EXPECT_TRUE(absl::IsPermissionDenied(denied)) << denied;
+    EXPECT_LT(denied.message().size(), 450u);
+    EXPECT_EQ(denied.message().rfind("signature set did not satisfy policy Combined(Combined(", 0),
+              0u)
+        << denied.message();
+    const std::string text = ToDsl(env);
+    EXPECT_EQ(text.size(), kMaxDslText + 3);
+  });
 }
 
 }  // namespace

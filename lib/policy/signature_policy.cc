@@ -6,7 +6,6 @@
 #include "absl/strings/str_cat.h"
 #include "lib/base/status_macros.h"
 #include "lib/policy/dsl.h"
-#include "lib/policy/internal/go_proto.h"
 
 namespace fabric::policy {
 namespace {
@@ -17,7 +16,8 @@ constexpr size_t kMaxPolicyText = 300;
 }  // namespace
 
 // The state of one Evaluate call: principal answers are memoized per (signer, slot),
-// as they cannot change within a call (Fabric's MSP caches them too).
+// as they cannot change within a call (Fabric's MSP caches them too). The rule tree is
+// walked with an explicit stack: one frame, and one set of used-marks, per NOutOf level.
 class SignaturePolicy::Evaluation {
  public:
   Evaluation(const SignaturePolicy& policy, const Signers& signers)
@@ -28,36 +28,65 @@ class SignaturePolicy::Evaluation {
 
   size_t num_signers() const { return num_signers_; }
 
-  // `used` has num_signers() entries.
-  bool Run(uint32_t node_index, std::vector<char>& used) {
-    const Node& node = policy_.nodes_[node_index];
-    if (node.signed_by) {
-      for (size_t i = 0; i < num_signers_; ++i) {
-        if (used[i] || !Satisfies(i, node.value)) continue;
-        used[i] = 1;
-        return true;
+  // The verdict of the root rule.
+  bool Run() {
+    const std::vector<RuleTree::Rule>& rules = policy_.tree_.rules;
+    marks_.assign(1, std::vector<char>(num_signers_));
+    if (rules[0].kind == Kind::kSignedBy) return SignedBy(0, marks_[0]);
+    frames_.push_back(Frame{0, 0, 0});
+    while (true) {
+      Frame& frame = frames_.back();
+      const RuleTree::Rule& rule = rules[frame.rule];
+      const size_t depth = frames_.size() - 1;
+      if (frame.next < rule.num_children) {
+        const uint32_t child = rule.first_child + frame.next++;
+        if (rules[child].kind == Kind::kSignedBy) {
+          // Marks a signer only when it succeeds, as a trial copy would.
+          if (SignedBy(child, marks_[depth])) ++frame.satisfied;
+        } else {
+          // A sub-rule runs on a copy of the marks, kept only if it succeeds.
+          if (marks_.size() <= depth + 1) marks_.resize(depth + 2);
+          marks_[depth + 1] = marks_[depth];
+          frames_.push_back(Frame{child, 0, 0});
+        }
+        continue;
       }
-      return false;
-    }
-    int32_t satisfied = 0;
-    std::vector<char> trial(num_signers_);
-    for (uint32_t k = 0; k < node.num_children; ++k) {
-      std::copy(used.begin(), used.end(), trial.begin());
-      if (Run(policy_.child_index_[node.first_child + k], trial)) {
-        ++satisfied;
-        used.swap(trial);
+      const bool satisfied = frame.satisfied >= rule.value;
+      if (depth == 0) {
+        root_satisfied_ = frame.satisfied;
+        return satisfied;
+      }
+      frames_.pop_back();
+      if (satisfied) {
+        marks_[depth - 1].swap(marks_[depth]);
+        ++frames_.back().satisfied;
       }
     }
-    last_satisfied_ = satisfied;
-    return satisfied >= node.value;
   }
 
-  // How many sub-rules of the last NOutOf to finish were satisfied: for the root, the
-  // count behind its verdict.
-  int32_t last_satisfied() const { return last_satisfied_; }
+  // For an NOutOf root, how many of its sub-rules were satisfied.
+  int32_t root_satisfied() const { return root_satisfied_; }
 
  private:
+  using Kind = RuleTree::Rule::Kind;
   static constexpr signed char kUnknown = -1;
+
+  struct Frame {
+    uint32_t rule;
+    uint32_t next;  // the next sub-rule to run
+    int32_t satisfied;
+  };
+
+  // Takes the FIRST unused signer that satisfies the rule's principal.
+  bool SignedBy(uint32_t rule, std::vector<char>& used) {
+    const int32_t slot = policy_.slot_[rule];
+    for (size_t i = 0; i < num_signers_; ++i) {
+      if (used[i] || !Satisfies(i, slot)) continue;
+      used[i] = 1;
+      return true;
+    }
+    return false;
+  }
 
   bool Satisfies(size_t signer, int32_t slot) {
     signed char& m = memo_[signer * policy_.principals_.size() + slot];
@@ -69,96 +98,91 @@ class SignaturePolicy::Evaluation {
   const Signers& signers_;
   const size_t num_signers_;
   std::vector<signed char> memo_;
-  int32_t last_satisfied_ = 0;
+  std::vector<Frame> frames_;
+  std::vector<std::vector<char>> marks_;  // by NOutOf depth
+  int32_t root_satisfied_ = 0;
 };
 
-SignaturePolicy::SignaturePolicy(common::SignaturePolicyEnvelope envelope)
-    : envelope_(std::move(envelope)) {}
-
 absl::StatusOr<std::unique_ptr<SignaturePolicy>> SignaturePolicy::Compile(
-    common::SignaturePolicyEnvelope envelope) {
-  if (!envelope.has_rule()) return absl::InvalidArgumentError("Empty policy element");
-  std::unique_ptr<SignaturePolicy> policy(new SignaturePolicy(std::move(envelope)));
-  std::vector<int32_t> slot_of(policy->envelope_.identities_size(), -1);
-  FABRIC_RETURN_IF_ERROR(policy->CompileRule(policy->envelope_.rule(), slot_of));
+    const common::SignaturePolicyEnvelope& envelope) {
+  return Compile(FlattenRuleTree(envelope));
+}
+
+absl::StatusOr<std::unique_ptr<SignaturePolicy>> SignaturePolicy::Compile(RuleTree tree) {
+  if (!tree.has_rule) return absl::InvalidArgumentError("Empty policy element");
+  std::unique_ptr<SignaturePolicy> policy(new SignaturePolicy(std::move(tree)));
+  FABRIC_RETURN_IF_ERROR(policy->CompileRules());
   return policy;
 }
 
-absl::Status SignaturePolicy::CompileRule(const common::SignaturePolicy& rule,
-                                          std::vector<int32_t>& slot_of) {
-  const uint32_t index = static_cast<uint32_t>(nodes_.size());
-  nodes_.push_back(Node{});
-  switch (rule.Type_case()) {
-    case common::SignaturePolicy::kSignedBy: {
-      const int32_t i = rule.signed_by();
-      if (i < 0 || i >= envelope_.identities_size()) {
-        return absl::InvalidArgumentError(absl::StrCat("identity index out of range, requested ", i,
-                                                       ", but identities length is ",
-                                                       envelope_.identities_size()));
+absl::Status SignaturePolicy::CompileRules() {
+  const std::vector<RuleTree::Rule>& rules = tree_.rules;
+  const int32_t num_identities = static_cast<int32_t>(tree_.identities.size());
+  std::vector<int32_t> slot_of(tree_.identities.size(), -1);
+  slot_.assign(rules.size(), -1);
+  std::vector<uint32_t> stack = {0};  // depth first, sub-rules in order
+  while (!stack.empty()) {
+    const uint32_t index = stack.back();
+    stack.pop_back();
+    const RuleTree::Rule& rule = rules[index];
+    switch (rule.kind) {
+      case RuleTree::Rule::Kind::kSignedBy: {
+        const int32_t i = rule.value;
+        if (i < 0 || i >= num_identities) {
+          return absl::InvalidArgumentError(absl::StrCat("identity index out of range, requested ",
+                                                         i, ", but identities length is ",
+                                                         num_identities));
+        }
+        if (slot_of[i] < 0) {
+          slot_of[i] = static_cast<int32_t>(principals_.size());
+          principals_.push_back(&tree_.identities[i]);
+        }
+        slot_[index] = slot_of[i];
+        break;
       }
-      if (slot_of[i] < 0) {
-        slot_of[i] = static_cast<int32_t>(principals_.size());
-        principals_.push_back(&envelope_.identities(i));
-      }
-      nodes_[index] = Node{true, slot_of[i], 0, 0};
-      return absl::OkStatus();
+      case RuleTree::Rule::Kind::kNOutOf:
+        for (uint32_t k = rule.num_children; k > 0; --k) stack.push_back(rule.first_child + k - 1);
+        break;
+      case RuleTree::Rule::Kind::kNone:
+        return absl::InvalidArgumentError("Unknown type: rule has neither signed_by nor n_out_of");
     }
-    case common::SignaturePolicy::kNOutOf: {
-      const common::SignaturePolicy::NOutOf& gate = rule.n_out_of();
-      std::vector<uint32_t> children;
-      children.reserve(gate.rules_size());
-      for (const common::SignaturePolicy& sub : gate.rules()) {
-        children.push_back(static_cast<uint32_t>(nodes_.size()));
-        FABRIC_RETURN_IF_ERROR(CompileRule(sub, slot_of));
-      }
-      nodes_[index] = Node{false, gate.n(), static_cast<uint32_t>(child_index_.size()),
-                           static_cast<uint32_t>(children.size())};
-      child_index_.insert(child_index_.end(), children.begin(), children.end());
-      return absl::OkStatus();
-    }
-    default:
-      return absl::InvalidArgumentError("Unknown type: rule has neither signed_by nor n_out_of");
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<SignaturePolicy>> SignaturePolicy::FromEnvelopeBytes(
+    absl::string_view bytes) {
+  FABRIC_ASSIGN_OR_RETURN(RuleTree tree, DecodeRuleTree(bytes));
+  return Compile(std::move(tree));
 }
 
 absl::StatusOr<std::unique_ptr<SignaturePolicy>> SignaturePolicy::FromConfigBytes(
     absl::string_view bytes) {
-  auto envelope = ParseSignaturePolicyEnvelope(bytes);
-  if (!envelope.ok()) {
+  auto tree = DecodeRuleTree(bytes);
+  if (!tree.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("Error unmarshalling to SignaturePolicy: ", envelope.status().message()));
+        absl::StrCat("Error unmarshalling to SignaturePolicy: ", tree.status().message()));
   }
-  if (envelope->version() != 0) {
+  if (tree->version != 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("This evaluator only understands messages of version 0, but version was ",
-                     envelope->version()));
+                     tree->version));
   }
-  return Compile(*std::move(envelope));
+  return Compile(*std::move(tree));
 }
 
 absl::Status SignaturePolicy::Evaluate(const Signers& signers) const {
   Evaluation evaluation(*this, signers);
-  std::vector<char> used(evaluation.num_signers());
-  if (evaluation.Run(0, used)) return absl::OkStatus();
-  std::string text = ToDsl(envelope_);
-  if (text.size() > kMaxPolicyText) text = absl::StrCat(text.substr(0, kMaxPolicyText), "...");
+  if (evaluation.Run()) return absl::OkStatus();
+  std::string text = ToDsl(tree_, kMaxPolicyText);
   std::string detail;
-  if (!nodes_[0].signed_by) {
-    detail = absl::StrCat("; ", evaluation.last_satisfied(), " of the ", nodes_[0].value,
+  if (tree_.rules[0].kind == RuleTree::Rule::Kind::kNOutOf) {
+    detail = absl::StrCat("; ", evaluation.root_satisfied(), " of the ", tree_.rules[0].value,
                           " required sub-rules were satisfied");
   }
   return absl::PermissionDeniedError(absl::StrCat("signature set did not satisfy policy ", text,
                                                   " (", evaluation.num_signers(),
                                                   " verified signer(s)", detail, ")"));
-}
-
-absl::StatusOr<common::SignaturePolicyEnvelope> ParseSignaturePolicyEnvelope(
-    absl::string_view bytes) {
-  common::SignaturePolicyEnvelope envelope;
-  if (!internal::ParseLikeGo(bytes, &envelope)) {
-    return absl::InvalidArgumentError("not a valid common.SignaturePolicyEnvelope");
-  }
-  return envelope;
 }
 
 }  // namespace fabric::policy

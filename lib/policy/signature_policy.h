@@ -20,12 +20,14 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "lib/policy/policy.h"
+#include "lib/policy/rule_tree.h"
 #include "lib/wire/proto/policies.pb.h"
 
 namespace fabric::policy {
@@ -35,43 +37,40 @@ class SignaturePolicy final : public Policy {
   // As Fabric's cauthdsl.EnvelopeBasedPolicyProvider, used for chaincode endorsement
   // policies, collection policies and key-level validation parameters: any version.
   static absl::StatusOr<std::unique_ptr<SignaturePolicy>> Compile(
-      common::SignaturePolicyEnvelope envelope);
+      const common::SignaturePolicyEnvelope& envelope);
+  static absl::StatusOr<std::unique_ptr<SignaturePolicy>> Compile(RuleTree tree);
+
+  // The same from a serialized envelope, decoded as Go's protobuf does at any depth it
+  // accepts (see rule_tree.h), so: "not a valid common.SignaturePolicyEnvelope", or
+  // Compile's errors.
+  static absl::StatusOr<std::unique_ptr<SignaturePolicy>> FromEnvelopeBytes(
+      absl::string_view bytes);
 
   // As Fabric's cauthdsl policy provider, used for SIGNATURE policies in a channel
-  // config: `bytes` must parse (see ParseSignaturePolicyEnvelope) and have version 0.
+  // config: `bytes` must decode ("Error unmarshalling to SignaturePolicy: ...") and have
+  // version 0.
   static absl::StatusOr<std::unique_ptr<SignaturePolicy>> FromConfigBytes(absl::string_view bytes);
 
   // OK, or PermissionDenied "signature set did not satisfy policy ..." (Fabric's
-  // words, followed by the policy and how far it got).
+  // words, followed by the start of the policy and how far it got). Needs no more
+  // stack however deep the rule nests.
   absl::Status Evaluate(const Signers& signers) const override;
 
-  const common::SignaturePolicyEnvelope& envelope() const { return envelope_; }
+  const RuleTree& tree() const { return tree_; }
 
  private:
-  // The rule tree, flattened; node 0 is the root.
-  struct Node {
-    bool signed_by;
-    int32_t value;         // signed_by: principal slot; else n
-    uint32_t first_child;  // children are child_index_[first_child, + num_children)
-    uint32_t num_children;
-  };
   class Evaluation;
 
-  explicit SignaturePolicy(common::SignaturePolicyEnvelope envelope);
-  // Appends `rule`'s nodes; slot_of maps envelope principal indices to slots (-1: none).
-  absl::Status CompileRule(const common::SignaturePolicy& rule, std::vector<int32_t>& slot_of);
+  explicit SignaturePolicy(RuleTree tree) : tree_(std::move(tree)) {}
+  // cauthdsl's compile checks, in its (depth-first) order; assigns slots.
+  absl::Status CompileRules();
 
-  common::SignaturePolicyEnvelope envelope_;
-  std::vector<Node> nodes_;
-  std::vector<uint32_t> child_index_;
-  // The principals the rule refers to, each once, by slot (pointers into envelope_).
+  RuleTree tree_;
+  // Per rule: for kSignedBy, the slot of its principal in principals_.
+  std::vector<int32_t> slot_;
+  // The principals the rule refers to, each once, by slot (pointers into tree_).
   std::vector<const common::MSPPrincipal*> principals_;
 };
-
-// Parses a serialized SignaturePolicyEnvelope as Go's protobuf does, which accepts
-// nesting up to 10000 messages deep (C++'s default stops at 100).
-absl::StatusOr<common::SignaturePolicyEnvelope> ParseSignaturePolicyEnvelope(
-    absl::string_view bytes);
 
 }  // namespace fabric::policy
 

@@ -9,7 +9,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "lib/base/testing/small_stack.h"
 #include "lib/policy/dsl.h"
+#include "lib/policy/testing/deep_policies.h"
 #include "lib/wire/proto/msp_principal.pb.h"
 
 namespace fabric::policy {
@@ -140,10 +142,9 @@ TEST(SignaturePolicy, FailureQuotesLongPoliciesInPart) {
 // Each (signer, principal) question is asked at most once per evaluation.
 TEST(SignaturePolicy, PrincipalAnswersAreMemoized) {
   auto policy = Compile("OR(AND('A.peer', 'B.admin'), AND('A.peer', 'B.admin'))");
-  common::SignaturePolicyEnvelope env = policy->envelope();
   FakeSigners signers({kUserA, kUserA, kUserA});
   EXPECT_FALSE(policy->Evaluate(signers).ok());
-  EXPECT_LE(signers.calls(), 3 * env.identities_size());
+  EXPECT_LE(signers.calls(), 3 * static_cast<int>(policy->tree().identities.size()));
 }
 
 TEST(SignaturePolicy, CompileErrorsAreCauthdsls) {
@@ -179,19 +180,52 @@ TEST(SignaturePolicy, ConfigBytesNeedVersionZero) {
   EXPECT_FALSE(SignaturePolicy::FromConfigBytes("\xff\xff").ok());
 }
 
-// Go's protobuf reads policies nested far deeper than C++'s default limit of 100.
-TEST(SignaturePolicy, DeepPoliciesParseAsInGo) {
-  std::string dsl = "'A.peer'";
-  for (int i = 0; i < 300; ++i) dsl = absl::StrCat("OR(", dsl, ")");
-  auto env = CompileDsl(dsl);
-  ASSERT_TRUE(env.ok()) << env.status();
-  const std::string bytes = env->SerializeAsString();
+// Go's protobuf reads policies nested far deeper than C++'s default limit of 100, up
+// to 10,000 messages: 4,999 NOutOf levels. They compile, evaluate and print on a
+// thread with a 1 MiB stack, with the verdicts of a shallow policy.
+TEST(SignaturePolicy, DeepPoliciesDecodeAsInGoOnASmallStack) {
+  const common::MSPPrincipal peer_a = *CompileDsl("OR('A.peer')")->identities().begin();
+  const std::string deepest = testing::NestedRuleEnvelope(4999, peer_a);
   common::SignaturePolicyEnvelope cxx_default;
-  EXPECT_FALSE(cxx_default.ParseFromString(bytes));
-  auto policy = SignaturePolicy::FromConfigBytes(bytes);
-  ASSERT_TRUE(policy.ok()) << policy.status();
-  EXPECT_TRUE((*policy)->Evaluate(FakeSigners({kPeerA})).ok());
-  EXPECT_FALSE((*policy)->Evaluate(FakeSigners({kUserA})).ok());
+  EXPECT_FALSE(cxx_default.ParseFromString(deepest));
+  fabric::testing::RunOnSmallStack([&] {
+    auto policy = SignaturePolicy::FromConfigBytes(deepest);
+    ASSERT_TRUE(policy.ok()) << policy.status();
+    EXPECT_TRUE((*policy)->Evaluate(FakeSigners({kUserA, kPeerA})).ok());
+    absl::Status denied = (*policy)->Evaluate(FakeSigners({kUserA}));
+    EXPECT_TRUE(absl::IsPermissionDenied(denied)) << denied;
+    EXPECT_LT(denied.message().size(), 450u);
+    EXPECT_EQ(denied.message().rfind("signature set did not satisfy policy OR(OR(OR(", 0), 0u)
+        << denied.message();
+    const std::string text = ToDsl((*policy)->tree());
+    EXPECT_EQ(text.size(), 4999 * 4 + 8u);  // OR( ... 'A.peer' ... )
+    // One level more is past Go's limit.
+    EXPECT_EQ(SignaturePolicy::FromConfigBytes(testing::NestedRuleEnvelope(5000, peer_a))
+                  .status()
+                  .message(),
+              "Error unmarshalling to SignaturePolicy: not a valid "
+              "common.SignaturePolicyEnvelope");
+  });
+}
+
+// A rule that names one huge principal many times prints within its limit.
+TEST(SignaturePolicy, PrintingIsBounded) {
+  common::SignaturePolicyEnvelope env;
+  common::CombinedPrincipal members;
+  for (int i = 0; i < 2000; ++i) {
+    *members.add_principals() = *CompileDsl("OR('SomeLongMspName.peer')")->identities().begin();
+  }
+  common::MSPPrincipal* combined = env.add_identities();
+  combined->set_principal_classification(common::MSPPrincipal::COMBINED);
+  combined->set_principal(members.SerializeAsString());
+  common::SignaturePolicy::NOutOf* gate = env.mutable_rule()->mutable_n_out_of();
+  gate->set_n(1);
+  for (int i = 0; i < 20000; ++i) gate->add_rules()->set_signed_by(0);
+  const std::string text = ToDsl(env);
+  EXPECT_EQ(text.size(), kMaxDslText + 3);
+  EXPECT_EQ(text.substr(0, 40), "OR(Combined('SomeLongMspName.peer', 'Som");
+  EXPECT_EQ(text.substr(text.size() - 3), "...");
+  EXPECT_EQ(ToDsl(env, 10), "OR(Combine...");
 }
 
 }  // namespace
