@@ -2,26 +2,18 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iostream>
-#include <iterator>
-#include <sstream>
+
+#include <unistd.h>
 
 #include "fabric/fabric.h"
+#include "lib/base/file.h"
 #include "tools/commands.h"
 
 namespace fabric::tools {
 
 absl::StatusOr<std::string> ReadInput(const std::string& path) {
-  if (path == "-") {
-    return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError("cannot open " + path + ": " + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return absl::DataLossError("cannot read " + path);
-  return ss.str();
+  if (path == "-") return ReadFdBounded(STDIN_FILENO, "standard input", kMaxMessageFile);
+  return ReadFileBounded(path);
 }
 
 int Fail(const std::string& command, const std::string& message, int code) {

@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -12,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "lib/base/file.h"
 #include "lib/base/status_macros.h"
 #include "lib/identity/internal/pem.h"
 #include "lib/identity/internal/yaml.h"
@@ -27,11 +26,12 @@ absl::StatusOr<std::string> ReadFile(const fs::path& path) {
   if (!fs::is_regular_file(path, ec)) {
     return absl::NotFoundError(absl::StrCat("could not read file ", path.string()));
   }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (!in) return absl::NotFoundError(absl::StrCat("could not read file ", path.string()));
-  return ss.str();
+  absl::StatusOr<std::string> bytes = ReadFileBounded(path.string());
+  if (!bytes.ok()) {
+    return absl::NotFoundError(absl::StrCat("could not read file ", path.string(), ": ",
+                                            bytes.status().message()));
+  }
+  return bytes;
 }
 
 // The files of `dir` that hold a PEM block, whole, in file-name order (Fabric's

@@ -8,14 +8,13 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "lib/base/file.h"
 #include "lib/base/status_macros.h"
 #include "lib/identity/ecdsa.h"
 #include "lib/identity/internal/certificate.h"
@@ -60,11 +59,7 @@ bool KeyMatches(const EC_KEY* priv, const internal::Certificate& cert) {
 }
 
 absl::StatusOr<std::string> ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path.string()));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return ReadFileBounded(path.string());
 }
 
 std::vector<std::filesystem::path> RegularFiles(const std::filesystem::path& dir) {
