@@ -3,7 +3,10 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -177,6 +180,79 @@ TEST(CliTest, LedgerImportAndQueries) {
   EXPECT_EQ(json::parse(range.out)["results"].size(), 1u);
   EXPECT_NE(Fabric("ledger state cc_or no-such-key --ledger " + ledger).exit_code, 0);
   EXPECT_NE(Fabric("ledger info --ledger /nonexistent/ledger").exit_code, 0);
+}
+
+// Hostile files get a clear error and a failing exit, never a crash or a silent result.
+TEST(CliTest, HostileInputFilesGetClearErrors) {
+  const std::string dir = ::testing::TempDir() + "/cli_hostile";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto write = [&](const std::string& name, const std::string& bytes) {
+    std::ofstream(dir + "/" + name, std::ios::binary) << bytes;
+    return dir + "/" + name;
+  };
+  auto block2 = testing::ReadFile(testing::ConformanceDir() + "/blocks/000002.block");
+  ASSERT_TRUE(block2.ok());
+  std::string random;
+  for (int i = 0; i < 1000; ++i) random.push_back(static_cast<char>((i * 7919 + 13) % 251));
+  const std::string big = write("big.block", "");
+  std::filesystem::resize_file(big, uint64_t{1} << 30);  // sparse
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {dir, "is a directory"},
+      {write("empty.block", ""), "no header"},
+      {write("truncated.block", block2->substr(0, block2->size() / 2)), "do not parse"},
+      {write("random.block", random), "do not parse"},
+      {big, "larger than"},
+  };
+  for (const auto& [path, why] : cases) {
+    Result block = Fabric("block " + path);
+    EXPECT_EQ(block.exit_code, 1) << path << ": " << block.out;
+    EXPECT_NE(block.out.find(why), std::string::npos) << path << ": " << block.out;
+    Result inspect = Fabric("inspect " + path);
+    EXPECT_EQ(inspect.exit_code, 1) << path << ": " << inspect.out;
+  }
+  Result replay = Fabric("replay " + dir + " --ledger " + dir + "/ledger");
+  EXPECT_NE(replay.exit_code, 0) << replay.out;
+}
+
+// A damaged block file or RocksDB file is reported as damage, not served.
+TEST(CliTest, DamagedLedgerFilesAreReportedNotServed) {
+  const std::string ledger = ::testing::TempDir() + "/cli_damaged";
+  std::filesystem::remove_all(ledger);
+  ASSERT_EQ(
+      Fabric("ledger import " + testing::ConformanceDir() + "/committed --ledger " + ledger)
+          .exit_code,
+      0);
+  const std::string copy = ledger + "_current";
+  std::filesystem::remove_all(copy);
+  std::filesystem::copy(ledger, copy, std::filesystem::copy_options::recursive);
+
+  // One bit of block 5's data flipped: block 5 is refused, its neighbours are served.
+  ASSERT_EQ(Fabric("ledger block 5 --ledger " + ledger).exit_code, 0);
+  auto block5 = testing::ReadFile(testing::ConformanceDir() + "/committed/000005.block");
+  ASSERT_TRUE(block5.ok());
+  auto files = testing::ReadFile(ledger + "/chains/blockfile_000000");
+  ASSERT_TRUE(files.ok());
+  const size_t at = files->find(*block5);
+  ASSERT_NE(at, std::string::npos);
+  {
+    std::fstream f(ledger + "/chains/blockfile_000000",
+                   std::ios::in | std::ios::out | std::ios::binary);
+    const size_t middle = at + block5->size() / 2;
+    f.seekp(static_cast<std::streamoff>(middle));
+    f.put(static_cast<char>((*files)[middle] ^ 0x10));
+  }
+  Result damaged = Fabric("ledger block 5 --ledger " + ledger);
+  EXPECT_EQ(damaged.exit_code, 1) << damaged.out;
+  EXPECT_NE(damaged.out.find("damaged on disk"), std::string::npos) << damaged.out;
+  EXPECT_EQ(Fabric("ledger block 4 --ledger " + ledger).exit_code, 0);
+  EXPECT_EQ(Fabric("ledger block 6 --ledger " + ledger).exit_code, 0);
+
+  // RocksDB's CURRENT file damaged: the ledger does not open, and says why.
+  std::ofstream(copy + "/index/CURRENT", std::ios::binary) << "MANIFEST-9999";
+  Result current = Fabric("ledger info --ledger " + copy);
+  EXPECT_EQ(current.exit_code, 1) << current.out;
+  EXPECT_NE(current.out.find("Corruption"), std::string::npos) << current.out;
 }
 
 TEST(CliTest, UnknownCommandAndUsage) {

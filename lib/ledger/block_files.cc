@@ -161,8 +161,11 @@ absl::StatusOr<BlockLocation> BlockFiles::Append(absl::string_view block_bytes) 
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       absl::Status s = Errno("appending to", path);
-      // Leave no partial record behind; a failed truncate is repaired on the next open.
-      (void)ftruncate(fd_, static_cast<off_t>(size_));
+      // Leave no partial record behind; if that fails too, the next open cuts it.
+      if (ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
+        return absl::Status(s.code(), absl::StrCat(s.message(), "; the partial record left "
+                                                                "is cut when the ledger reopens"));
+      }
       return s;
     }
     done += static_cast<size_t>(n);

@@ -4,6 +4,8 @@
 #include "absl/strings/str_cat.h"
 #include "lib/base/status_macros.h"
 #include "lib/ledger/internal/schema.h"
+#include "lib/wire/hashes.h"
+#include "lib/wire/proto/common.pb.h"
 
 namespace fabric::ledger {
 namespace {
@@ -11,6 +13,29 @@ namespace {
 using internal::GetFixed64BE;
 using internal::GetLengthPrefixed;
 using internal::GetVarint64;
+
+// Block files hold no checksum: a block read back is checked against the number asked
+// for and against its own header, which catches damage to its header or data (the
+// metadata, which no hash covers, must still parse). A block committed unverified whose
+// data hash never matched (the index says so) is checked for the rest.
+absl::Status CheckStoredBlock(uint64_t number, absl::string_view bytes, bool data_hash_matches) {
+  common::Block block;
+  if (!block.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(
+        absl::StrCat("block ", number, " in the block files does not parse: damaged on disk"));
+  }
+  if (block.header().number() != number) {
+    return absl::DataLossError(absl::StrCat("the block files hold block ",
+                                            block.header().number(), " where block ", number,
+                                            " should be: damaged on disk"));
+  }
+  if (data_hash_matches && wire::BlockDataHash(block.data()) != block.header().data_hash()) {
+    return absl::DataLossError(absl::StrCat(
+        "block ", number, " in the block files does not match its header's data hash: "
+        "damaged on disk"));
+  }
+  return absl::OkStatus();
+}
 
 std::string EncodeSavepoint(const ChainInfo& info) {
   std::string v;
@@ -118,7 +143,8 @@ absl::Status BlockStore::Stage(const wire::ParsedBlock& block, absl::string_view
 
   const uint64_t n = block.number();
   auto* cf = db_->cf(Cf::kBlocks);
-  batch->Put(cf, S(internal::BlockNumKey(n)), S(internal::EncodeLocation(loc)));
+  batch->Put(cf, S(internal::BlockNumKey(n)),
+             S(internal::EncodeLocation(loc, block.computed_data_hash() == block.data_hash())));
   std::string num;
   internal::PutFixed64BE(&num, n);
   batch->Put(cf, S(internal::BlockHashKey(block.header_hash())), S(num));
@@ -148,19 +174,28 @@ void BlockStore::Committed(const wire::ParsedBlock& block) {
 }
 
 absl::StatusOr<BlockLocation> BlockStore::Location(uint64_t number) const {
+  bool data_hash_matches;
+  return Location(number, &data_hash_matches);
+}
+
+absl::StatusOr<BlockLocation> BlockStore::Location(uint64_t number,
+                                                   bool* data_hash_matches) const {
   FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> v,
                           db_->Get(Cf::kBlocks, internal::BlockNumKey(number)));
   if (!v.has_value()) return absl::NotFoundError(absl::StrCat("no block ", number));
   BlockLocation loc;
-  if (!internal::DecodeLocation(*v, &loc)) {
+  if (!internal::DecodeLocation(*v, &loc, data_hash_matches)) {
     return absl::DataLossError(absl::StrCat("corrupt block index entry for block ", number));
   }
   return loc;
 }
 
 absl::StatusOr<std::string> BlockStore::BlockByNumber(uint64_t number) const {
-  FABRIC_ASSIGN_OR_RETURN(BlockLocation loc, Location(number));
-  return files_->Read(loc);
+  bool data_hash_matches;
+  FABRIC_ASSIGN_OR_RETURN(BlockLocation loc, Location(number, &data_hash_matches));
+  FABRIC_ASSIGN_OR_RETURN(std::string bytes, files_->Read(loc));
+  FABRIC_RETURN_IF_ERROR(CheckStoredBlock(number, bytes, data_hash_matches));
+  return bytes;
 }
 
 absl::StatusOr<std::string> BlockStore::BlockByHash(absl::string_view header_hash) const {
@@ -175,7 +210,16 @@ absl::StatusOr<std::string> BlockStore::BlockByHash(absl::string_view header_has
   if (!GetFixed64BE(&in, &number) || !in.empty()) {
     return absl::DataLossError("corrupt block hash index entry");
   }
-  return BlockByNumber(number);
+  FABRIC_ASSIGN_OR_RETURN(std::string bytes, BlockByNumber(number));
+  common::Block block;
+  block.ParseFromString(bytes);  // parsed by BlockByNumber's check
+  if (wire::BlockHeaderHash(block.header()) != header_hash) {
+    return absl::DataLossError(absl::StrCat("block ", number, " stored for hash ",
+                                            absl::BytesToHexString(header_hash),
+                                            " has another header hash: the block index or block "
+                                            "files are damaged"));
+  }
+  return bytes;
 }
 
 absl::StatusOr<std::vector<TxLocation>> BlockStore::TxLocations(absl::string_view txid) const {

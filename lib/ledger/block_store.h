@@ -62,12 +62,16 @@ class BlockStore {
   // REQUIRES: the batch of the last successful Stage(block) was written.
   void Committed(const wire::ParsedBlock& block);
 
-  // Queries. NotFound when absent; DataLoss when an index entry or a file is corrupt.
+  // Queries. NotFound when absent; DataLoss when an index entry or a file is corrupt:
+  // a block read back must parse, carry the number (and, by hash, the header hash) it
+  // was asked for, and match its header's data hash.
   absl::StatusOr<std::string> BlockByNumber(uint64_t number) const;
   absl::StatusOr<std::string> BlockByHash(absl::string_view header_hash) const;
   // The block of the first occurrence of `txid`.
   absl::StatusOr<std::string> BlockByTxId(absl::string_view txid) const;
   absl::StatusOr<BlockLocation> Location(uint64_t number) const;
+  // The same, and whether the block's header data hash covers its data.
+  absl::StatusOr<BlockLocation> Location(uint64_t number, bool* data_hash_matches) const;
   // Every occurrence of `txid`, in (block, tx) order; empty when none.
   absl::StatusOr<std::vector<TxLocation>> TxLocations(absl::string_view txid) const;
   // The txid and validation code of transaction `tx` of block `block`.

@@ -1,12 +1,31 @@
 #include "lib/ledger/db.h"
 
 #include <rocksdb/cache.h>
+#include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
+
+#include <cstdarg>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
 
 namespace fabric::ledger {
+namespace {
+
+// RocksDB's info log is kept out of the ledger directory. Its file logger asserts (and
+// Debian's RocksDB keeps assertions) when a write fails, so a full disk during WAL
+// recovery aborted the host instead of failing the open. Until the host can take these
+// lines through a log callback, they are dropped.
+class DiscardLogger final : public rocksdb::Logger {
+ public:
+  DiscardLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::HEADER_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char*, va_list) override {}
+  void Logv(const rocksdb::InfoLogLevel, const char*, va_list) override {}
+};
+
+}  // namespace
 
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
   if (s.ok()) return absl::OkStatus();
@@ -34,6 +53,7 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& path) {
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.paranoid_checks = true;
+  options.info_log = std::make_shared<DiscardLogger>();
 
   // Point reads (MVCC versions, block lookups) dominate: bloom filters on every CF, and
   // a block cache big enough for the hot part of a large state (RocksDB's default is

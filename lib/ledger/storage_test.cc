@@ -1,6 +1,9 @@
 #include "lib/ledger/storage.h"
 
 #include <rocksdb/db.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -311,6 +314,108 @@ TEST(StorageTest, CorruptIndexAndStateGiveDataLoss) {
   auto bad_savepoint = Storage::Open(dir, {});
   EXPECT_EQ(bad_savepoint.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_NE(bad_savepoint.status().message().find("savepoint"), std::string::npos);
+}
+
+// Flips one byte of the block files at `offset` of file 0.
+void Flip(const std::string& dir, uint64_t offset) {
+  std::fstream f(dir + "/chains/blockfile_000000", std::ios::in | std::ios::out | std::ios::binary);
+  ASSERT_TRUE(f.good());
+  f.seekg(static_cast<std::streamoff>(offset));
+  char c = 0;
+  f.get(c);
+  f.seekp(static_cast<std::streamoff>(offset));
+  f.put(static_cast<char>(c ^ 0x01));
+}
+
+// Damage in a block file is found when the block is read back: never returned as a block.
+TEST(StorageTest, DamagedBlockFilesGiveDataLoss) {
+  std::vector<Block> blocks = CommittedBlocks();
+  std::string dir = FreshDir("damaged");
+  uint64_t data_at = 0, number_at = 0;
+  {
+    auto s = OpenOrDie(dir);
+    CommitAll(s.get(), blocks, 0, 4);
+    // A byte inside block 2's first transaction, and block 3's number in its header.
+    const std::string& raw = blocks[2]->raw();
+    const std::string& tx = blocks[2]->block().data().data(0);
+    data_at = s->blocks().Location(2)->offset + raw.find(tx) + tx.size() / 2;
+    number_at = s->blocks().Location(3)->offset + 3;  // header tag, length, number's tag
+    ASSERT_EQ(blocks[3]->raw().substr(2, 3), std::string("\x08\x03\x12", 3));
+  }
+  Flip(dir, data_at);
+  Flip(dir, number_at);  // 3 becomes 2
+  auto s = OpenOrDie(dir);
+  auto damaged = s->blocks().BlockByNumber(2);
+  EXPECT_EQ(damaged.status().code(), absl::StatusCode::kDataLoss) << damaged.status();
+  EXPECT_NE(damaged.status().message().find("does not match its header's data hash"),
+            std::string::npos)
+      << damaged.status();
+  auto by_hash = s->blocks().BlockByHash(blocks[2]->header_hash());
+  EXPECT_EQ(by_hash.status().code(), absl::StatusCode::kDataLoss) << by_hash.status();
+  auto renumbered = s->blocks().BlockByNumber(3);
+  EXPECT_EQ(renumbered.status().code(), absl::StatusCode::kDataLoss) << renumbered.status();
+  EXPECT_NE(renumbered.status().message().find("hold block 2 where block 3 should be"),
+            std::string::npos)
+      << renumbered.status();
+  EXPECT_EQ(*s->blocks().BlockByNumber(1), blocks[1]->raw());
+}
+
+// A block committed without verification whose data hash never matched reads back.
+TEST(StorageTest, UnverifiedBlockWithAnotherDataHashReadsBack) {
+  std::vector<Block> blocks = CommittedBlocks();
+  std::string dir = FreshDir("unverified");
+  auto s = OpenOrDie(dir);
+  CommitAll(s.get(), blocks, 0, 1);
+  Block next = NextBlockWith(*blocks[0], "envelope", 0);
+  common::Block bad = next->block();
+  bad.mutable_header()->set_data_hash("not the hash");
+  auto parsed = wire::ParsedBlock::Parse(bad.SerializeAsString());
+  ASSERT_TRUE(parsed.ok());
+  ASSERT_TRUE(s->Commit(**parsed, BlockUpdates()).ok());
+  auto read = s->blocks().BlockByNumber(1);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(*read, (*parsed)->raw());
+}
+
+// Reopening on a full disk fails with an error and leaves the ledger as it was.
+// RocksDB's WAL recovery must write: its memtable becomes a table file. The full disk
+// is a file size limit (EFBIG, SIGXFSZ ignored) in a child process, so that a crash
+// there fails the test instead of ending it.
+TEST(StorageTest, ReopenOnAFullDiskFailsCleanly) {
+  std::vector<Block> blocks = CommittedBlocks();
+  std::string dir = FreshDir("full_disk");
+  std::string value;
+  for (int i = 0; value.size() < 4096; ++i) value += absl::StrFormat("%08x", i * 2654435761u);
+  {
+    auto s = OpenOrDie(dir);
+    for (size_t b = 0; b < 4; ++b) {
+      BlockUpdates updates;
+      for (int k = 0; k < 50; ++k) {
+        updates.pub["cc"][absl::StrCat(b, "/", k)] =
+            Update{false, absl::StrCat(value, b, k), "", Version{b, 0}};
+      }
+      ASSERT_TRUE(s->Commit(*blocks[b], updates).ok());
+    }
+  }
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit limit = {16 << 10, 16 << 10};
+    setrlimit(RLIMIT_FSIZE, &limit);
+    auto s = Storage::Open(dir, {});
+    _exit(s.ok() ? 0 : absl::IsUnavailable(s.status()) ? 3 : 4);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status)) << "the open crashed (signal " << WTERMSIG(status) << ")";
+  EXPECT_EQ(WEXITSTATUS(status), 3);
+  auto s = OpenOrDie(dir);
+  EXPECT_EQ(s->chain_info().height, 4u);
+  auto v = s->state().Get("cc", "3/49");
+  ASSERT_TRUE(v.ok()) << v.status();
+  ASSERT_TRUE(v->has_value());
+  EXPECT_EQ((*v)->value, absl::StrCat(value, 3, 49));
 }
 
 TEST(StorageTest, TinyFileLimitRollsOver) {

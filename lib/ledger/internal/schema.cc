@@ -81,19 +81,28 @@ std::string BlockTxKey(uint64_t block, uint64_t tx) {
   return k;
 }
 
-std::string EncodeLocation(const BlockLocation& loc) {
+// Flags, a varint after the location, written only when not zero.
+constexpr uint64_t kDataHashMismatch = 1;
+
+std::string EncodeLocation(const BlockLocation& loc, bool data_hash_matches) {
   std::string v;
   PutVarint64(&v, loc.file);
   PutVarint64(&v, loc.offset);
   PutVarint64(&v, loc.length);
+  if (!data_hash_matches) PutVarint64(&v, kDataHashMismatch);
   return v;
 }
 
-bool DecodeLocation(absl::string_view in, BlockLocation* loc) {
-  uint64_t file;
+bool DecodeLocation(absl::string_view in, BlockLocation* loc, bool* data_hash_matches) {
+  uint64_t file, flags = 0;
   if (!GetVarint64(&in, &file) || file > UINT32_MAX) return false;
   loc->file = static_cast<uint32_t>(file);
-  return GetVarint64(&in, &loc->offset) && GetVarint64(&in, &loc->length) && in.empty();
+  if (!GetVarint64(&in, &loc->offset) || !GetVarint64(&in, &loc->length)) return false;
+  if (!in.empty() && (!GetVarint64(&in, &flags) || flags == 0 || (flags & ~kDataHashMismatch))) {
+    return false;
+  }
+  *data_hash_matches = (flags & kDataHashMismatch) == 0;
+  return in.empty();
 }
 
 std::string StatePrefix(absl::string_view ns) {

@@ -29,8 +29,10 @@ std::string TxIdPrefix(absl::string_view txid);                            // 't
 std::string TxIdKey(absl::string_view txid, uint64_t block, uint64_t tx);  // prefix be64 be64
 std::string BlockTxKey(uint64_t block, uint64_t tx);  // 'b' be64(block) be64(tx)
 
-std::string EncodeLocation(const BlockLocation& loc);
-bool DecodeLocation(absl::string_view in, BlockLocation* loc);
+// A block's index entry: its location and whether its header's data hash covers its
+// data (false only for a block committed without verification that did not match).
+std::string EncodeLocation(const BlockLocation& loc, bool data_hash_matches);
+bool DecodeLocation(absl::string_view in, BlockLocation* loc, bool* data_hash_matches);
 
 // ---- "state" column family ----
 std::string StatePrefix(absl::string_view ns);                      // lp(ns)
