@@ -66,10 +66,12 @@ int CountHistory(const fabric_key_modification* mod, void* payload) {
 
 // Any code is acceptable from a stub call fed fuzzed arguments, as long as it is one of
 // the ABI's and the detail comes with it.
-void Expect(int rc, fabric_error* err, const char* what) {
+// (`err` is read after the call: the arguments of Expect are evaluated in any order.)
+void Expect(int rc, fabric_error** err, const char* what) {
   FUZZ_CHECK(rc <= 0 && rc >= FABRIC_ETIMEOUT, "%s: code %d", what, rc);
-  FUZZ_CHECK((rc == FABRIC_OK) == (err == nullptr), "%s: detail iff failure (%d)", what, rc);
-  fabric_error_free(err);
+  FUZZ_CHECK((rc == FABRIC_OK) == (*err == nullptr), "%s: detail iff failure (%d)", what, rc);
+  fabric_error_free(*err);
+  *err = nullptr;
 }
 
 int32_t Script(fabric_stub* stub, void*) {
@@ -103,62 +105,62 @@ int32_t Script(fabric_stub* stub, void*) {
     int count = 0;
     if (op == "get") {
       fabric_buf v = FABRIC_BUF_INIT;
-      Expect(fabric_stub_get_state(&v, stub, U(a), a.size(), &err), err, "get");
+      Expect(fabric_stub_get_state(&v, stub, U(a), a.size(), &err), &err, "get");
       fabric_buf_dispose(&v);
     } else if (op == "put") {
-      Expect(fabric_stub_put_state(stub, U(a), a.size(), U(b), b.size(), &err), err, "put");
+      Expect(fabric_stub_put_state(stub, U(a), a.size(), U(b), b.size(), &err), &err, "put");
     } else if (op == "del") {
-      Expect(fabric_stub_del_state(stub, U(a), a.size(), &err), err, "del");
+      Expect(fabric_stub_del_state(stub, U(a), a.size(), &err), &err, "del");
     } else if (op == "range") {
       Expect(fabric_stub_get_state_by_range(stub, U(a), a.size(), U(b), b.size(), CountKv,
                                             &count, &err),
-             err, "range");
+             &err, "range");
     } else if (op == "page") {
       fabric_buf bookmark = FABRIC_BUF_INIT;
       const int32_t page = b.empty() ? 0 : static_cast<int8_t>(b[0]);
       Expect(fabric_stub_get_state_by_range_page(&bookmark, stub, U(a), a.size(), nullptr, 0,
                                                  page, U(b), b.size(), CountKv, &count, &err),
-             err, "page");
+             &err, "page");
       fabric_buf_dispose(&bookmark);
     } else if (op == "pck") {
       const char* attrs[] = {b.c_str()};
       Expect(fabric_stub_get_state_by_partial_composite_key(stub, a.c_str(), attrs,
                                                             b.empty() ? 0 : 1, CountKv, &count,
                                                             &err),
-             err, "pck");
+             &err, "pck");
     } else if (op == "ck") {
       fabric_buf key = FABRIC_BUF_INIT;
       const char* attrs[] = {b.c_str(), a.c_str()};
       int rc = fabric_composite_key_create(&key, a.c_str(), attrs, 2, &err);
-      Expect(rc, err, "ck");
+      Expect(rc, &err, "ck");
       err = nullptr;
       if (rc == FABRIC_OK) {
         rc = fabric_composite_key_split(key.data, key.size, CountPart, &count, &err);
         FUZZ_CHECK(rc == FABRIC_OK && count == 3, "a created composite key splits in 3 (%d, %d)",
                    rc, count);
-        Expect(fabric_stub_put_state(stub, key.data, key.size, U(b), b.size(), &err), err, "put");
+        Expect(fabric_stub_put_state(stub, key.data, key.size, U(b), b.size(), &err), &err, "put");
       }
       fabric_buf_dispose(&key);
       err = nullptr;
-      Expect(fabric_composite_key_split(U(a), a.size(), CountPart, &count, &err), err, "split");
+      Expect(fabric_composite_key_split(U(a), a.size(), CountPart, &count, &err), &err, "split");
     } else if (op == "meta") {
-      Expect(fabric_stub_get_state_metadata(stub, U(a), a.size(), CountMeta, &count, &err), err,
+      Expect(fabric_stub_get_state_metadata(stub, U(a), a.size(), CountMeta, &count, &err), &err,
              "meta");
     } else if (op == "setmeta") {
       Expect(fabric_stub_set_state_metadata(stub, U(a), a.size(), b.c_str(), U(b), b.size(),
                                             &err),
-             err, "setmeta");
+             &err, "setmeta");
     } else if (op == "event") {
-      Expect(fabric_stub_set_event(stub, a.c_str(), U(b), b.size(), &err), err, "event");
+      Expect(fabric_stub_set_event(stub, a.c_str(), U(b), b.size(), &err), &err, "event");
     } else if (op == "history") {
       Expect(fabric_stub_get_history_for_key(stub, U(a), a.size(), CountHistory, &count, &err),
-             err, "history");
+             &err, "history");
     } else if (op == "transient") {
       const uint8_t* v = nullptr;
       size_t vlen = 0;
-      Expect(fabric_stub_transient(&v, &vlen, stub, a.c_str(), &err), err, "transient");
+      Expect(fabric_stub_transient(&v, &vlen, stub, a.c_str(), &err), &err, "transient");
     } else if (op == "respond") {
-      Expect(fabric_stub_respond(stub, a.c_str(), U(b), b.size(), &err), err, "respond");
+      Expect(fabric_stub_respond(stub, a.c_str(), U(b), b.size(), &err), &err, "respond");
     } else if (op == "fail") {
       status = FABRIC_STATUS_ERROR;
     }

@@ -60,11 +60,13 @@ std::string Serialized(const std::string& mspid, const std::string& relative_cer
   return id.SerializeAsString();
 }
 
-void CheckValidateCode(int rc, fabric_error* err) {
+// `err` is read after the call (arguments are evaluated in any order).
+void CheckValidateCode(int rc, fabric_error** err) {
   FUZZ_CHECK(rc == FABRIC_OK || rc == FABRIC_EDENIED || rc == FABRIC_EMALFORMED,
-             "identity_validate: code %d (%s)", rc, err ? err->message : "");
-  FUZZ_CHECK((rc == FABRIC_OK) == (err == nullptr), "detail iff failure");
-  fabric_error_free(err);
+             "identity_validate: code %d (%s)", rc, *err ? (*err)->message : "");
+  FUZZ_CHECK((rc == FABRIC_OK) == (*err == nullptr), "detail iff failure (%d)", rc);
+  fabric_error_free(*err);
+  *err = nullptr;
 }
 
 void ValidateKnown(const fabric::identity::Msp& msp) {
@@ -168,7 +170,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   switch (mode) {
     case 0:
       CheckValidateCode(fabric_identity_validate(g->config, U(subject), subject.size(), &err),
-                        err);
+                        &err);
       break;
     case 1: {
       static const char* const kMsps[] = {"Org1MSP", "Org2MSP", "Org3MSP", "OrdererMSP",
@@ -178,7 +180,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       id.set_id_bytes(subject);
       const std::string serialized = id.SerializeAsString();
       CheckValidateCode(
-          fabric_identity_validate(g->config, U(serialized), serialized.size(), &err), err);
+          fabric_identity_validate(g->config, U(serialized), serialized.size(), &err), &err);
       int rc = fabric_signature_verify(g->config, U(serialized), serialized.size(), U(g->data),
                                        g->data.size(), U(g->user1_signature),
                                        g->user1_signature.size(), &err);
@@ -236,8 +238,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       FUZZ_CHECK(fabric_channel_config_msp_id(config, n) == nullptr, "msp id past the end");
       for (const std::string& id : g->identities) {
-        CheckValidateCode(fabric_identity_validate(config, U(id), id.size(), &err), err);
-        err = nullptr;
+        CheckValidateCode(fabric_identity_validate(config, U(id), id.size(), &err), &err);
       }
       fabric_channel_config_free(config);
       break;

@@ -45,12 +45,14 @@ std::string Str(const fabric_buf& b) {
   return std::string(reinterpret_cast<const char*>(b.data), b.size);
 }
 
-void CheckEvalCode(int rc, fabric_error* err, const char* what) {
+// `err` is read after the call (arguments are evaluated in any order).
+void CheckEvalCode(int rc, fabric_error** err, const char* what) {
   FUZZ_CHECK(rc == FABRIC_OK || rc == FABRIC_EDENIED || rc == FABRIC_EMALFORMED ||
                  rc == FABRIC_ENOTFOUND || rc == FABRIC_EINVAL,
-             "%s: unexpected code %d (%s)", what, rc, err ? err->message : "");
-  FUZZ_CHECK((rc == FABRIC_OK) == (err == nullptr), "%s: detail iff failure", what);
-  fabric_error_free(err);
+             "%s: unexpected code %d (%s)", what, rc, *err ? (*err)->message : "");
+  FUZZ_CHECK((rc == FABRIC_OK) == (*err == nullptr), "%s: detail iff failure", what);
+  fabric_error_free(*err);
+  *err = nullptr;
 }
 
 }  // namespace
@@ -127,17 +129,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 2:
       CheckEvalCode(fabric_policy_eval_envelope(g_config, U(input), input.size(),
                                                 g_signatures->data(), g_signatures->size(), &err),
-                    err, "eval_envelope");
+                    &err, "eval_envelope");
       break;
     case 3:
       CheckEvalCode(fabric_policy_eval_dsl(g_config, input.c_str(), g_signatures->data(),
                                            g_signatures->size(), &err),
-                    err, "eval_dsl");
+                    &err, "eval_dsl");
       break;
     case 4:
       CheckEvalCode(fabric_policy_eval_path(g_config, input.c_str(), g_signatures->data(),
                                             g_signatures->size(), &err),
-                    err, "eval_path");
+                    &err, "eval_path");
       break;
   }
   return 0;

@@ -54,6 +54,8 @@ void* RunAll(void* arg) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) {
       files = fabric::fuzz::ListFiles(path);
+    } else if (!std::filesystem::exists(path, ec)) {
+      fprintf(stderr, "%s does not exist: no regressions yet\n", path.c_str());
     } else {
       files.push_back(path);
     }
