@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/base/nonce.h"
 #include "lib/base/status_macros.h"
+#include "lib/wire/field_reader.h"
 #include "lib/wire/hashes.h"
 #include "lib/wire/marshal.h"
 #include "lib/wire/proto/chaincode.pb.h"
@@ -88,8 +89,15 @@ absl::StatusOr<std::vector<protos::ProposalResponse>> ParseResponses(
   std::vector<protos::ProposalResponse> responses;
   responses.reserve(response_bytes.size());
   for (size_t i = 0; i < response_bytes.size(); ++i) {
+    // The interest (field 7) is for gateways, not for the transaction, and its key
+    // policies may nest deeper than protobuf's C++ parser goes: it is left out.
+    std::string kept;
+    wire::FieldReader fields(response_bytes[i]);
+    while (fields.Next()) {
+      if (fields.number() != 7) kept.append(fields.raw().data(), fields.raw().size());
+    }
     protos::ProposalResponse r;
-    if (!r.ParseFromString(response_bytes[i])) {
+    if (!fields.ok() || !r.ParseFromString(kept)) {
       return absl::InvalidArgumentError(
           absl::StrCat("proposal response ", i, " does not parse as a ProposalResponse"));
     }

@@ -14,8 +14,10 @@
 #include "lib/base/status_macros.h"
 #include "lib/endorse/lifecycle_contract.h"
 #include "lib/endorse/simulator.h"
+#include "lib/policy/rule_tree.h"
 #include "lib/policy/signature_set.h"
 #include "lib/validate/lifecycle.h"
+#include "lib/wire/field_reader.h"
 #include "lib/wire/hashes.h"
 #include "lib/wire/proto/chaincode.pb.h"
 #include "lib/wire/proto/chaincode_event.pb.h"
@@ -311,12 +313,15 @@ bool IsSystemChaincode(absl::string_view name) {
 
 // What a gateway needs to pick endorsers (Fabric's buildChaincodeInterest, public data
 // only): per user chaincode the simulation touched, the key-level policies of the keys
-// it writes (from committed metadata), and whether its own policy applies.
-absl::StatusOr<protos::ChaincodeInterest> BuildInterest(absl::string_view rwset_bytes,
-                                                        const ledger::Ledger& ledger) {
+// it writes (from committed metadata), and whether its own policy applies. Serialized
+// by hand: a key's policy is embedded as stored, after checking that it decodes as
+// Go's protobuf decodes it (rule_tree.h), since it may nest deeper than protobuf's C++
+// parser and serializer can go on a host's stack.
+absl::StatusOr<std::string> BuildInterest(absl::string_view rwset_bytes,
+                                          const ledger::Ledger& ledger) {
   rwset::TxReadWriteSet rwset;
   FABRIC_RETURN_IF_ERROR(Parse(rwset_bytes, &rwset));
-  protos::ChaincodeInterest interest;
+  std::string interest;
   for (const rwset::NsReadWriteSet& ns : rwset.ns_rwset()) {
     if (IsSystemChaincode(ns.namespace_())) continue;
     kvrwset::KVRWSet kv;
@@ -327,7 +332,7 @@ absl::StatusOr<protos::ChaincodeInterest> BuildInterest(absl::string_view rwset_
     for (const kvrwset::KVMetadataWrite& w : kv.metadata_writes()) written.insert(w.key());
     // Only reads: the chaincode's policy applies.
     bool needs_cc_policy = written.empty();
-    std::vector<common::SignaturePolicyEnvelope> key_policies;
+    std::vector<std::string> key_policies;
     for (const std::string& key : written) {
       FABRIC_ASSIGN_OR_RETURN(std::optional<ledger::VersionedValue> v,
                               ledger.state().Get(ns.namespace_(), key));
@@ -339,19 +344,22 @@ absl::StatusOr<protos::ChaincodeInterest> BuildInterest(absl::string_view rwset_
       bool has_policy = false;
       for (const kvrwset::KVMetadataEntry& e : metadata.entries()) {
         if (e.name() != kValidationParameter) continue;
-        common::SignaturePolicyEnvelope p;
-        FABRIC_RETURN_IF_ERROR(Parse(e.value(), &p));
-        key_policies.push_back(std::move(p));
+        if (!policy::DecodeRuleTree(e.value()).ok()) {
+          return absl::InvalidArgumentError("error unmarshalling common.SignaturePolicyEnvelope");
+        }
+        key_policies.push_back(e.value());
         has_policy = true;
       }
       if (!has_policy) needs_cc_policy = true;
     }
     if (key_policies.empty() && !needs_cc_policy) continue;
-    protos::ChaincodeCall* call = interest.add_chaincodes();
-    call->set_name(ns.namespace_());
-    for (common::SignaturePolicyEnvelope& p : key_policies)
-      *call->add_key_policies() = std::move(p);
-    if (!key_policies.empty() && !needs_cc_policy) call->set_disregard_namespace_policy(true);
+    // ChaincodeCall: name (1), key_policies (5), disregard_namespace_policy (6).
+    protos::ChaincodeCall named;
+    named.set_name(ns.namespace_());
+    std::string call = named.SerializeAsString();
+    for (const std::string& p : key_policies) wire::AppendBytesField(5, p, &call);
+    if (!key_policies.empty() && !needs_cc_policy) call.append("\x30\x01", 2);
+    wire::AppendBytesField(1, call, &interest);  // ChaincodeInterest.chaincodes
   }
   return interest;
 }
@@ -362,7 +370,7 @@ absl::StatusOr<std::string> SignResponse(const UnpackedProposal& up, const Respo
                                          const std::string& rwset,
                                          const std::optional<EventRecord>& event,
                                          const lifecycle::ChaincodeEndorsementInfo& info,
-                                         const protos::ChaincodeInterest& interest,
+                                         absl::string_view interest,
                                          const identity::SigningIdentity& signer) {
   if (info.endorsement_plugin() != kBuiltinEndorsementPlugin) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -400,8 +408,10 @@ absl::StatusOr<std::string> SignResponse(const UnpackedProposal& up, const Respo
   pr.set_payload(payload_bytes);
   pr.mutable_endorsement()->set_endorser(signer.serialized());
   pr.mutable_endorsement()->set_signature(std::move(signature));
-  *pr.mutable_interest() = interest;
-  return pr.SerializeAsString();
+  // The interest is already serialized; it is field 7, the last.
+  std::string out = pr.SerializeAsString();
+  wire::AppendBytesField(7, interest, &out);
+  return out;
 }
 
 }  // namespace
@@ -509,7 +519,7 @@ absl::StatusOr<ProposalResult> Endorser::Process(absl::string_view signed_propos
   if (is_query || result.response.status >= kStatusErrorThreshold) return result;
 
   FABRIC_ASSIGN_OR_RETURN(result.rwset, sim.Results());
-  FABRIC_ASSIGN_OR_RETURN(protos::ChaincodeInterest interest, BuildInterest(result.rwset, ledger));
+  FABRIC_ASSIGN_OR_RETURN(std::string interest, BuildInterest(result.rwset, ledger));
   FABRIC_ASSIGN_OR_RETURN(
       result.proposal_response,
       SignResponse(up, result.response, result.rwset, StubEvent(*stub), info, interest, *signer_));

@@ -19,6 +19,7 @@
 #include "lib/endorse/block_assembler.h"
 #include "lib/endorse/client.h"
 #include "lib/endorse/lifecycle_contract.h"
+#include "lib/policy/testing/deep_policies.h"
 #include "lib/validate/lifecycle.h"
 #include "lib/wire/proto/chaincode_event.pb.h"
 #include "lib/wire/proto/common.pb.h"
@@ -525,6 +526,26 @@ TEST_F(EndorserTest, KeyCommittedIntoASimulatedRangeIsAPhantom) {
   EXPECT_EQ(r->txs[1].code, protos::VALID) << r->txs[1].reason;
   EXPECT_EQ(State("cc_or", "count-r"), std::nullopt);
   EXPECT_EQ(State("cc_or", "count-r-low"), "1");
+}
+
+// A key's policy that nests COMBINED principals 50,000 deep (each level its own
+// bytes, so protobuf's depth limit never applies), or rules as deep as Go accepts,
+// commits VALID; later writes of the key get Fabric's verdicts, and a failure's message
+// is rendered without recursion (it once overflowed the validator's stack: a crash of
+// every peer of the channel, on every restart).
+TEST_F(EndorserTest, DeepKeyLevelPoliciesGetVerdictsNotCrashes) {
+  const common::MSPPrincipal org2 = testing::NestedCombined(50000, testing::MemberOf("Org2MSP"));
+  common::SignaturePolicyEnvelope combined;
+  *combined.add_identities() = org2;
+  combined.mutable_rule()->set_signed_by(0);
+  const std::string deep_rule = testing::NestedRuleEnvelope(4999, testing::MemberOf("Org2MSP"));
+  for (const std::string& policy : {combined.SerializeAsString(), deep_rule}) {
+    ASSERT_EQ(Run(Propose("cc_or", {"putpolicy", "deep", "v0", policy}), {1}), protos::VALID);
+    EXPECT_EQ(Run(Propose("cc_or", {"put", "deep", "v1"}), {1}),
+              protos::ENDORSEMENT_POLICY_FAILURE);
+    EXPECT_EQ(Run(Propose("cc_or", {"setpolicy", "deep", ""}), {2}), protos::VALID);
+    EXPECT_EQ(State("cc_or", "deep"), "v0");
+  }
 }
 
 TEST_F(EndorserTest, KeyLevelPolicyReplacesTheChaincodePolicy) {

@@ -52,12 +52,8 @@ absl::Status NotApplicationPolicy() {
 // Whether protobuf accepts `reference` as the string field (valid UTF-8, as proto3
 // requires of strings in Go and C++ alike).
 bool ValidReference(absl::string_view reference) {
-  std::string field = "\x12";
-  for (size_t n = reference.size(); ; n >>= 7) {
-    field.push_back(static_cast<char>(n < 0x80 ? n : (n & 0x7f) | 0x80));
-    if (n < 0x80) break;
-  }
-  field.append(reference.data(), reference.size());
+  std::string field;
+  wire::AppendBytesField(2, reference, &field);
   protos::ApplicationPolicy p;
   return p.ParseFromString(field);
 }

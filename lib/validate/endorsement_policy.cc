@@ -8,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "lib/base/status_macros.h"
 #include "lib/policy/application_policy.h"
+#include "lib/policy/rule_tree.h"
+#include "lib/wire/field_reader.h"
 #include "lib/wire/proto/kv_rwset.pb.h"
 #include "lib/wire/proto/policies.pb.h"
 #include "lib/wire/proto/policy.pb.h"
@@ -172,12 +174,16 @@ absl::StatusOr<std::string> PolicySource::KeyPolicy(absl::string_view ns, absl::
   for (const kvrwset::KVMetadataEntry& e : metadata.entries()) {
     if (e.name() != kValidationParameter) continue;
     if (e.value().empty()) return std::string();
-    protos::ApplicationPolicy app;
-    if (!app.mutable_signature_policy()->ParseFromString(e.value())) {
+    // Fabric's translator parses the envelope (as Go does: up to 10,000 messages deep,
+    // so not with protobuf's C++ parser, which stops at 100 and recurses per level) and
+    // wraps it in an ApplicationPolicy: field 1, length-delimited.
+    if (!policy::DecodeRuleTree(e.value()).ok()) {
       return absl::DataLossError(absl::StrCat("could not translate policy for ", where,
                                               ": could not unmarshal signature policy envelope"));
     }
-    return app.SerializeAsString();
+    std::string app;
+    wire::AppendBytesField(1, e.value(), &app);
+    return app;
   }
   return std::string();
 }

@@ -26,23 +26,30 @@ bool FieldReader::ReadVarint(uint64_t* v) {
 
 bool FieldReader::Next() {
   if (!ok_ || pos_ >= bytes_.size()) return false;
+  const size_t start = pos_;
+  if (!ReadField()) return Fail();
+  raw_ = bytes_.substr(start, pos_ - start);
+  return true;
+}
+
+bool FieldReader::ReadField() {
   uint64_t tag;
-  if (!ReadVarint(&tag)) return Fail();
+  if (!ReadVarint(&tag)) return false;
   const uint64_t number = tag >> 3;
-  if (number == 0 || number > kMaxFieldNumber) return Fail();
+  if (number == 0 || number > kMaxFieldNumber) return false;
   number_ = static_cast<int>(number);
   value_ = 0;
   contents_ = absl::string_view();
   switch (tag & 7) {
     case kVarint:
       wire_type_ = kVarint;
-      if (!ReadVarint(&value_)) return Fail();
+      if (!ReadVarint(&value_)) return false;
       return true;
     case kFixed64:
     case kFixed32: {
       const size_t size = (tag & 7) == kFixed64 ? 8 : 4;
       wire_type_ = size == 8 ? kFixed64 : kFixed32;
-      if (bytes_.size() - pos_ < size) return Fail();
+      if (bytes_.size() - pos_ < size) return false;
       for (size_t i = 0; i < size; ++i) {
         value_ |= static_cast<uint64_t>(static_cast<uint8_t>(bytes_[pos_ + i])) << (8 * i);
       }
@@ -52,16 +59,16 @@ bool FieldReader::Next() {
     case kBytes: {
       wire_type_ = kBytes;
       uint64_t size;
-      if (!ReadVarint(&size) || size > bytes_.size() - pos_) return Fail();
+      if (!ReadVarint(&size) || size > bytes_.size() - pos_) return false;
       contents_ = bytes_.substr(pos_, size);
       pos_ += size;
       return true;
     }
     case kStartGroup:
       wire_type_ = kStartGroup;
-      return SkipGroup(number_) || Fail();
+      return SkipGroup(number_);
     default:  // an end group without its start, or wire types 6 and 7
-      return Fail();
+      return false;
   }
 }
 
@@ -100,6 +107,16 @@ bool FieldReader::SkipGroup(int number) {
     }
   }
   return true;
+}
+
+void AppendBytesField(int number, absl::string_view contents, std::string* out) {
+  auto varint = [out](uint64_t v) {
+    for (; v >= 0x80; v >>= 7) out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    out->push_back(static_cast<char>(v));
+  };
+  varint((static_cast<uint64_t>(number) << 3) | FieldReader::kBytes);
+  varint(contents.size());
+  out->append(contents.data(), contents.size());
 }
 
 }  // namespace fabric::wire

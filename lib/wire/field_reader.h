@@ -24,6 +24,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "absl/strings/string_view.h"
 
@@ -52,9 +53,13 @@ class FieldReader {
   uint64_t varint() const { return value_; }
   // kBytes: the contents (a view into the message).
   absl::string_view bytes() const { return contents_; }
+  // The whole field as it is in the message: tag, and value or length and contents.
+  absl::string_view raw() const { return raw_; }
 
  private:
   bool ReadVarint(uint64_t* v);
+  // Reads the field at pos_; false on malformed input.
+  bool ReadField();
   bool Fail() {
     ok_ = false;
     return false;
@@ -69,7 +74,12 @@ class FieldReader {
   WireType wire_type_ = kVarint;
   uint64_t value_ = 0;
   absl::string_view contents_;
+  absl::string_view raw_;
 };
+
+// The writing side its users need: appends field `number` with wire type kBytes
+// (tag, length, contents) to `out`, e.g. to wrap a message in another without parsing it.
+void AppendBytesField(int number, absl::string_view contents, std::string* out);
 
 }  // namespace fabric::wire
 
