@@ -278,7 +278,7 @@ absl::Status ParseStructure(absl::string_view der, Certificate* out) {
   out->raw_signature_alg = std::string(View(sig_alg));
   out->signature = RightAlign(View(sig));
   CBS_init(&tbs, reinterpret_cast<const uint8_t*>(out->raw_tbs.data()), out->raw_tbs.size());
-  CBS_get_asn1(&tbs, &tbs, CBS_ASN1_SEQUENCE);
+  if (!CBS_get_asn1(&tbs, &tbs, CBS_ASN1_SEQUENCE)) return Malformed("malformed certificate");
   uint64_t version = 0;
   if (!CBS_get_optional_asn1_uint64(&tbs, &version,
                                     CBS_ASN1_CONSTRUCTED | CBS_ASN1_CONTEXT_SPECIFIC | 0, 0) ||

@@ -104,7 +104,7 @@ absl::StatusOr<Crl> ParseDer(absl::string_view der) {
   crl.signature = RightAlign(View(bits));
 
   CBS_init(&tbs, reinterpret_cast<const uint8_t*>(crl.raw_tbs.data()), crl.raw_tbs.size());
-  CBS_get_asn1(&tbs, &tbs, CBS_ASN1_SEQUENCE);
+  if (!CBS_get_asn1(&tbs, &tbs, CBS_ASN1_SEQUENCE)) return Bad("malformed tbs crl");
   int64_t version = 0;
   CBS inner_alg;
   if ((CBS_peek_asn1_tag(&tbs, CBS_ASN1_INTEGER) && !CBS_get_asn1_int64(&tbs, &version)) ||
@@ -119,7 +119,11 @@ absl::StatusOr<Crl> ParseDer(absl::string_view der) {
   }
   if (CBS_peek_asn1_tag(&tbs, CBS_ASN1_SEQUENCE)) {
     CBS revoked;
-    CBS_get_asn1(&tbs, &revoked, CBS_ASN1_SEQUENCE);
+    // The tag alone says nothing of the length: a truncated element leaves `revoked`
+    // unset.
+    if (!CBS_get_asn1(&tbs, &revoked, CBS_ASN1_SEQUENCE)) {
+      return Bad("malformed revoked certificates");
+    }
     while (CBS_len(&revoked) > 0) {
       CBS entry, serial;
       bool unused_found = false;
@@ -142,8 +146,10 @@ absl::StatusOr<Crl> ParseDer(absl::string_view der) {
   CBS aki;
   if (CBS_peek_asn1_tag(&tbs, CBS_ASN1_CONSTRUCTED | CBS_ASN1_CONTEXT_SPECIFIC | 0)) {
     CBS wrapper;
-    CBS_get_asn1(&tbs, &wrapper, CBS_ASN1_CONSTRUCTED | CBS_ASN1_CONTEXT_SPECIFIC | 0);
-    if (!ReadExtensions(&wrapper, &found_aki, &aki)) return Bad("malformed crl extensions");
+    if (!CBS_get_asn1(&tbs, &wrapper, CBS_ASN1_CONSTRUCTED | CBS_ASN1_CONTEXT_SPECIFIC | 0) ||
+        !ReadExtensions(&wrapper, &found_aki, &aki)) {
+      return Bad("malformed crl extensions");
+    }
   }
   ReadAuthorityKeyId(found_aki, aki, &crl);
 
