@@ -241,6 +241,12 @@ int ChannelFixture::Submit(const std::string& block, unsigned flags) {
   const int rc = fabric_channel_submit(&result, channel_,
                                        reinterpret_cast<const uint8_t*>(block.data()),
                                        block.size(), flags, &err);
+  if (getenv("FABRIC_FUZZ_TRACE") != nullptr) {  // what each submit did, for seed work
+    fprintf(stderr, "submit at height %llu: %d %s\n",
+            static_cast<unsigned long long>(before.height), rc,
+            rc == FABRIC_OK ? (fabric_block_result_config_updated(result) ? "config updated" : "")
+                            : (err != nullptr ? err->message : "(no detail)"));
+  }
   if (rc == FABRIC_OK) {
     FUZZ_CHECK(result != nullptr, "no result");
     FUZZ_CHECK(err == nullptr, "error set on success");

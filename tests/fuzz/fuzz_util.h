@@ -51,7 +51,8 @@ std::string TakeError(fabric_error* err);
 // gives a fresh copy of it. Every Submit() checks: on success the height grew by one
 // and the head is the block's header hash; on error the height, head and world state
 // are unchanged. After a commit (and after an error that is not a plain refusal) the
-// channel is closed and reopened and must show the same chain.
+// channel is closed and reopened and must show the same chain. With FABRIC_FUZZ_TRACE
+// set, each submit's outcome is printed.
 class ChannelFixture {
  public:
   ChannelFixture();

@@ -53,6 +53,10 @@ work=$(mktemp -d "$tmp/fabric-fuzz-run.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 FABRIC_FUZZ_VECTORS=$vectors "$bin/seedgen" "$work/seeds" "${targets[@]}" >/dev/null
 
+symbolizer=/usr/lib/llvm-14/bin/llvm-symbolizer
+sym_opt=""
+[[ -x $symbolizer ]] && sym_opt=":external_symbolizer_path=$symbolizer"
+
 failed=()
 report=()
 for t in "${targets[@]}"; do
@@ -66,8 +70,8 @@ for t in "${targets[@]}"; do
   start=$(date +%s)
   set +e
   TMPDIR=$work/tmp/$t FABRIC_FUZZ_VECTORS=$vectors \
-    ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
-    UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+    ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1$sym_opt} \
+    UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1$sym_opt} \
     nice -n 10 "$bin/${t}_fuzz" "$corpus" \
       -max_total_time="$seconds" \
       -rss_limit_mb="${FABRIC_FUZZ_RSS_MB:-2560}" \
