@@ -246,7 +246,9 @@ typedef struct fabric_signed_data {
  *   fabric_policy_eval_envelope: a serialized common.SignaturePolicyEnvelope
  *   fabric_policy_eval_path:     a policy of the channel config, e.g. "/Channel/Application/Writers"
  * FABRIC_OK if satisfied; FABRIC_EDENIED with the reason if not; FABRIC_EMALFORMED for a
- * policy that does not parse; FABRIC_ENOTFOUND for an unknown path. */
+ * policy that does not parse; FABRIC_ENOTFOUND for an unknown path. An envelope is read as
+ * Fabric reads it, nested up to 10,000 messages, and principals nested to any depth, with
+ * no recursion: a caller's thread with a small stack (1 MiB) is enough. */
 FABRIC_EXPORT int fabric_policy_eval_dsl(const fabric_channel_config *config, const char *dsl,
                                          const fabric_signed_data *signatures,
                                          size_t num_signatures, fabric_error **err);
@@ -260,10 +262,11 @@ FABRIC_EXPORT int fabric_policy_eval_path(const fabric_channel_config *config, c
 
 /* Compiles the policy language to serialized SignaturePolicyEnvelope bytes (the same
  * bytes Fabric's policydsl produces). A syntax error is FABRIC_EMALFORMED and names the
- * position. */
+ * position; gates nest at most 100 deep. */
 FABRIC_EXPORT int fabric_policy_compile(fabric_buf *out, const char *dsl, fabric_error **err);
 
-/* Prints a serialized SignaturePolicyEnvelope in the policy language. */
+/* Prints a serialized SignaturePolicyEnvelope in the policy language. Text past 1 MiB is
+ * cut and ends in "..." (an envelope can name one huge principal many times). */
 FABRIC_EXPORT int fabric_policy_to_dsl(fabric_buf *out, const uint8_t *envelope,
                                        size_t envelope_len, fabric_error **err);
 
