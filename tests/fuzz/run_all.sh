@@ -72,6 +72,7 @@ for t in "${targets[@]}"; do
   TMPDIR=$work/tmp/$t FABRIC_FUZZ_VECTORS=$vectors \
     ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1$sym_opt} \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1$sym_opt} \
+    LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/fuzz/lsan.supp} \
     nice -n 10 "$bin/${t}_fuzz" "$corpus" \
       -max_total_time="$seconds" \
       -rss_limit_mb="${FABRIC_FUZZ_RSS_MB:-2560}" \
