@@ -174,6 +174,11 @@ int fabric_stub_respond(fabric_stub* stub, const char* message, const uint8_t* p
     if (int rc = CheckInput(stub, payload, payload_len, "payload", err); rc != FABRIC_OK) {
       return rc;
     }
+    if (message != nullptr && !fabric::endorse::IsValidUtf8(message)) {
+      // A protobuf string: Go could neither marshal nor read the response.
+      return SaveError(FABRIC_EMALFORMED, "the response message is not a valid UTF-8 string",
+                       err);
+    }
     stub->response.message = message == nullptr ? "" : message;
     stub->response.payload = std::string(View(payload, payload_len));
     return static_cast<int>(FABRIC_OK);

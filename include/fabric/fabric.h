@@ -676,7 +676,9 @@ typedef struct fabric_bytes {
  * function returns is borrowed from the stub, valid until the contract returns.
  *
  * The rules are Fabric's: reads see the committed state, never the transaction's own
- * writes; put_state refuses an empty key; range ends may not start with 0x00 (that
+ * writes; keys, range ends, bookmarks, metadata names, event names and the response
+ * message must be valid UTF-8 (Fabric's are protobuf strings); put_state refuses an
+ * empty key; range ends may not start with 0x00 (that
  * marks composite keys); a transaction that has written makes no paginated query, and
  * one that made a paginated query does not write; a query (evaluate) may write, and its
  * writes are simulated and dropped, as in Fabric. A stub function that breaks a rule

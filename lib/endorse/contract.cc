@@ -67,6 +67,13 @@ absl::Status ValidateCompositeKeyPart(absl::string_view part) {
 
 }  // namespace
 
+bool IsValidUtf8(absl::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    if (DecodeUtf8(s, &i) < 0) return false;
+  }
+  return true;
+}
+
 absl::StatusOr<std::string> CreateCompositeKey(absl::string_view object_type,
                                                const std::vector<std::string>& attributes) {
   if (absl::Status s = ValidateCompositeKeyPart(object_type); !s.ok()) return s;

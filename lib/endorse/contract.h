@@ -152,6 +152,12 @@ class Contract {
   virtual Response Invoke(Stub& stub) = 0;
 };
 
+// Whether `s` is valid UTF-8 as Go's utf8.ValidString says (no overlong forms, no
+// surrogates, nothing past U+10FFFF). Fabric's keys, metadata and event names and
+// response messages are protobuf strings, which Go can neither marshal nor unmarshal
+// otherwise.
+bool IsValidUtf8(absl::string_view s);
+
 // Fabric's composite keys: "\x00" objectType "\x00" attr1 "\x00" ... attrN "\x00".
 // InvalidArgument when a part is not valid UTF-8 or holds "\x00" or U+10FFFF.
 absl::StatusOr<std::string> CreateCompositeKey(absl::string_view object_type,

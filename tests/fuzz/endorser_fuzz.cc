@@ -16,13 +16,19 @@
 // meta, setmeta, event, history, transient, respond, fail.
 #include <openssl/sha.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include "fabric/fabric.h"
+#include "lib/wire/proto/chaincode_event.pb.h"
 #include "lib/wire/proto/common.pb.h"
+#include "lib/wire/proto/kv_rwset.pb.h"
 #include "lib/wire/proto/proposal.pb.h"
+#include "lib/wire/proto/proposal_response.pb.h"
+#include "lib/wire/proto/rwset.pb.h"
 #include "tests/fuzz/fuzz_util.h"
 
 namespace {
@@ -168,7 +174,45 @@ int32_t Script(fabric_stub* stub, void*) {
   return status;
 }
 
+// What the endorser signs must be readable by a Fabric peer: every level of the
+// ProposalResponse parses (protobuf refuses strings that are not UTF-8, as Go does).
+void CheckReadable(const uint8_t* response, size_t len) {
+  protos::ProposalResponse pr;
+  FUZZ_CHECK(pr.ParseFromArray(response, static_cast<int>(len)), "ProposalResponse");
+  protos::ProposalResponsePayload prp;
+  FUZZ_CHECK(prp.ParseFromString(pr.payload()), "ProposalResponsePayload");
+  protos::ChaincodeAction action;
+  FUZZ_CHECK(action.ParseFromString(prp.extension()), "ChaincodeAction");
+  rwset::TxReadWriteSet tx_rwset;
+  FUZZ_CHECK(tx_rwset.ParseFromString(action.results()), "TxReadWriteSet");
+  // C++ protobuf only logs a string that is not UTF-8; Go refuses the message.
+  using fabric::fuzz::IsUtf8;
+  for (const rwset::NsReadWriteSet& ns : tx_rwset.ns_rwset()) {
+    kvrwset::KVRWSet kv;
+    FUZZ_CHECK(kv.ParseFromString(ns.rwset()), "KVRWSet of %s", ns.namespace_().c_str());
+    for (const auto& r : kv.reads()) FUZZ_CHECK(IsUtf8(r.key()), "read key not UTF-8");
+    for (const auto& w : kv.writes()) FUZZ_CHECK(IsUtf8(w.key()), "written key not UTF-8");
+    for (const auto& q : kv.range_queries_info()) {
+      FUZZ_CHECK(IsUtf8(q.start_key()) && IsUtf8(q.end_key()), "range ends not UTF-8");
+    }
+    for (const auto& m : kv.metadata_writes()) {
+      FUZZ_CHECK(IsUtf8(m.key()), "metadata key not UTF-8");
+      for (const auto& e : m.entries()) FUZZ_CHECK(IsUtf8(e.name()), "metadata name not UTF-8");
+    }
+  }
+  protos::ChaincodeEvent event;
+  FUZZ_CHECK(event.ParseFromString(action.events()), "ChaincodeEvent");
+  FUZZ_CHECK(IsUtf8(event.event_name()), "event name not UTF-8");
+  FUZZ_CHECK(IsUtf8(pr.response().message()) && IsUtf8(action.response().message()),
+             "response message not UTF-8");
+}
+
 void CheckResult(int rc, fabric_proposal_result* result, fabric_error* err, bool evaluate) {
+  if (getenv("FABRIC_FUZZ_TRACE") != nullptr) {  // what each call did, for seed work
+    fprintf(stderr, "%s: %d %s\n", evaluate ? "evaluate" : "endorse", rc,
+            rc != FABRIC_OK ? (err != nullptr ? err->message : "")
+                            : std::to_string(fabric_proposal_result_status(result)).c_str());
+  }
   if (rc != FABRIC_OK) {
     FUZZ_CHECK(result == nullptr && err != nullptr, "failure %d leaves no result", rc);
     FUZZ_CHECK(rc == FABRIC_EMALFORMED || rc == FABRIC_EDENIED || rc == FABRIC_ECONFLICT ||
@@ -190,6 +234,7 @@ void CheckResult(int rc, fabric_proposal_result* result, fabric_error* err, bool
                evaluate ? "evaluate" : "endorse", status);
   } else {
     FUZZ_CHECK(len > 0 && response != nullptr, "endorsed with status %d but no response", status);
+    CheckReadable(response, len);
   }
   fabric_proposal_result_free(result);
 }

@@ -65,6 +65,28 @@ std::vector<std::string> ListFiles(const std::string& dir) {
   return out;
 }
 
+bool IsUtf8(const std::string& s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned c = b(i);
+    size_t n;
+    unsigned cp, min;
+    if (c < 0x80) { ++i; continue; }
+    if (c >= 0xC2 && c <= 0xDF) { n = 1; cp = c & 0x1F; min = 0x80; }
+    else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; min = 0x800; }
+    else if (c >= 0xF0 && c <= 0xF4) { n = 3; cp = c & 0x07; min = 0x10000; }
+    else return false;
+    for (size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size() || (b(i + k) & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (b(i + k) & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
 std::string TakeError(fabric_error* err) {
   std::string msg = err == nullptr ? "" : err->message;
   fabric_error_free(err);

@@ -43,6 +43,10 @@ fabric_signer* OrdererSigner();
 std::string TempDir(const std::string& tag);
 void RemoveTree(const std::string& path);
 
+// Whether `s` is valid UTF-8 (RFC 3629: shortest forms, no surrogates, at most
+// U+10FFFF), which Go's protobuf requires of every string field.
+bool IsUtf8(const std::string& s);
+
 // The error's message, and the error freed.
 std::string TakeError(fabric_error* err);
 

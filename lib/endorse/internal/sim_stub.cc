@@ -7,6 +7,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "lib/base/status_macros.h"
+#include "lib/endorse/contract.h"
 #include "lib/endorse/simulator.h"
 
 namespace fabric::endorse {
@@ -29,6 +30,15 @@ absl::Status ValidateSimpleKeys(absl::string_view start, absl::string_view end) 
   return absl::OkStatus();
 }
 
+// Keys, metadata names and event names travel to the peer in protobuf string fields,
+// which Go's protobuf refuses to marshal unless they are valid UTF-8: the shim's call
+// fails with that error, and so does ours.
+absl::Status CheckUtf8(absl::string_view what, absl::string_view s) {
+  if (IsValidUtf8(s)) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(what, " [", absl::BytesToHexString(s), "] is not a valid UTF-8 string"));
+}
+
 class SimulatorStub final : public Stub {
  public:
   SimulatorStub(TxSimulator* sim, std::string ns, const Invocation* invocation)
@@ -40,20 +50,27 @@ class SimulatorStub final : public Stub {
   // Only PutState checks its key, as the shim: Fabric reads, deletes and gives metadata
   // to the empty key like any other.
   absl::StatusOr<std::optional<std::string>> GetState(absl::string_view key) override {
+    FABRIC_RETURN_IF_ERROR(CheckUtf8("key", key));
     return sim_->GetState(ns_, key);
   }
 
   absl::Status PutState(absl::string_view key, absl::string_view value) override {
     if (key.empty()) return absl::InvalidArgumentError("key must not be an empty string");
+    FABRIC_RETURN_IF_ERROR(CheckUtf8("key", key));
     return sim_->PutState(ns_, key, value);
   }
 
-  absl::Status DelState(absl::string_view key) override { return sim_->DelState(ns_, key); }
+  absl::Status DelState(absl::string_view key) override {
+    FABRIC_RETURN_IF_ERROR(CheckUtf8("key", key));
+    return sim_->DelState(ns_, key);
+  }
 
   absl::StatusOr<std::vector<KeyValue>> GetStateByRange(absl::string_view start,
                                                         absl::string_view end) override {
     if (start.empty()) start = kEmptyKeySubstitute;
     FABRIC_RETURN_IF_ERROR(ValidateSimpleKeys(start, end));
+    FABRIC_RETURN_IF_ERROR(CheckUtf8("start key", start));
+    FABRIC_RETURN_IF_ERROR(CheckUtf8("end key", end));
     return sim_->GetStateRange(ns_, start, end);
   }
 
@@ -62,6 +79,9 @@ class SimulatorStub final : public Stub {
                                                           absl::string_view bookmark) override {
     if (start.empty()) start = kEmptyKeySubstitute;
     FABRIC_RETURN_IF_ERROR(ValidateSimpleKeys(start, end));
+    FABRIC_RETURN_IF_ERROR(CheckUtf8("start key", start));
+    FABRIC_RETURN_IF_ERROR(CheckUtf8("end key", end));
+    FABRIC_RETURN_IF_ERROR(CheckUtf8("bookmark", bookmark));
     if (page_size <= 0) {
       return absl::InvalidArgumentError(
           absl::StrCat("the page size must be positive, not ", page_size));
@@ -80,12 +100,15 @@ class SimulatorStub final : public Stub {
 
   absl::StatusOr<std::map<std::string, std::string>> GetStateMetadata(
       absl::string_view key) override {
+    FABRIC_RETURN_IF_ERROR(CheckUtf8("key", key));
     return sim_->GetStateMetadata(ns_, key);
   }
 
   // As the peer's handler: the metadata write holds this one entry, nothing is read.
   absl::Status SetStateMetadata(absl::string_view key, absl::string_view name,
                                 absl::string_view value) override {
+    FABRIC_RETURN_IF_ERROR(CheckUtf8("key", key));
+    FABRIC_RETURN_IF_ERROR(CheckUtf8("metadata name", name));
     std::map<std::string, std::string> metadata;
     metadata.emplace(std::string(name), std::string(value));
     return sim_->SetStateMetadata(ns_, key, std::move(metadata));
@@ -93,11 +116,13 @@ class SimulatorStub final : public Stub {
 
   absl::Status SetEvent(absl::string_view name, absl::string_view payload) override {
     if (name.empty()) return absl::InvalidArgumentError("event name can not be empty string");
+    FABRIC_RETURN_IF_ERROR(CheckUtf8("event name", name));
     event_ = EventRecord{std::string(name), std::string(payload)};
     return absl::OkStatus();
   }
 
   absl::StatusOr<std::vector<KeyModification>> GetHistoryForKey(absl::string_view key) override {
+    FABRIC_RETURN_IF_ERROR(CheckUtf8("key", key));
     return sim_->GetHistoryForKey(ns_, key);
   }
 
