@@ -17,7 +17,9 @@
 #   FABRIC_FUZZ_JOBS         bazel --jobs (default 2)
 #   FABRIC_FUZZ_RSS_MB       libFuzzer -rss_limit_mb (default 2560)
 #   FABRIC_FUZZ_TIMEOUT      libFuzzer -timeout per input, seconds (default 60)
-#   FABRIC_FUZZ_NO_BUILD=1   use the binaries already built
+#   FABRIC_FUZZ_NO_BUILD=1   use the binaries already built (still asks bazel where)
+#   FABRIC_FUZZ_BIN          a directory holding seedgen and the <target>_fuzz binaries:
+#                            no bazel at all (e.g. binaries built earlier in CI)
 set -euo pipefail
 
 usage() { echo "usage: $0 SECONDS [TARGET...]" >&2; exit 2; }
@@ -44,10 +46,14 @@ bazel_flags=(--config=fuzz --symlink_prefix=/ "--jobs=${FABRIC_FUZZ_JOBS:-2}")
 
 labels=(//tests/fuzz:seedgen)
 for t in "${targets[@]}"; do labels+=("//tests/fuzz:${t}_fuzz"); done
-if [[ ${FABRIC_FUZZ_NO_BUILD:-0} != 1 ]]; then
-  "$bazel" --output_base="$output_base" build "${bazel_flags[@]}" "${labels[@]}"
+if [[ -n ${FABRIC_FUZZ_BIN:-} ]]; then
+  bin=$FABRIC_FUZZ_BIN
+else
+  if [[ ${FABRIC_FUZZ_NO_BUILD:-0} != 1 ]]; then
+    "$bazel" --output_base="$output_base" build "${bazel_flags[@]}" "${labels[@]}"
+  fi
+  bin=$("$bazel" --output_base="$output_base" info "${bazel_flags[@]}" bazel-bin 2>/dev/null)/tests/fuzz
 fi
-bin=$("$bazel" --output_base="$output_base" info "${bazel_flags[@]}" bazel-bin 2>/dev/null)/tests/fuzz
 
 work=$(mktemp -d "$tmp/fabric-fuzz-run.XXXXXX")
 trap 'rm -rf "$work"' EXIT
