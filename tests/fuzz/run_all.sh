@@ -17,6 +17,9 @@
 #   FABRIC_FUZZ_JOBS         bazel --jobs (default 2)
 #   FABRIC_FUZZ_RSS_MB       libFuzzer -rss_limit_mb (default 2560)
 #   FABRIC_FUZZ_TIMEOUT      libFuzzer -timeout per input, seconds (default 60)
+#   FABRIC_FUZZ_MAX_LEN      libFuzzer -max_len (default 131072: the largest seed is a
+#                            block of about 100 KB; regressions past it, e.g. 600 KB
+#                            policies, are replayed by the replay tests)
 #   FABRIC_FUZZ_NO_BUILD=1   use the binaries already built (still asks bazel where)
 #   FABRIC_FUZZ_BIN          a directory holding seedgen and the <target>_fuzz binaries:
 #                            no bazel at all (e.g. binaries built earlier in CI)
@@ -83,6 +86,7 @@ for t in "${targets[@]}"; do
       -max_total_time="$seconds" \
       -rss_limit_mb="${FABRIC_FUZZ_RSS_MB:-2560}" \
       -timeout="${FABRIC_FUZZ_TIMEOUT:-60}" \
+      -max_len="${FABRIC_FUZZ_MAX_LEN:-131072}" \
       -artifact_prefix="$artifacts/$t/" \
       -print_final_stats=1 >"$log" 2>&1
   rc=$?
