@@ -270,6 +270,23 @@ TEST_F(SimulatorTest, StubChecksKeysAsTheShimDoes) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(stub->GetStateByRangeWithPagination(std::string("\0a", 2), "", 1, "").status().code(),
             absl::StatusCode::kInvalidArgument);
+  // Keys, range ends, bookmarks, metadata and event names are protobuf strings: Go's
+  // shim cannot send them unless they are UTF-8 (a lone continuation byte, an overlong
+  // '/', a surrogate).
+  for (const std::string bad : {"k\x80", "\xC0\xAF", "\xED\xA0\x80"}) {
+    EXPECT_EQ(stub->GetState(bad).status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(stub->PutState(bad, "v").code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(stub->DelState(bad).code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(stub->GetStateByRange(bad, "").status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(stub->GetStateByRange("a", bad).status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(stub->GetStateByRangeWithPagination("a", "", 1, bad).status().code(),
+              absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(stub->GetStateMetadata(bad).status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(stub->SetStateMetadata("k", bad, "v").code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(stub->SetEvent(bad, "p").code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(stub->GetHistoryForKey(bad).status().code(), absl::StatusCode::kInvalidArgument);
+  }
+  EXPECT_FALSE(StubEvent(*stub).has_value());
   // Nothing refused was recorded.
   EXPECT_TRUE(Parse(sim.Results()).namespaces.empty());
 
