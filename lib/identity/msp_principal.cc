@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "lib/identity/combined_principal.h"
 #include "lib/identity/msp.h"
 #include "lib/wire/field_reader.h"
 
@@ -18,31 +19,6 @@ std::string RoleName(int role) {
     return common::MSPRole_MSPRoleType_Name(static_cast<common::MSPRole::MSPRoleType>(role));
   }
   return std::to_string(role);
-}
-
-// An MSPPrincipal read as views into its bytes.
-struct PrincipalView {
-  int32_t classification = 0;
-  absl::string_view principal;
-};
-
-// Appends the members of a CombinedPrincipal; false if its bytes do not parse.
-bool ReadMembers(absl::string_view combined, std::vector<PrincipalView>& out) {
-  wire::FieldReader r(combined);
-  while (r.Next()) {
-    if (r.number() != 1 || r.wire_type() != wire::FieldReader::kBytes) continue;
-    PrincipalView& member = out.emplace_back();
-    wire::FieldReader m(r.bytes());
-    while (m.Next()) {
-      if (m.number() == 1 && m.wire_type() == wire::FieldReader::kVarint) {
-        member.classification = static_cast<int32_t>(m.varint());
-      } else if (m.number() == 2 && m.wire_type() == wire::FieldReader::kBytes) {
-        member.principal = m.bytes();
-      }
-    }
-    if (!m.ok()) return false;
-  }
-  return r.ok();
 }
 
 // COMBINED principals flattened depth first, left to right (Fabric's collectPrincipals),
@@ -64,7 +40,7 @@ absl::StatusOr<std::vector<common::MSPPrincipal>> Collect(const common::MSPPrinc
       continue;
     }
     members.clear();
-    if (!ReadMembers(p.principal, members)) {
+    if (!ReadCombinedMembers(p.principal, members)) {
       return absl::InvalidArgumentError("could not unmarshal CombinedPrincipal from principal");
     }
     if (members.empty()) return absl::InvalidArgumentError("No principals in CombinedPrincipal");
@@ -74,6 +50,24 @@ absl::StatusOr<std::vector<common::MSPPrincipal>> Collect(const common::MSPPrinc
 }
 
 }  // namespace
+
+bool ReadCombinedMembers(absl::string_view combined, std::vector<PrincipalView>& out) {
+  wire::FieldReader r(combined);
+  while (r.Next()) {
+    if (r.number() != 1 || r.wire_type() != wire::FieldReader::kBytes) continue;
+    PrincipalView& member = out.emplace_back();
+    wire::FieldReader m(r.bytes());
+    while (m.Next()) {
+      if (m.number() == 1 && m.wire_type() == wire::FieldReader::kVarint) {
+        member.classification = static_cast<int32_t>(m.varint());
+      } else if (m.number() == 2 && m.wire_type() == wire::FieldReader::kBytes) {
+        member.principal = m.bytes();
+      }
+    }
+    if (!m.ok()) return false;
+  }
+  return r.ok();
+}
 
 absl::Status Msp::SatisfiesPrincipal(const Identity& id,
                                      const common::MSPPrincipal& principal) const {

@@ -17,7 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "lib/base/sha256.h"
 #include "lib/base/status_macros.h"
-#include "lib/wire/field_reader.h"
+#include "lib/identity/combined_principal.h"
 #include "lib/wire/proto/identities.pb.h"
 #include "lib/wire/proto/msp_principal.pb.h"
 
@@ -298,33 +298,7 @@ std::optional<std::string> LeafToDsl(int classification, absl::string_view bytes
   return std::nullopt;
 }
 
-// An MSPPrincipal's fields, read from its bytes without copying.
-struct PrincipalView {
-  int classification = 0;
-  absl::string_view bytes;
-};
-
-// The members of a CombinedPrincipal, or nullopt if its bytes (or a member's) do not
-// parse as protobuf would.
-std::optional<std::vector<PrincipalView>> CombinedMembers(absl::string_view bytes) {
-  std::vector<PrincipalView> members;
-  wire::FieldReader r(bytes);
-  while (r.Next()) {
-    if (r.number() != 1 || r.wire_type() != wire::FieldReader::kBytes) continue;
-    PrincipalView& m = members.emplace_back();
-    wire::FieldReader f(r.bytes());
-    while (f.Next()) {
-      if (f.number() == 1 && f.wire_type() == wire::FieldReader::kVarint) {
-        m.classification = static_cast<int32_t>(f.varint());
-      } else if (f.number() == 2 && f.wire_type() == wire::FieldReader::kBytes) {
-        m.bytes = f.bytes();
-      }
-    }
-    if (!f.ok()) return std::nullopt;
-  }
-  if (!r.ok()) return std::nullopt;
-  return members;
-}
+using identity::PrincipalView;
 
 // Prints rule trees into at most about `max_bytes`; deep COMBINED principals and deep
 // rules are walked with explicit stacks.
@@ -400,6 +374,11 @@ class DslPrinter {
 
   // Renders up to the printer's limit; COMBINED members in order, iteratively.
   std::string PrincipalToDsl(PrincipalView root) const {
+    if (root.classification != common::MSPPrincipal::COMBINED) {
+      if (std::optional<std::string> leaf = LeafToDsl(root.classification, root.principal)) {
+        return *std::move(leaf);
+      }
+    }
     std::string text;
     // Either text to emit or a principal to render.
     struct Item {
@@ -415,21 +394,23 @@ class DslPrinter {
         continue;
       }
       const PrincipalView p = *item.principal;
-      std::optional<std::vector<PrincipalView>> members;
+      std::vector<PrincipalView> members;
+      bool combined = false;
       if (p.classification == common::MSPPrincipal::COMBINED) {
-        members = CombinedMembers(p.bytes);
-      } else if (std::optional<std::string> leaf = LeafToDsl(p.classification, p.bytes)) {
+        combined = identity::ReadCombinedMembers(p.principal, members);
+      } else if (std::optional<std::string> leaf = LeafToDsl(p.classification, p.principal)) {
         text += *leaf;
         continue;
       }
-      if (!members.has_value()) {
-        absl::StrAppend(&text, "Principal(", p.classification, ", ", p.bytes.size(), " bytes)");
+      if (!combined) {
+        absl::StrAppend(&text, "Principal(", p.classification, ", ", p.principal.size(),
+                        " bytes)");
         continue;
       }
       text += "Combined(";
       stack.push_back({")", std::nullopt});
-      for (size_t k = members->size(); k > 0; --k) {
-        stack.push_back({"", (*members)[k - 1]});
+      for (size_t k = members.size(); k > 0; --k) {
+        stack.push_back({"", members[k - 1]});
         if (k > 1) stack.push_back({", ", std::nullopt});
       }
     }

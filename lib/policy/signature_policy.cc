@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "lib/base/status_macros.h"
 #include "lib/policy/dsl.h"
@@ -31,8 +32,8 @@ class SignaturePolicy::Evaluation {
   // The verdict of the root rule.
   bool Run() {
     const std::vector<RuleTree::Rule>& rules = policy_.tree_.rules;
-    marks_.assign(1, std::vector<char>(num_signers_));
-    if (rules[0].kind == Kind::kSignedBy) return SignedBy(0, marks_[0]);
+    marks_.assign(num_signers_, 0);
+    if (rules[0].kind == Kind::kSignedBy) return SignedBy(0, 0);
     frames_.push_back(Frame{0, 0, 0});
     while (true) {
       Frame& frame = frames_.back();
@@ -42,11 +43,12 @@ class SignaturePolicy::Evaluation {
         const uint32_t child = rule.first_child + frame.next++;
         if (rules[child].kind == Kind::kSignedBy) {
           // Marks a signer only when it succeeds, as a trial copy would.
-          if (SignedBy(child, marks_[depth])) ++frame.satisfied;
+          if (SignedBy(child, depth)) ++frame.satisfied;
         } else {
           // A sub-rule runs on a copy of the marks, kept only if it succeeds.
-          if (marks_.size() <= depth + 1) marks_.resize(depth + 2);
-          marks_[depth + 1] = marks_[depth];
+          if (marks_.size() < (depth + 2) * num_signers_) marks_.resize((depth + 2) * num_signers_);
+          std::copy_n(marks_.begin() + depth * num_signers_, num_signers_,
+                      marks_.begin() + (depth + 1) * num_signers_);
           frames_.push_back(Frame{child, 0, 0});
         }
         continue;
@@ -58,7 +60,8 @@ class SignaturePolicy::Evaluation {
       }
       frames_.pop_back();
       if (satisfied) {
-        marks_[depth - 1].swap(marks_[depth]);
+        std::copy_n(marks_.begin() + depth * num_signers_, num_signers_,
+                    marks_.begin() + (depth - 1) * num_signers_);
         ++frames_.back().satisfied;
       }
     }
@@ -77,9 +80,11 @@ class SignaturePolicy::Evaluation {
     int32_t satisfied;
   };
 
-  // Takes the FIRST unused signer that satisfies the rule's principal.
-  bool SignedBy(uint32_t rule, std::vector<char>& used) {
+  // Takes the FIRST signer unused at NOutOf depth `depth` that satisfies the rule's
+  // principal.
+  bool SignedBy(uint32_t rule, size_t depth) {
     const int32_t slot = policy_.slot_[rule];
+    char* used = marks_.data() + depth * num_signers_;
     for (size_t i = 0; i < num_signers_; ++i) {
       if (used[i] || !Satisfies(i, slot)) continue;
       used[i] = 1;
@@ -98,8 +103,9 @@ class SignaturePolicy::Evaluation {
   const Signers& signers_;
   const size_t num_signers_;
   std::vector<signed char> memo_;
-  std::vector<Frame> frames_;
-  std::vector<std::vector<char>> marks_;  // by NOutOf depth
+  absl::InlinedVector<Frame, 8> frames_;
+  // The used-marks of each NOutOf level: num_signers_ bytes per depth.
+  std::vector<char> marks_;
   int32_t root_satisfied_ = 0;
 };
 
