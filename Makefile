@@ -55,7 +55,7 @@ TSAN_TESTS := //lib/base:thread_pool_test //lib/validate:committer_test \
 FUZZ_SECONDS ?= 60
 # Prints how long a stage took: $(call timed,name,command)
 timed = @start=$$(date +%s); $(2); rc=$$?; \
-  echo "check: $(1) took $$(( $$(date +%s) - start )) s (exit $$rc)"; exit $$rc
+  echo "time: $(1) took $$(( $$(date +%s) - start )) s (exit $$rc)"; exit $$rc
 
 check: test check-asan check-tsan check-fuzz
 	@echo "check: all stages passed"
@@ -73,7 +73,7 @@ check-tsan: setup
 check-fuzz: setup
 	@if [ -x tests/fuzz/run_all.sh ]; then \
 	  start=$$(date +%s); tests/fuzz/run_all.sh $(FUZZ_SECONDS); rc=$$?; \
-	  echo "check: fuzz ($(FUZZ_SECONDS) s each) took $$(( $$(date +%s) - start )) s (exit $$rc)"; exit $$rc; \
+	  echo "time: fuzz ($(FUZZ_SECONDS) s each) took $$(( $$(date +%s) - start )) s (exit $$rc)"; exit $$rc; \
 	else echo "check: tests/fuzz/run_all.sh absent: no fuzz stage"; fi
 
 check-clean:
