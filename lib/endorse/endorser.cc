@@ -516,6 +516,11 @@ absl::StatusOr<ProposalResult> Endorser::Process(absl::string_view signed_propos
   ProposalResult result;
   result.txid = invocation.txid;
   result.response = contract->Invoke(*stub);
+  if (!IsValidUtf8(result.response.message)) {
+    // A protobuf string: a Go shim could not even send it, and no reader would accept
+    // the response. (The C ABI's fabric_stub_respond refuses it earlier.)
+    result.response = Response::Error("the contract's response message is not valid UTF-8");
+  }
   if (is_query || result.response.status >= kStatusErrorThreshold) return result;
 
   FABRIC_ASSIGN_OR_RETURN(result.rwset, sim.Results());

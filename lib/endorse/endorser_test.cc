@@ -89,6 +89,7 @@ class KvContract : public Contract {
       return Response::Ok(n);
     }
     if (inv.function == "fail") return Response::Error(arg(0));
+    if (inv.function == "okwith") return Response{200, arg(0), ""};  // a success's message
     if (inv.function == "whoami") {
       auto secret = inv.transient.find("secret");
       return Response::Ok(absl::StrCat(
@@ -474,6 +475,22 @@ TEST_F(EndorserTest, RejectedProposalsSayWhy) {
   ASSERT_EQ(Run(once, {1}), protos::VALID);
   expect("duplicate", once.signed_proposal, absl::StatusCode::kAlreadyExists,
          "duplicate transaction found [" + once.txid + "]");
+}
+
+// A response message is a protobuf string: one that is not UTF-8 (which a C++ contract
+// can return) is an error of the contract, never signed.
+TEST_F(EndorserTest, NonUtf8ResponseMessageIsAnErrorNotEndorsed) {
+  absl::StatusOr<ProposalResult> bad =
+      peers_[0]->Endorse(Propose("cc_or", {"okwith", "caf\xe9"}).signed_proposal);
+  ASSERT_TRUE(bad.ok()) << bad.status();
+  EXPECT_EQ(bad->response.status, 500);
+  EXPECT_EQ(bad->response.message, "the contract's response message is not valid UTF-8");
+  EXPECT_TRUE(bad->proposal_response.empty());
+  absl::StatusOr<ProposalResult> good =
+      peers_[0]->Endorse(Propose("cc_or", {"okwith", "caf\xc3\xa9"}).signed_proposal);
+  ASSERT_TRUE(good.ok()) << good.status();
+  EXPECT_EQ(good->response.status, 200);
+  EXPECT_FALSE(good->proposal_response.empty());
 }
 
 TEST_F(EndorserTest, ContractErrorIsTheResultAndIsNotEndorsed) {
