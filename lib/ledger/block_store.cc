@@ -17,8 +17,10 @@ using internal::GetVarint64;
 // Block files hold no checksum: a block read back is checked against the number asked
 // for and against its own header, which catches damage to its header or data (the
 // metadata, which no hash covers, must still parse). A block committed unverified whose
-// data hash never matched (the index says so) is checked for the rest.
-absl::Status CheckStoredBlock(uint64_t number, absl::string_view bytes, bool data_hash_matches) {
+// data hash never matched (the index says so) is checked for the rest. Sets
+// `header_hash`, if not null, to the block's header hash.
+absl::Status CheckStoredBlock(uint64_t number, absl::string_view bytes, bool data_hash_matches,
+                              std::string* header_hash) {
   common::Block block;
   if (!block.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return absl::DataLossError(
@@ -34,6 +36,7 @@ absl::Status CheckStoredBlock(uint64_t number, absl::string_view bytes, bool dat
         "block ", number, " in the block files does not match its header's data hash: "
         "damaged on disk"));
   }
+  if (header_hash != nullptr) *header_hash = wire::BlockHeaderHash(block.header());
   return absl::OkStatus();
 }
 
@@ -191,10 +194,15 @@ absl::StatusOr<BlockLocation> BlockStore::Location(uint64_t number,
 }
 
 absl::StatusOr<std::string> BlockStore::BlockByNumber(uint64_t number) const {
+  return ReadBlock(number, nullptr);
+}
+
+absl::StatusOr<std::string> BlockStore::ReadBlock(uint64_t number,
+                                                  std::string* header_hash) const {
   bool data_hash_matches;
   FABRIC_ASSIGN_OR_RETURN(BlockLocation loc, Location(number, &data_hash_matches));
   FABRIC_ASSIGN_OR_RETURN(std::string bytes, files_->Read(loc));
-  FABRIC_RETURN_IF_ERROR(CheckStoredBlock(number, bytes, data_hash_matches));
+  FABRIC_RETURN_IF_ERROR(CheckStoredBlock(number, bytes, data_hash_matches, header_hash));
   return bytes;
 }
 
@@ -210,10 +218,9 @@ absl::StatusOr<std::string> BlockStore::BlockByHash(absl::string_view header_has
   if (!GetFixed64BE(&in, &number) || !in.empty()) {
     return absl::DataLossError("corrupt block hash index entry");
   }
-  FABRIC_ASSIGN_OR_RETURN(std::string bytes, BlockByNumber(number));
-  common::Block block;
-  block.ParseFromString(bytes);  // parsed by BlockByNumber's check
-  if (wire::BlockHeaderHash(block.header()) != header_hash) {
+  std::string stored_hash;
+  FABRIC_ASSIGN_OR_RETURN(std::string bytes, ReadBlock(number, &stored_hash));
+  if (stored_hash != header_hash) {
     return absl::DataLossError(absl::StrCat("block ", number, " stored for hash ",
                                             absl::BytesToHexString(header_hash),
                                             " has another header hash: the block index or block "

@@ -79,6 +79,8 @@ class BlockStore {
 
  private:
   BlockStore(Db* db) : db_(db) {}
+  // BlockByNumber, and the block's header hash into `header_hash` if not null.
+  absl::StatusOr<std::string> ReadBlock(uint64_t number, std::string* header_hash) const;
 
   Db* const db_;
   std::unique_ptr<BlockFiles> files_;
