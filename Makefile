@@ -45,12 +45,12 @@ clean:
 CHECK_BASE ?= $(HOME)/.cache/bazel-check/$(notdir $(CURDIR))-$(shell printf %s '$(CURDIR)' | md5sum | cut -c1-8)
 CLANG_BAZEL := $(BAZEL) --output_base=$(CHECK_BASE)/clang
 CHECK_FLAGS := --symlink_prefix=/ $(VECTOR_ENV)
-# The tests whose code runs on several threads: the thread pool, the committer (signature
+# The tests whose code runs on several threads: the thread pool, the channel (signature
 # prefetch of block N+1 while N commits, waits, events), the block validator (parallel
 # validation), the endorser (concurrent proposals), and the C ABI's channel (callbacks,
 # waits) and endorsement tests.
-TSAN_TESTS := //lib/base:thread_pool_test //lib/validate:committer_test \
-  //lib/validate:block_validator_test //lib/endorse:endorser_test \
+TSAN_TESTS := //lib/base:thread_pool_test //lib/channel:channel_test \
+  //lib/validate:block_validator_test //tests/endorse:endorser_test \
   //tests:capi_channel_test //tests:capi_endorse_test
 FUZZ_SECONDS ?= 60
 # Prints how long a stage took: $(call timed,name,command)

@@ -24,33 +24,33 @@
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
 #include "lib/base/status_macros.h"
-#include "lib/endorse/block_assembler.h"
-#include "lib/endorse/client.h"
+#include "lib/ordering/block_assembler.h"
+#include "lib/client/client.h"
 #include "lib/endorse/contract.h"
 #include "lib/endorse/endorser.h"
 #include "lib/endorse/simulator.h"
 #include "lib/identity/signing_identity.h"
-#include "lib/validate/committer.h"
-#include "tests/testdata.h"
+#include "lib/channel/channel.h"
+#include "lib/testing/testdata.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-using fabric::endorse::BatchOptions;
-using fabric::endorse::BlockAssembler;
+using fabric::ordering::BatchOptions;
+using fabric::ordering::BlockAssembler;
 using fabric::endorse::Contract;
-using fabric::endorse::CreateSignedProposal;
-using fabric::endorse::CreateSignedTx;
+using fabric::client::CreateSignedProposal;
+using fabric::client::CreateSignedTx;
 using fabric::endorse::Endorser;
 using fabric::endorse::ProposalResult;
-using fabric::endorse::ProposalSpec;
+using fabric::client::ProposalSpec;
 using fabric::endorse::Response;
-using fabric::endorse::SignedProposal;
+using fabric::client::SignedProposal;
 using fabric::endorse::Stub;
 using fabric::endorse::TxSimulator;
 using fabric::identity::SigningIdentity;
-using fabric::validate::BlockResult;
-using fabric::validate::Committer;
+using fabric::channel::BlockResult;
+using fabric::channel::Channel;
 
 constexpr char kChannel[] = "mychannel";
 constexpr char kKey[] = "bench-key";  // committed in cc_or by the fixture
@@ -88,7 +88,7 @@ std::string PeerDir(int org) {
 
 struct Fixture {
   fs::path dir = fs::temp_directory_path() / absl::StrCat("fabric-endorse-bench-", getpid());
-  std::unique_ptr<Committer> committer;
+  std::unique_ptr<Channel> committer;
   std::shared_ptr<const SigningIdentity> user;     // User1@org1
   std::shared_ptr<const SigningIdentity> orderer;  // orderer0
   std::unique_ptr<Endorser> peer1;                 // peer0.org1
@@ -115,12 +115,12 @@ struct Fixture {
     FABRIC_ASSIGN_OR_RETURN(std::string genesis,
                             fabric::testing::ReadFile(vectors + "/genesis.block"));
     FABRIC_ASSIGN_OR_RETURN(
-        committer, Committer::Create(dir.string(), genesis, fabric::validate::CommitterOptions()));
+        committer, Channel::Create(dir.string(), genesis, fabric::channel::ChannelOptions()));
     last_block = genesis;
     for (const std::string& path : fabric::testing::ListFiles(vectors + "/blocks", ".block")) {
       FABRIC_ASSIGN_OR_RETURN(std::string block, fabric::testing::ReadFile(path));
       FABRIC_RETURN_IF_ERROR(
-          committer->Submit(block, fabric::validate::SubmitOptions{.skip_verification = true})
+          committer->Submit(block, fabric::channel::SubmitOptions{.skip_verification = true})
               .status());
       last_block = std::move(block);
     }
@@ -203,7 +203,7 @@ struct Fixture {
       return absl::InternalError(
           absl::StrCat("block ", r.number, " has ", r.txs.size(), " transactions, expected ", txs));
     }
-    for (const fabric::validate::TxResult& t : r.txs) {
+    for (const fabric::channel::TxResult& t : r.txs) {
       if (t.code != protos::VALID) {
         return absl::InternalError(absl::StrCat("block ", r.number, " tx ", t.txid, ": code ",
                                                 protos::TxValidationCode_Name(t.code), " ",

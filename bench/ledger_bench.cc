@@ -238,8 +238,8 @@ class BlockMaker {
       w->set_key(Key(i));
       w->set_value(Value(rng_()));
     }
-    rwset::TxReadWriteSet rws;
-    rwset::NsReadWriteSet* ns = rws.add_ns_rwset();
+    ::rwset::TxReadWriteSet rws;
+    ::rwset::NsReadWriteSet* ns = rws.add_ns_rwset();
     ns->set_namespace_(kNamespace);
     ns->set_rwset(kv.SerializeAsString());
 

@@ -19,20 +19,20 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
-#include "lib/channel/channel_config.h"
+#include "lib/channelconfig/channel_config.h"
 #include "lib/identity/signing_identity.h"
 #include "lib/policy/dsl.h"
 #include "lib/policy/signature_policy.h"
 #include "lib/policy/signature_set.h"
 #include "lib/wire/proto/identities.pb.h"
-#include "tests/testdata.h"
+#include "lib/testing/testdata.h"
 
 namespace {
 
 using fabric::policy::SignedData;
 
 struct Fixture {
-  std::shared_ptr<const fabric::channel::ChannelConfig> config;
+  std::shared_ptr<const fabric::channelconfig::ChannelConfig> config;
   std::vector<SignedData> peers;  // peer0 of Org1, Org2, Org3 over the same payload
   bool ok = false;
 
@@ -41,7 +41,7 @@ struct Fixture {
     if (!bytes.ok()) return;
     auto block = fabric::wire::ParsedBlock::Parse(*bytes);
     if (!block.ok()) return;
-    auto c = fabric::channel::ChannelConfig::FromBlock(**block);
+    auto c = fabric::channelconfig::ChannelConfig::FromBlock(**block);
     if (!c.ok()) return;
     config = *c;
     const std::string payload(3000, 'p');  // about a proposal response payload

@@ -1,5 +1,5 @@
 // The block assembler (what an orderer does to cut and sign blocks) through the C ABI.
-#include "lib/endorse/block_assembler.h"
+#include "lib/ordering/block_assembler.h"
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -9,8 +9,8 @@ using fabric::capi::FillBuf;
 using fabric::capi::Guard;
 using fabric::capi::SaveError;
 using fabric::capi::View;
-using fabric::endorse::BatchOptions;
-using fabric::endorse::BlockAssembler;
+using fabric::ordering::BatchOptions;
+using fabric::ordering::BlockAssembler;
 
 struct fabric_block_assembler {
   std::unique_ptr<BlockAssembler> rep;

@@ -1,155 +1,353 @@
-// Channel configurations, identities and signers through the C ABI.
+// Channels (the committing peer, channel::Channel) through the C ABI: create/open,
+// submit, block results, callbacks, waiting for transactions, the channel's ledger
+// and config.
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <thread>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "capi/internal.h"
-#include "lib/wire/proto/identities.pb.h"
+#include "lib/channel/channel.h"
 
 using fabric::capi::Guard;
 using fabric::capi::SaveError;
 using fabric::capi::View;
+using fabric::channel::BlockResult;
+using fabric::channel::Channel;
+
+// A BlockResult with the C views of its transactions and events, which point into it.
+// Never moved once indexed.
+struct fabric_block_result {
+  BlockResult owned;  // unused by a view of a result owned elsewhere
+  const BlockResult* rep = nullptr;
+  std::vector<fabric_tx_result> txs;
+  std::vector<fabric_chaincode_event> events;
+
+  explicit fabric_block_result(BlockResult r) : owned(std::move(r)), rep(&owned) { Index(); }
+  explicit fabric_block_result(const BlockResult* r) : rep(r) { Index(); }
+  fabric_block_result(const fabric_block_result&) = delete;
+  fabric_block_result& operator=(const fabric_block_result&) = delete;
+
+ private:
+  void Index() {
+    txs.reserve(rep->txs.size());
+    for (const fabric::channel::TxResult& t : rep->txs) {
+      txs.push_back({t.txid.c_str(), static_cast<uint8_t>(t.code),
+                     static_cast<uint8_t>(t.validator_code), t.reason.c_str()});
+    }
+    events.reserve(rep->events.size());
+    for (const fabric::channel::ChaincodeEvent& e : rep->events) {
+      events.push_back({rep->number, e.tx_index, e.txid.c_str(), e.chaincode_id.c_str(),
+                        e.event_name.c_str(), reinterpret_cast<const uint8_t*>(e.payload.data()),
+                        e.payload.size()});
+    }
+  }
+};
 
 namespace {
 
-int ConfigLoad(fabric_channel_config** out, const uint8_t* block, size_t block_len,
-               fabric_error** err) {
-  if (out == nullptr) return SaveError(FABRIC_EINVAL, "out is NULL", err);
+// The host's callbacks on one channel, called from the committer's one subscription,
+// on its worker thread, one block at a time.
+class Subscribers {
+ public:
+  int Add(fabric_commit_cb commit, fabric_chaincode_event_cb event, void* payload) {
+    absl::MutexLock lock(&mu_);
+    const int id = next_id_++;
+    subs_[id] = Sub{commit, event, payload};
+    return id;
+  }
+
+  // Returns false for an unknown id. Unless called from a callback, waits for a block
+  // being dispatched, so that the callback is not running once it returns.
+  bool Remove(int id) {
+    absl::MutexLock lock(&mu_);
+    if (subs_.erase(id) == 0) return false;
+    if (dispatching_ && dispatcher_ != std::this_thread::get_id()) {
+      const uint64_t round = rounds_;
+      auto round_over = [this, round]()
+                            ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return rounds_ != round; };
+      mu_.Await(absl::Condition(&round_over));
+    }
+    return true;
+  }
+
+  void Dispatch(const BlockResult& r) {
+    std::vector<int> ids;
+    {
+      absl::MutexLock lock(&mu_);
+      if (subs_.empty()) return;
+      for (const auto& [id, sub] : subs_) ids.push_back(id);
+      dispatching_ = true;
+      dispatcher_ = std::this_thread::get_id();
+    }
+    const fabric_block_result view(&r);
+    for (int id : ids) {
+      std::optional<Sub> sub = Get(id);
+      if (!sub.has_value()) continue;
+      if (sub->commit != nullptr) {
+        sub->commit(&view, sub->payload);
+        continue;
+      }
+      // Re-checked before each event: a callback may unsubscribe itself.
+      for (size_t i = 0; i < view.events.size() && (i == 0 || Get(id).has_value()); ++i) {
+        sub->event(&view.events[i], sub->payload);
+      }
+    }
+    absl::MutexLock lock(&mu_);
+    dispatching_ = false;
+    ++rounds_;
+  }
+
+ private:
+  struct Sub {
+    fabric_commit_cb commit;
+    fabric_chaincode_event_cb event;
+    void* payload;
+  };
+
+  std::optional<Sub> Get(int id) {
+    absl::MutexLock lock(&mu_);
+    auto it = subs_.find(id);
+    if (it == subs_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  absl::Mutex mu_;
+  std::map<int, Sub> subs_ ABSL_GUARDED_BY(mu_);
+  int next_id_ ABSL_GUARDED_BY(mu_) = 1;
+  bool dispatching_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread::id dispatcher_ ABSL_GUARDED_BY(mu_);
+  uint64_t rounds_ ABSL_GUARDED_BY(mu_) = 0;  // dispatches finished
+};
+
+}  // namespace
+
+struct fabric_channel {
+  // Declared first, destroyed last: the committer calls it until it is gone.
+  std::shared_ptr<Subscribers> subscribers = std::make_shared<Subscribers>();
+  std::unique_ptr<Channel> rep;
+};
+
+namespace fabric::capi {
+
+const channel::Channel& ChannelOf(const fabric_channel& channel) { return *channel.rep; }
+
+}  // namespace fabric::capi
+
+namespace {
+
+int InvalidNull(absl::string_view what, fabric_error** err) {
+  return SaveError(FABRIC_EINVAL, std::string(what) + " is NULL", err);
+}
+
+int ReadOptions(const fabric_channel_options* o, fabric::channel::ChannelOptions* out,
+                fabric_error** err) {
+  if (o == nullptr) return FABRIC_OK;
+  if (o->version == 0 || o->version > FABRIC_CHANNEL_OPTIONS_VERSION) {
+    return SaveError(FABRIC_EINVAL,
+                     "unknown fabric_channel_options version " + std::to_string(o->version), err);
+  }
+  out->threads = o->threads;
+  out->max_pending = o->max_pending;
+  return FABRIC_OK;
+}
+
+// Wraps a new committer into a channel handle in *out.
+int WrapChannel(absl::StatusOr<std::unique_ptr<Channel>> c, fabric_channel** out,
+                fabric_error** err) {
+  if (!c.ok()) return SaveError(c.status(), err);
+  auto h = std::make_unique<fabric_channel>();
+  h->rep = *std::move(c);
+  h->rep->Subscribe([subs = h->subscribers](const BlockResult& r) { subs->Dispatch(r); });
+  *out = h.release();
+  return FABRIC_OK;
+}
+
+int ChannelCreate(fabric_channel** out, const char* dir, const uint8_t* genesis, size_t genesis_len,
+                  const fabric_channel_options* options, fabric_error** err) {
+  if (out == nullptr) return InvalidNull("out", err);
   *out = nullptr;
+  if (dir == nullptr) return InvalidNull("dir", err);
+  if (genesis == nullptr && genesis_len != 0) {
+    return SaveError(FABRIC_EINVAL, "genesis is NULL but genesis_len is not 0", err);
+  }
+  fabric::channel::ChannelOptions o;
+  if (int rc = ReadOptions(options, &o, err); rc != FABRIC_OK) return rc;
+  return WrapChannel(Channel::Create(dir, std::string(View(genesis, genesis_len)), o), out, err);
+}
+
+int ChannelOpen(fabric_channel** out, const char* dir, const fabric_channel_options* options,
+                fabric_error** err) {
+  if (out == nullptr) return InvalidNull("out", err);
+  *out = nullptr;
+  if (dir == nullptr) return InvalidNull("dir", err);
+  fabric::channel::ChannelOptions o;
+  if (int rc = ReadOptions(options, &o, err); rc != FABRIC_OK) return rc;
+  return WrapChannel(Channel::Open(dir, o), out, err);
+}
+
+int Submit(fabric_block_result** out, fabric_channel* ch, const uint8_t* block, size_t block_len,
+           unsigned int flags, fabric_error** err) {
+  if (out != nullptr) *out = nullptr;
+  if (ch == nullptr) return InvalidNull("channel", err);
   if (block == nullptr && block_len != 0) {
     return SaveError(FABRIC_EINVAL, "block is NULL but block_len is not 0", err);
   }
-  auto parsed = fabric::wire::ParsedBlock::Parse(std::string(View(block, block_len)));
-  if (!parsed.ok()) return SaveError(parsed.status(), err);
-  auto config = fabric::channel::ChannelConfig::FromBlock(**parsed);
-  if (!config.ok()) return SaveError(config.status(), err);
-  auto c = std::make_unique<fabric_channel_config>();
-  c->rep = *std::move(config);
-  *out = c.release();
+  if ((flags & ~FABRIC_SUBMIT_SKIP_VERIFICATION) != 0) {
+    return SaveError(FABRIC_EINVAL, "unknown flags " + std::to_string(flags), err);
+  }
+  fabric::channel::SubmitOptions options;
+  options.skip_verification = (flags & FABRIC_SUBMIT_SKIP_VERIFICATION) != 0;
+  absl::StatusOr<BlockResult> r = ch->rep->Submit(std::string(View(block, block_len)), options);
+  if (!r.ok()) return SaveError(r.status(), err);
+  if (out != nullptr) *out = new fabric_block_result(*std::move(r));
   return FABRIC_OK;
 }
 
-// Deserializes `identity`: EMALFORMED if the bytes are not a SerializedIdentity at all,
-// EDENIED if they are one that the channel's MSPs refuse (unknown MSP, bad certificate).
-int Deserialize(const fabric_channel_config* config, const uint8_t* identity, size_t len,
-                std::shared_ptr<const fabric::identity::Identity>* out, fabric_error** err) {
-  if (config == nullptr) return SaveError(FABRIC_EINVAL, "config is NULL", err);
-  if (identity == nullptr && len != 0) {
-    return SaveError(FABRIC_EINVAL, "identity is NULL but identity_len is not 0", err);
+int Subscribe(int* id_out, fabric_channel* ch, fabric_commit_cb commit,
+              fabric_chaincode_event_cb event, void* payload, fabric_error** err) {
+  if (id_out == nullptr || ch == nullptr || (commit == nullptr && event == nullptr)) {
+    return InvalidNull("id_out, channel or cb", err);
   }
-  msp::SerializedIdentity sid;
-  if (!sid.ParseFromArray(identity, static_cast<int>(len))) {
-    return SaveError(FABRIC_EMALFORMED, "not a serialized msp.SerializedIdentity", err);
-  }
-  auto id = config->rep->msps().Deserialize(View(identity, len));
-  if (!id.ok()) return SaveError(FABRIC_EDENIED, id.status().message(), err);
-  *out = *std::move(id);
+  *id_out = ch->subscribers->Add(commit, event, payload);
   return FABRIC_OK;
 }
 
-int IdentityValidate(const fabric_channel_config* config, const uint8_t* identity, size_t len,
-                     fabric_error** err) {
-  std::shared_ptr<const fabric::identity::Identity> id;
-  if (int rc = Deserialize(config, identity, len, &id, err); rc != FABRIC_OK) return rc;
-  absl::Status s = config->rep->msps().Validate(*id);
-  return s.ok() ? FABRIC_OK : SaveError(FABRIC_EDENIED, s.message(), err);
-}
-
-int SignatureVerify(const fabric_channel_config* config, const uint8_t* identity,
-                    size_t identity_len, const uint8_t* data, size_t data_len,
-                    const uint8_t* signature, size_t signature_len, fabric_error** err) {
-  if ((data == nullptr && data_len != 0) || (signature == nullptr && signature_len != 0)) {
-    return SaveError(FABRIC_EINVAL, "data or signature is NULL with a non-zero length", err);
+int WaitTx(uint8_t* code_out, fabric_channel* ch, const char* txid, uint64_t timeout_ms,
+           fabric_error** err) {
+  if (code_out == nullptr || ch == nullptr || txid == nullptr) {
+    return InvalidNull("code_out, channel or txid", err);
   }
-  std::shared_ptr<const fabric::identity::Identity> id;
-  if (int rc = Deserialize(config, identity, identity_len, &id, err); rc != FABRIC_OK) return rc;
-  absl::Status s = id->Verify(View(data, data_len), View(signature, signature_len));
-  return s.ok() ? FABRIC_OK : SaveError(FABRIC_EDENIED, s.message(), err);
-}
-
-int SignerLoad(fabric_signer** out, const char* mspid, const uint8_t* cert_pem, size_t cert_len,
-               const uint8_t* key_pem, size_t key_len, fabric_error** err) {
-  if (out == nullptr || mspid == nullptr || cert_pem == nullptr || key_pem == nullptr) {
-    return SaveError(FABRIC_EINVAL, "out, mspid, cert_pem or key_pem is NULL", err);
-  }
-  *out = nullptr;
-  auto signer = fabric::identity::SigningIdentity::FromPem(mspid, View(cert_pem, cert_len),
-                                                           View(key_pem, key_len));
-  if (!signer.ok()) return SaveError(signer.status(), err);
-  auto s = std::make_unique<fabric_signer>();
-  s->rep = *std::move(signer);
-  *out = s.release();
+  // Beyond ~146 million years: forever.
+  const absl::Duration timeout = timeout_ms >= (uint64_t{1} << 62)
+                                     ? absl::InfiniteDuration()
+                                     : absl::Milliseconds(static_cast<int64_t>(timeout_ms));
+  absl::StatusOr<fabric::channel::TxResult> r = ch->rep->WaitForTransaction(txid, timeout);
+  if (!r.ok()) return SaveError(r.status(), err);
+  *code_out = static_cast<uint8_t>(r->code);
   return FABRIC_OK;
-}
-
-int SignerSign(fabric_buf* out, const fabric_signer* signer, const uint8_t* data, size_t len,
-               fabric_error** err) {
-  if (out == nullptr || signer == nullptr || (data == nullptr && len != 0)) {
-    return SaveError(FABRIC_EINVAL, "out, signer or data is NULL", err);
-  }
-  auto sig = signer->rep->Sign(View(data, len));
-  if (!sig.ok()) return SaveError(sig.status(), err);
-  return fabric::capi::FillBuf(*sig, out, err);
 }
 
 }  // namespace
 
 extern "C" {
 
-int fabric_channel_config_load(fabric_channel_config** out, const uint8_t* block, size_t block_len,
-                               fabric_error** err) {
-  return Guard(err, [&] { return ConfigLoad(out, block, block_len, err); });
+int fabric_channel_options_init(fabric_channel_options* opts, unsigned int version) {
+  if (opts == nullptr || version == 0 || version > FABRIC_CHANNEL_OPTIONS_VERSION) {
+    return FABRIC_EINVAL;
+  }
+  *opts = fabric_channel_options FABRIC_CHANNEL_OPTIONS_INIT;
+  return FABRIC_OK;
 }
 
-void fabric_channel_config_free(fabric_channel_config* config) { delete config; }
-
-const char* fabric_channel_config_channel_id(const fabric_channel_config* config) {
-  return config == nullptr ? nullptr : config->rep->channel_id().c_str();
+int fabric_channel_create(fabric_channel** out, const char* dir, const uint8_t* genesis,
+                          size_t genesis_len, const fabric_channel_options* options,
+                          fabric_error** err) {
+  return Guard(err, [&] { return ChannelCreate(out, dir, genesis, genesis_len, options, err); });
 }
 
-uint64_t fabric_channel_config_sequence(const fabric_channel_config* config) {
-  return config == nullptr ? 0 : config->rep->sequence();
+int fabric_channel_open(fabric_channel** out, const char* dir,
+                        const fabric_channel_options* options, fabric_error** err) {
+  return Guard(err, [&] { return ChannelOpen(out, dir, options, err); });
 }
 
-size_t fabric_channel_config_msp_count(const fabric_channel_config* config) {
-  return config == nullptr ? 0 : config->rep->organizations().size();
+void fabric_channel_free(fabric_channel* channel) { delete channel; }
+
+const char* fabric_channel_id(const fabric_channel* channel) {
+  return channel == nullptr ? nullptr : channel->rep->channel_id().c_str();
 }
 
-const char* fabric_channel_config_msp_id(const fabric_channel_config* config, size_t index) {
-  if (config == nullptr || index >= config->rep->organizations().size()) return nullptr;
-  return config->rep->organizations()[index].mspid.c_str();
-}
-
-int fabric_identity_validate(const fabric_channel_config* config, const uint8_t* identity,
-                             size_t identity_len, fabric_error** err) {
-  return Guard(err, [&] { return IdentityValidate(config, identity, identity_len, err); });
-}
-
-int fabric_signature_verify(const fabric_channel_config* config, const uint8_t* identity,
-                            size_t identity_len, const uint8_t* data, size_t data_len,
-                            const uint8_t* signature, size_t signature_len, fabric_error** err) {
+int fabric_channel_current_config(fabric_channel_config** out, const fabric_channel* channel,
+                                  fabric_error** err) {
   return Guard(err, [&] {
-    return SignatureVerify(config, identity, identity_len, data, data_len, signature, signature_len,
-                           err);
+    if (out == nullptr || channel == nullptr) return InvalidNull("out or channel", err);
+    auto c = std::make_unique<fabric_channel_config>();
+    c->rep = channel->rep->config();
+    *out = c.release();
+    return static_cast<int>(FABRIC_OK);
   });
 }
 
-int fabric_signer_load(fabric_signer** out, const char* mspid, const uint8_t* cert_pem,
-                       size_t cert_pem_len, const uint8_t* key_pem, size_t key_pem_len,
-                       fabric_error** err) {
+int fabric_channel_ledger(fabric_ledger** out, const fabric_channel* channel, fabric_error** err) {
   return Guard(err, [&] {
-    return SignerLoad(out, mspid, cert_pem, cert_pem_len, key_pem, key_pem_len, err);
+    if (out == nullptr || channel == nullptr) return InvalidNull("out or channel", err);
+    auto l = std::make_unique<fabric_ledger>();
+    l->rep = channel->rep->shared_ledger();
+    l->channel_owned = true;
+    *out = l.release();
+    return static_cast<int>(FABRIC_OK);
   });
 }
 
-void fabric_signer_free(fabric_signer* signer) { delete signer; }
-
-const uint8_t* fabric_signer_identity(const fabric_signer* signer, size_t* len_out) {
-  if (signer == nullptr) return nullptr;
-  const std::string& s = signer->rep->serialized();
-  if (len_out != nullptr) *len_out = s.size();
-  return reinterpret_cast<const uint8_t*>(s.data());
+int fabric_channel_submit(fabric_block_result** out, fabric_channel* channel, const uint8_t* block,
+                          size_t block_len, unsigned int flags, fabric_error** err) {
+  return Guard(err, [&] { return Submit(out, channel, block, block_len, flags, err); });
 }
 
-int fabric_signer_sign(fabric_buf* out, const fabric_signer* signer, const uint8_t* data,
-                       size_t data_len, fabric_error** err) {
-  return Guard(err, [&] { return SignerSign(out, signer, data, data_len, err); });
+void fabric_block_result_free(fabric_block_result* result) { delete result; }
+
+uint64_t fabric_block_result_number(const fabric_block_result* result) {
+  return result == nullptr ? 0 : result->rep->number;
+}
+
+void fabric_block_result_header_hash(const fabric_block_result* result,
+                                     uint8_t out[FABRIC_HASH_SIZE]) {
+  std::memset(out, 0, FABRIC_HASH_SIZE);
+  if (result == nullptr) return;
+  const std::string& h = result->rep->header_hash;
+  std::memcpy(out, h.data(), std::min<size_t>(h.size(), FABRIC_HASH_SIZE));
+}
+
+int fabric_block_result_config_updated(const fabric_block_result* result) {
+  return result != nullptr && result->rep->config_updated ? 1 : 0;
+}
+
+size_t fabric_block_result_tx_count(const fabric_block_result* result) {
+  return result == nullptr ? 0 : result->txs.size();
+}
+
+const fabric_tx_result* fabric_block_result_tx(const fabric_block_result* result, size_t index) {
+  if (result == nullptr || index >= result->txs.size()) return nullptr;
+  return &result->txs[index];
+}
+
+size_t fabric_block_result_event_count(const fabric_block_result* result) {
+  return result == nullptr ? 0 : result->events.size();
+}
+
+const fabric_chaincode_event* fabric_block_result_event(const fabric_block_result* result,
+                                                        size_t index) {
+  if (result == nullptr || index >= result->events.size()) return nullptr;
+  return &result->events[index];
+}
+
+int fabric_channel_subscribe_commits(int* id_out, fabric_channel* channel, fabric_commit_cb cb,
+                                     void* payload, fabric_error** err) {
+  return Guard(err, [&] { return Subscribe(id_out, channel, cb, nullptr, payload, err); });
+}
+
+int fabric_channel_subscribe_events(int* id_out, fabric_channel* channel,
+                                    fabric_chaincode_event_cb cb, void* payload,
+                                    fabric_error** err) {
+  return Guard(err, [&] { return Subscribe(id_out, channel, nullptr, cb, payload, err); });
+}
+
+int fabric_channel_unsubscribe(fabric_channel* channel, int id, fabric_error** err) {
+  return Guard(err, [&] {
+    if (channel == nullptr) return InvalidNull("channel", err);
+    if (!channel->subscribers->Remove(id)) {
+      return SaveError(FABRIC_ENOTFOUND, "no subscription " + std::to_string(id), err);
+    }
+    return static_cast<int>(FABRIC_OK);
+  });
+}
+
+int fabric_channel_wait_tx(uint8_t* code_out, fabric_channel* channel, const char* txid,
+                           uint64_t timeout_ms, fabric_error** err) {
+  return Guard(err, [&] { return WaitTx(code_out, channel, txid, timeout_ms, err); });
 }
 
 }  // extern "C"

@@ -1,6 +1,6 @@
 // The client's side through the C ABI: signed proposals, and transaction envelopes
 // assembled from endorsements.
-#include "lib/endorse/client.h"
+#include "lib/client/client.h"
 
 #include <cstring>
 
@@ -14,7 +14,7 @@ using fabric::capi::View;
 
 namespace {
 
-int ReadOptions(const fabric_proposal_options* o, fabric::endorse::ProposalSpec* spec,
+int ReadOptions(const fabric_proposal_options* o, fabric::client::ProposalSpec* spec,
                 fabric_error** err) {
   if (o == nullptr) return FABRIC_OK;
   if (o->version == 0 || o->version > FABRIC_PROPOSAL_OPTIONS_VERSION) {
@@ -64,13 +64,13 @@ int ProposalCreate(fabric_buf* out, char* txid_out, const fabric_signer* creator
   if (out == nullptr || creator == nullptr || channel_id == nullptr || chaincode == nullptr) {
     return SaveError(FABRIC_EINVAL, "out, creator, channel_id or chaincode is NULL", err);
   }
-  fabric::endorse::ProposalSpec spec;
+  fabric::client::ProposalSpec spec;
   spec.channel_id = channel_id;
   spec.chaincode = chaincode;
   if (int rc = CopyBytes(args, num_args, "args", &spec.args, err); rc != FABRIC_OK) return rc;
   if (int rc = ReadOptions(options, &spec, err); rc != FABRIC_OK) return rc;
-  absl::StatusOr<fabric::endorse::SignedProposal> p =
-      fabric::endorse::CreateSignedProposal(*creator->rep, spec);
+  absl::StatusOr<fabric::client::SignedProposal> p =
+      fabric::client::CreateSignedProposal(*creator->rep, spec);
   if (!p.ok()) return SaveError(p.status(), err);
   if (p->txid.size() >= FABRIC_TXID_SIZE) {
     return SaveError(FABRIC_ERROR, "transaction id longer than FABRIC_TXID_SIZE", err);
@@ -91,7 +91,7 @@ int TxAssemble(fabric_buf* out, const fabric_signer* creator, const uint8_t* sig
   if (int rc = CopyBytes(responses, num_responses, "responses", &rs, err); rc != FABRIC_OK) {
     return rc;
   }
-  absl::StatusOr<std::string> env = fabric::endorse::CreateSignedTx(
+  absl::StatusOr<std::string> env = fabric::client::CreateSignedTx(
       View(signed_proposal, signed_proposal_len), rs, *creator->rep);
   if (!env.ok()) return SaveError(env.status(), err);
   return FillBuf(*env, out, err);

@@ -3,6 +3,7 @@
 #include "lib/endorse/endorser.h"
 
 #include "capi/internal.h"
+#include "lib/channel/channel.h"
 
 using fabric::capi::Bytes;
 using fabric::capi::Guard;
@@ -29,7 +30,7 @@ int Create(fabric_endorser** out, const fabric_channel* channel, const fabric_si
     return SaveError(FABRIC_EINVAL, "channel or signer is NULL", err);
   }
   auto e = std::make_unique<fabric_endorser>();
-  e->rep = std::make_unique<Endorser>(&fabric::capi::CommitterOf(*channel), signer->rep);
+  e->rep = std::make_unique<Endorser>(&fabric::capi::ChannelOf(*channel), signer->rep);
   *out = e.release();
   return FABRIC_OK;
 }

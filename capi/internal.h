@@ -12,7 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "fabric/fabric.h"
-#include "lib/channel/channel_config.h"
+#include "lib/channelconfig/channel_config.h"
 #include "lib/identity/signing_identity.h"
 #include "lib/ledger/history_db.h"
 #include "lib/ledger/ledger.h"
@@ -23,16 +23,16 @@
 namespace fabric::endorse {
 class Contract;
 }  // namespace fabric::endorse
-namespace fabric::validate {
-class Committer;
-}  // namespace fabric::validate
+namespace fabric::channel {
+class Channel;
+}  // namespace fabric::channel
 
 struct fabric_block {
   std::shared_ptr<const fabric::wire::ParsedBlock> rep;
 };
 
 struct fabric_channel_config {
-  std::shared_ptr<const fabric::channel::ChannelConfig> rep;
+  std::shared_ptr<const fabric::channelconfig::ChannelConfig> rep;
 };
 
 struct fabric_signer {
@@ -51,7 +51,7 @@ struct fabric_ledger {
   bool channel_owned = false;
 };
 
-// fabric_channel and fabric_block_result are defined in channel_committer.cc, their
+// fabric_channel and fabric_block_result are defined in channel.cc, their
 // only user; endorsers reach the channel's committer through CommitterOf.
 
 // Reads the range a chunk at a time (StateDb::Range, resuming at its bookmark).
@@ -120,8 +120,8 @@ inline const uint8_t* Bytes(const std::string& s, size_t* len_out) {
 // Fills `out` with a copy of `bytes` (NUL-terminated). Returns FABRIC_ENOMEM on failure.
 int FillBuf(absl::string_view bytes, fabric_buf* out, fabric_error** err);
 
-// The committer behind a channel handle (channel_committer.cc).
-const validate::Committer& CommitterOf(const fabric_channel& channel);
+// The Channel behind a channel handle (channel.cc).
+const channel::Channel& ChannelOf(const fabric_channel& channel);
 
 // A host's C contract function as a Contract (contract.cc). `payload` is passed to
 // every call.

@@ -10,7 +10,7 @@
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "tests/testdata.h"
+#include "lib/testing/testdata.h"
 
 namespace fabric {
 namespace {

@@ -16,7 +16,7 @@
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "lib/ledger/ledger.h"
-#include "tests/testdata.h"
+#include "lib/testing/testdata.h"
 
 namespace fabric {
 namespace {

@@ -9,7 +9,7 @@
 #include "lib/inspect/json.h"
 #include "lib/wire/block.h"
 #include "lib/wire/well_formed.h"
-#include "tests/testdata.h"
+#include "lib/testing/testdata.h"
 
 namespace fabric {
 namespace {

@@ -9,7 +9,7 @@
 #include "lib/wire/block.h"
 #include "lib/wire/hashes.h"
 #include "nlohmann/json.hpp"
-#include "tests/testdata.h"
+#include "lib/testing/testdata.h"
 
 namespace fabric {
 namespace {

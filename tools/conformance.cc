@@ -17,7 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "lib/ledger/ledger.h"
-#include "lib/validate/committer.h"
+#include "lib/channel/channel.h"
 #include "lib/wire/block.h"
 #include "lib/wire/proto/kv_rwset.pb.h"
 #include "nlohmann/json.hpp"
@@ -29,9 +29,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-using validate::BlockResult;
-using validate::Committer;
-using validate::SubmitOptions;
+using channel::BlockResult;
+using channel::Channel;
+using channel::SubmitOptions;
 
 struct Tally {
   int ok = 0;
@@ -99,12 +99,12 @@ class Conformance {
     return b.value("file", absl::StrFormat("blocks/%06d.block", b["number"].get<int>()));
   }
 
-  std::unique_ptr<Committer> NewChannel(const std::string& name) {
+  std::unique_ptr<Channel> NewChannel(const std::string& name) {
     const std::string dir = scratch_ + "/" + name;
     fs::remove_all(dir);
     auto genesis = ReadVector("genesis.block");
     if (!genesis) return nullptr;
-    auto c = Committer::Create(dir, *genesis, {});
+    auto c = Channel::Create(dir, *genesis, {});
     if (!c.ok()) {
       Mismatch(absl::StrCat("genesis.block: ", c.status().message()));
       return nullptr;
@@ -115,7 +115,7 @@ class Conformance {
   // Submits with verification; when `verify_expected` says Fabric's verification
   // rejected the block, checks that ours does too and submits it unverified (as the
   // vectors recorded its codes). Returns nullopt if the block did not commit.
-  std::optional<BlockResult> Submit(Committer& c, const std::string& file, bool verify_expected,
+  std::optional<BlockResult> Submit(Channel& c, const std::string& file, bool verify_expected,
                                     const std::string& what) {
     auto bytes = ReadVector(file);
     if (!bytes) return std::nullopt;
@@ -145,7 +145,7 @@ class Conformance {
         txs_.Add(false);
         continue;
       }
-      const validate::TxResult& got = r.txs[i];
+      const channel::TxResult& got = r.txs[i];
       const std::string want_v = t["validator_code"], want = t["code"];
       const bool match = CodeName(got.validator_code) == want_v && CodeName(got.code) == want &&
                          got.txid == t.value("txid", got.txid);
@@ -171,7 +171,7 @@ class Conformance {
   }
 
   void RunChain() {
-    std::unique_ptr<Committer> c = NewChannel("chain");
+    std::unique_ptr<Channel> c = NewChannel("chain");
     if (c == nullptr) return;
     const json& g = expected_["genesis"];
     const ledger::ChainInfo info0 = c->ledger().chain_info();
@@ -314,8 +314,8 @@ class Conformance {
   }
 
   // Replays blocks/ 1..`through` into a new channel.
-  std::unique_ptr<Committer> ChannelThrough(const std::string& name, uint64_t through) {
-    std::unique_ptr<Committer> c = NewChannel(name);
+  std::unique_ptr<Channel> ChannelThrough(const std::string& name, uint64_t through) {
+    std::unique_ptr<Channel> c = NewChannel(name);
     if (c == nullptr) return nullptr;
     for (const json& b : expected_["blocks"]) {
       if (b["number"].get<uint64_t>() > through) break;
@@ -338,7 +338,7 @@ class Conformance {
     const json cases = json::parse(*text);
     for (const json& t : cases["results"]) {
       const std::string what = absl::StrCat("tampered ", t["name"].get<std::string>());
-      std::unique_ptr<Committer> c =
+      std::unique_ptr<Channel> c =
           ChannelThrough("tampered", t["base_block"].get<uint64_t>() - 1);
       if (c == nullptr) continue;
       auto bytes = ReadVector(t["file"]);
@@ -385,7 +385,7 @@ class Conformance {
       const std::string file = t["file"];
       const std::string what = "crash " + file;
       const uint64_t after = t["applies_after_block"].get<uint64_t>();
-      std::unique_ptr<Committer> c = ChannelThrough("crash", after);
+      std::unique_ptr<Channel> c = ChannelThrough("crash", after);
       if (c == nullptr) continue;
       const std::string outcome = t.value("outcome", "");
       std::smatch m;
@@ -406,7 +406,7 @@ class Conformance {
       }
       // Nothing lost: the block is stored and survives a reopen.
       c.reset();
-      auto reopened = Committer::Open(scratch_ + "/crash", {});
+      auto reopened = Channel::Open(scratch_ + "/crash", {});
       if (!reopened.ok() || (*reopened)->ledger().chain_info().height != after + 2 || !coded) {
         Mismatch(what + ": the committed block is not all there after a reopen");
       }

@@ -1,15 +1,15 @@
 // fabric cryptogen --out DIR [--orgs N] [--peers N] [--users N]: crypto material for a
 // network of N peer orgs (Org1MSP.., org<i>.example.com) and an orderer org (OrdererMSP,
 // example.com, orderer0), in the layout of Fabric's `cryptogen generate`
-// (lib/identity/cryptogen.h), private keys included.
-#include "lib/identity/cryptogen.h"
+// (lib/testnet/cryptogen.h), private keys included.
+#include "lib/testnet/cryptogen.h"
 
 #include <cstdio>
 #include <string>
 
 #include "absl/strings/numbers.h"
 #include "tools/commands.h"
-#include "tools/network/network.h"
+#include "lib/testnet/network.h"
 
 namespace fabric::tools {
 
@@ -29,17 +29,17 @@ int CryptogenCommand(const Args& args) {
     }
   }
   const std::string out = p.get("--out");
-  if (absl::Status s = network::GenerateCrypto(out, counts[0], counts[1], counts[2]); !s.ok()) {
+  if (absl::Status s = testnet::GenerateCrypto(out, counts[0], counts[1], counts[2]); !s.ok()) {
     return Fail("cryptogen", std::string(s.message()));
   }
   for (int n = 1; n <= counts[0]; ++n) {
-    const identity::OrgSpec org = network::PeerOrgSpec(n, counts[1], counts[2]);
+    const testnet::OrgSpec org = testnet::PeerOrgSpec(n, counts[1], counts[2]);
     std::printf("%-10s %s  (CA, Admin, peer0..%d, User1..%d)\n", org.mspid.c_str(),
-                identity::OrgDir(org, out).c_str(), counts[1] - 1, counts[2]);
+                testnet::OrgDir(org, out).c_str(), counts[1] - 1, counts[2]);
   }
-  const identity::OrgSpec orderer = network::OrdererOrgSpec();
+  const testnet::OrgSpec orderer = testnet::OrdererOrgSpec();
   std::printf("%-10s %s  (CA, Admin, orderer0)\n", orderer.mspid.c_str(),
-              identity::OrgDir(orderer, out).c_str());
+              testnet::OrgDir(orderer, out).c_str());
   return 0;
 }
 

@@ -1,7 +1,7 @@
 // fabric identity check CERT --msp ID --config BLOCK
 #include <cstdio>
 
-#include "lib/channel/channel_config.h"
+#include "lib/channelconfig/channel_config.h"
 #include "lib/wire/proto/identities.pb.h"
 #include "lib/wire/proto/msp_principal.pb.h"
 #include "tools/commands.h"
@@ -11,16 +11,16 @@ namespace {
 
 constexpr char kUsage[] = "usage: fabric identity check CERT --msp ID --config BLOCK";
 
-absl::StatusOr<std::shared_ptr<const channel::ChannelConfig>> LoadConfig(const std::string& path) {
+absl::StatusOr<std::shared_ptr<const channelconfig::ChannelConfig>> LoadConfig(const std::string& path) {
   auto bytes = ReadInput(path);
   if (!bytes.ok()) return bytes.status();
   auto block = wire::ParsedBlock::Parse(*std::move(bytes));
   if (!block.ok()) return block.status();
-  return channel::ChannelConfig::FromBlock(**block);
+  return channelconfig::ChannelConfig::FromBlock(**block);
 }
 
 // The MSP roles the identity holds, e.g. "member, peer".
-std::string Roles(const channel::ChannelConfig& config, const identity::Identity& id) {
+std::string Roles(const channelconfig::ChannelConfig& config, const identity::Identity& id) {
   std::string out;
   for (auto role : {common::MSPRole::MEMBER, common::MSPRole::ADMIN, common::MSPRole::CLIENT,
                     common::MSPRole::PEER, common::MSPRole::ORDERER}) {

@@ -2,7 +2,7 @@
 #include <cstdio>
 
 #include "absl/strings/escaping.h"
-#include "lib/channel/channel_config.h"
+#include "lib/channelconfig/channel_config.h"
 #include "lib/identity/signing_identity.h"
 #include "lib/policy/dsl.h"
 #include "lib/policy/signature_policy.h"
@@ -38,7 +38,7 @@ int Show(const std::string& b64) {
 
 // The policy POLICY names, owned by `holder` unless it belongs to the channel config.
 absl::StatusOr<const policy::Policy*> Resolve(const std::string& text,
-                                              const channel::ChannelConfig& config,
+                                              const channelconfig::ChannelConfig& config,
                                               std::unique_ptr<policy::Policy>* holder) {
   if (!text.empty() && text[0] == '/') return config.policies().Get(text);
   absl::StatusOr<std::unique_ptr<policy::SignaturePolicy>> compiled;
@@ -62,7 +62,7 @@ int Eval(const ParsedArgs& a) {
   if (!bytes.ok()) return Fail("policy", std::string(bytes.status().message()), 2);
   auto block = wire::ParsedBlock::Parse(*std::move(bytes));
   if (!block.ok()) return Fail("policy", std::string(block.status().message()), 2);
-  auto config = channel::ChannelConfig::FromBlock(**block);
+  auto config = channelconfig::ChannelConfig::FromBlock(**block);
   if (!config.ok()) return Fail("policy", std::string(config.status().message()), 2);
 
   const std::string data = a.has("--data") ? a.get("--data") : "fabric policy eval";

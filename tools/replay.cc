@@ -15,7 +15,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "lib/validate/committer.h"
+#include "lib/channel/channel.h"
 #include "lib/wire/proto/common.pb.h"
 #include "tools/commands.h"
 #include "tools/scratch_dir.h"
@@ -24,8 +24,8 @@ namespace fabric::tools {
 namespace {
 
 namespace fs = std::filesystem;
-using validate::BlockResult;
-using validate::Committer;
+using channel::BlockResult;
+using channel::Channel;
 
 // The number in a block's header, read without parsing its transactions.
 absl::StatusOr<uint64_t> BlockNumber(const std::string& bytes) {
@@ -78,7 +78,7 @@ int ReplayCommand(const Args& raw) {
                 2);
   }
   const std::string dir = p.positional[0];
-  validate::CommitterOptions options;
+  channel::ChannelOptions options;
   if (p.has("--threads")) {
     int threads = 0;
     if (!absl::SimpleAtoi(p.get("--threads"), &threads) || threads < 1) {
@@ -98,15 +98,15 @@ int ReplayCommand(const Args& raw) {
     ledger_dir = scratch->path() + "/ledger";
   }
 
-  std::unique_ptr<Committer> committer;
+  std::unique_ptr<Channel> committer;
   if (fs::exists(ledger_dir) && !fs::is_empty(ledger_dir)) {
-    auto c = Committer::Open(ledger_dir, options);
+    auto c = Channel::Open(ledger_dir, options);
     if (!c.ok()) return Fail("replay", absl::StrCat(ledger_dir, ": ", c.status().message()));
     committer = *std::move(c);
   } else {
     auto genesis = ReadInput(dir + "/genesis.block");
     if (!genesis.ok()) return Fail("replay", std::string(genesis.status().message()));
-    auto c = Committer::Create(ledger_dir, *std::move(genesis), options);
+    auto c = Channel::Create(ledger_dir, *std::move(genesis), options);
     if (!c.ok()) return Fail("replay", absl::StrCat(ledger_dir, ": ", c.status().message()));
     committer = *std::move(c);
   }

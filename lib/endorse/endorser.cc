@@ -16,7 +16,7 @@
 #include "lib/endorse/simulator.h"
 #include "lib/policy/rule_tree.h"
 #include "lib/policy/signature_set.h"
-#include "lib/validate/lifecycle.h"
+#include "lib/chaincode/definition.h"
 #include "lib/wire/field_reader.h"
 #include "lib/wire/hashes.h"
 #include "lib/wire/proto/chaincode.pb.h"
@@ -185,7 +185,7 @@ absl::Status CheckNotDuplicate(const UnpackedProposal& up, const ledger::Ledger&
 // The policy that guards API resource `resource` (e.g. "peer/Propose"): the channel's
 // ACLs value if it names one (relative names are under /Channel/Application), else
 // `fallback`, Fabric's default.
-std::string ResourcePolicy(const channel::ChannelConfig& config, absl::string_view resource,
+std::string ResourcePolicy(const channelconfig::ChannelConfig& config, absl::string_view resource,
                            absl::string_view fallback) {
   const auto& groups = config.config().channel_group().groups();
   auto app = groups.find("Application");
@@ -204,7 +204,7 @@ std::string ResourcePolicy(const channel::ChannelConfig& config, absl::string_vi
 // The signed proposal of `creator` satisfies the channel policy `path` (Fabric's ACL
 // check).
 absl::Status CheckAccess(std::shared_ptr<const identity::Identity> creator,
-                         const channel::ChannelConfig& config, absl::string_view path) {
+                         const channelconfig::ChannelConfig& config, absl::string_view path) {
   absl::StatusOr<const policy::Policy*> p = config.policies().Get(path);
   if (!p.ok()) {
     return absl::PermissionDeniedError(absl::StrCat(
@@ -226,14 +226,14 @@ absl::Status CheckAccess(std::shared_ptr<const identity::Identity> creator,
 // channel's Readers, since a query changes nothing. (Fabric's gateway sends a query
 // through the same ProcessProposal and so checks peer/Propose for it too; we give read
 // access to readers, as the product asks: a peer identity may query, not endorse.)
-std::string AccessPolicy(const UnpackedProposal& up, const channel::ChannelConfig& config,
+std::string AccessPolicy(const UnpackedProposal& up, const channelconfig::ChannelConfig& config,
                          bool is_query) {
   if (is_query) return kReadersPolicy;
-  if (up.chaincode != validate::kLifecycleNamespace) {
+  if (up.chaincode != chaincode::kLifecycleNamespace) {
     return ResourcePolicy(config, "peer/Propose", kWritersPolicy);
   }
   const std::string function = up.input.args_size() > 0 ? up.input.args(0) : "";
-  return ResourcePolicy(config, absl::StrCat(validate::kLifecycleNamespace, "/", function),
+  return ResourcePolicy(config, absl::StrCat(chaincode::kLifecycleNamespace, "/", function),
                         kWritersPolicy);
 }
 
@@ -243,8 +243,8 @@ std::string AccessPolicy(const UnpackedProposal& up, const channel::ChannelConfi
 absl::StatusOr<int64_t> DefinedSequence(TxSimulator& sim, absl::string_view cc,
                                         absl::string_view channel_id) {
   FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> stored,
-                          sim.GetState(validate::kLifecycleNamespace, SequenceKey(cc)));
-  FABRIC_ASSIGN_OR_RETURN(const int64_t sequence, DecodeSequence(cc, stored));
+                          sim.GetState(chaincode::kLifecycleNamespace, chaincode::SequenceKey(cc)));
+  FABRIC_ASSIGN_OR_RETURN(const int64_t sequence, chaincode::DecodeSequence(cc, stored));
   if (sequence == 0) {
     return absl::NotFoundError(
         absl::StrCat("make sure the chaincode ", cc, " has been successfully defined on channel ",
@@ -307,7 +307,7 @@ Invocation MakeInvocation(const UnpackedProposal& up, const identity::Identity& 
 }
 
 bool IsSystemChaincode(absl::string_view name) {
-  return name == validate::kLifecycleNamespace || name == "lscc" || name == "cscc" ||
+  return name == chaincode::kLifecycleNamespace || name == "lscc" || name == "cscc" ||
          name == "qscc" || name == "escc" || name == "vscc";
 }
 
@@ -319,10 +319,10 @@ bool IsSystemChaincode(absl::string_view name) {
 // parser and serializer can go on a host's stack.
 absl::StatusOr<std::string> BuildInterest(absl::string_view rwset_bytes,
                                           const ledger::Ledger& ledger) {
-  rwset::TxReadWriteSet rwset;
+  ::rwset::TxReadWriteSet rwset;
   FABRIC_RETURN_IF_ERROR(Parse(rwset_bytes, &rwset));
   std::string interest;
-  for (const rwset::NsReadWriteSet& ns : rwset.ns_rwset()) {
+  for (const ::rwset::NsReadWriteSet& ns : rwset.ns_rwset()) {
     if (IsSystemChaincode(ns.namespace_())) continue;
     kvrwset::KVRWSet kv;
     FABRIC_RETURN_IF_ERROR(Parse(ns.rwset(), &kv));
@@ -416,15 +416,15 @@ absl::StatusOr<std::string> SignResponse(const UnpackedProposal& up, const Respo
 
 }  // namespace
 
-Endorser::Endorser(const validate::Committer* committer,
+Endorser::Endorser(const ChannelView* channel,
                    std::shared_ptr<const identity::SigningIdentity> signer)
-    : committer_(committer), signer_(std::move(signer)), lifecycle_(NewLifecycleContract()) {}
+    : channel_(channel), signer_(std::move(signer)), lifecycle_(NewLifecycleContract()) {}
 
 Endorser::~Endorser() = default;
 
 absl::Status Endorser::RegisterContract(std::string name, std::shared_ptr<Contract> contract) {
   if (name.empty()) return absl::InvalidArgumentError("a contract needs a chaincode name");
-  if (name == validate::kLifecycleNamespace) {
+  if (name == chaincode::kLifecycleNamespace) {
     return absl::InvalidArgumentError("_lifecycle is built in and cannot be replaced");
   }
   if (contract == nullptr) return absl::InvalidArgumentError("null contract");
@@ -434,33 +434,13 @@ absl::Status Endorser::RegisterContract(std::string name, std::shared_ptr<Contra
 }
 
 std::shared_ptr<Contract> Endorser::FindContract(absl::string_view name) const {
-  if (name == validate::kLifecycleNamespace) return lifecycle_;
+  if (name == chaincode::kLifecycleNamespace) return lifecycle_;
   absl::MutexLock l(&mu_);
   auto it = contracts_.find(name);
   return it == contracts_.end() ? nullptr : it->second;
 }
 
-absl::StatusOr<lifecycle::ChaincodeEndorsementInfo> Endorser::DefinitionAt(absl::string_view cc,
-                                                                           int64_t sequence) const {
-  {
-    absl::MutexLock l(&mu_);
-    auto it = definitions_.find(cc);
-    if (it != definitions_.end() && it->second.sequence == sequence) return it->second.info;
-  }
-  FABRIC_ASSIGN_OR_RETURN(std::optional<validate::ChaincodeDefinition> def,
-                          validate::ReadChaincodeDefinition(committer_->ledger().state(), cc));
-  if (!def.has_value() || def->sequence != sequence) {
-    return absl::AbortedError(
-        absl::StrCat("chaincode definition for '", cc, "' changed during invoke, try again"));
-  }
-  lifecycle::ChaincodeEndorsementInfo info = def->endorsement_info;
-  if (info.endorsement_plugin().empty()) info.set_endorsement_plugin(kBuiltinEndorsementPlugin);
-  absl::MutexLock l(&mu_);
-  definitions_[std::string(cc)] = CachedDefinition{sequence, info};
-  return info;
-}
-
-const std::string& Endorser::channel_id() const { return committer_->channel_id(); }
+const std::string& Endorser::channel_id() const { return channel_->channel_id(); }
 
 absl::StatusOr<ProposalResult> Endorser::Endorse(absl::string_view signed_proposal) const {
   return Process(signed_proposal, /*is_query=*/false);
@@ -472,8 +452,8 @@ absl::StatusOr<ProposalResult> Endorser::Evaluate(absl::string_view signed_propo
 
 absl::StatusOr<ProposalResult> Endorser::Process(absl::string_view signed_proposal,
                                                  bool is_query) const {
-  const std::shared_ptr<const channel::ChannelConfig> config = committer_->config();
-  const ledger::Ledger& ledger = committer_->ledger();
+  const std::shared_ptr<const channelconfig::ChannelConfig> config = channel_->config();
+  const ledger::Ledger& ledger = channel_->ledger();
 
   // Fabric's order: UnpackProposal and the expiration auth filter, the channel, Validate
   // (headers, txid, creator, signature), the duplicate check, the ACL, the chaincode's
@@ -490,16 +470,16 @@ absl::StatusOr<ProposalResult> Endorser::Process(absl::string_view signed_propos
   // recorded and dropped, never signed.
   TxSimulator sim(ledger, TxSimulator::Mode::kEndorse);
   lifecycle::ChaincodeEndorsementInfo info;
-  if (up.chaincode == validate::kLifecycleNamespace) {
+  if (up.chaincode == chaincode::kLifecycleNamespace) {
     info.set_version(kSystemChaincodeVersion);
     info.set_endorsement_plugin(kBuiltinEndorsementPlugin);
   } else {
     FABRIC_ASSIGN_OR_RETURN(const int64_t sequence,
                             DefinedSequence(sim, up.chaincode, channel_id()));
-    absl::StatusOr<lifecycle::ChaincodeEndorsementInfo> defined =
-        DefinitionAt(up.chaincode, sequence);
-    if (!defined.ok()) return defined.status();
-    info = *std::move(defined);
+    FABRIC_ASSIGN_OR_RETURN(std::shared_ptr<const chaincode::ChaincodeDefinition> defined,
+                            definitions_.At(ledger.state(), up.chaincode, sequence));
+    info = defined->endorsement_info;
+    if (info.endorsement_plugin().empty()) info.set_endorsement_plugin(kBuiltinEndorsementPlugin);
   }
   std::shared_ptr<Contract> contract = FindContract(up.chaincode);
   if (contract == nullptr) {

@@ -1,7 +1,7 @@
 // The endorsing peer of one channel: what a Fabric peer's endorser (core/endorser) does
 // with a SignedProposal, without the networking.
 //
-//   Endorser e(committer, signer);                  // the channel's committer, the peer's identity
+//   Endorser e(channel, signer);                  // the channel (channel_view.h), the peer's identity
 //   e.RegisterContract("basic", std::make_shared<Assets>());
 //   absl::StatusOr<ProposalResult> r = e.Endorse(signed_proposal_bytes);
 //   // r->proposal_response: a signed ProposalResponse, to send back to the client
@@ -62,9 +62,10 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "lib/chaincode/definition_cache.h"
+#include "lib/endorse/channel_view.h"
 #include "lib/endorse/contract.h"
 #include "lib/identity/signing_identity.h"
-#include "lib/validate/committer.h"
 #include "lib/wire/proto/lifecycle.pb.h"
 
 namespace fabric::endorse {
@@ -82,8 +83,8 @@ struct ProposalResult {
 
 class Endorser {
  public:
-  // `committer` (the channel's ledger and config) must outlive the endorser.
-  Endorser(const validate::Committer* committer,
+  // `channel` must outlive the endorser.
+  Endorser(const ChannelView* channel,
            std::shared_ptr<const identity::SigningIdentity> signer);
   ~Endorser();
   Endorser(const Endorser&) = delete;
@@ -102,22 +103,12 @@ class Endorser {
  private:
   absl::StatusOr<ProposalResult> Process(absl::string_view signed_proposal, bool is_query) const;
   std::shared_ptr<Contract> FindContract(absl::string_view name) const;
-  // The endorsement info of `cc` at its committed `sequence`, from the cache or else the
-  // committed definition (Fabric's lifecycle cache: a definition never changes without
-  // a new sequence).
-  absl::StatusOr<lifecycle::ChaincodeEndorsementInfo> DefinitionAt(absl::string_view cc,
-                                                                   int64_t sequence) const;
-
-  const validate::Committer* const committer_;
+  const ChannelView* const channel_;
   const std::shared_ptr<const identity::SigningIdentity> signer_;
   const std::shared_ptr<Contract> lifecycle_;
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<Contract>> contracts_ ABSL_GUARDED_BY(mu_);
-  struct CachedDefinition {
-    int64_t sequence = 0;
-    lifecycle::ChaincodeEndorsementInfo info;
-  };
-  mutable absl::flat_hash_map<std::string, CachedDefinition> definitions_ ABSL_GUARDED_BY(mu_);
+  mutable chaincode::DefinitionCache definitions_;
 };
 
 }  // namespace fabric::endorse

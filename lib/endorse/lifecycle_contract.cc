@@ -9,7 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "lib/base/status_macros.h"
-#include "lib/validate/lifecycle.h"
+#include "lib/chaincode/definition.h"
 #include "lib/wire/proto/lifecycle.pb.h"
 #include "lib/wire/proto/policies.pb.h"
 
@@ -18,30 +18,18 @@ namespace {
 
 constexpr char kCommit[] = "CommitChaincodeDefinition";
 constexpr char kQuery[] = "QueryChaincodeDefinition";
-constexpr char kDefinitionType[] = "ChaincodeDefinition";
 constexpr char kDefaultEndorsementPolicy[] = "/Channel/Application/Endorsement";
-// The fields of Fabric's lifecycle.ChaincodeDefinition, in declaration order.
-constexpr const char* kDefinitionFields[] = {"Sequence", "EndorsementInfo", "ValidationInfo",
-                                             "Collections"};
 constexpr int32_t kStatusNotFound = 404;
 
-std::string MetadataKey(absl::string_view name) {
-  return absl::StrCat("namespaces/metadata/", name);
-}
-
-std::string FieldKey(absl::string_view name, absl::string_view field) {
-  return absl::StrCat("namespaces/fields/", name, "/", field);
-}
-
 // The stub's view of the `_lifecycle` namespace as committed state, for the readers of
-// validate/lifecycle.h. Reads go through the stub, so they are recorded.
+// chaincode/definition.h. Reads go through the stub, so they are recorded.
 class StubState : public ledger::StateReader {
  public:
   explicit StubState(Stub* stub) : stub_(stub) {}
 
   absl::StatusOr<std::optional<ledger::VersionedValue>> Get(absl::string_view ns,
                                                             absl::string_view key) const override {
-    if (ns != validate::kLifecycleNamespace) {
+    if (ns != chaincode::kLifecycleNamespace) {
       return absl::InternalError("the lifecycle contract reads only its own namespace");
     }
     FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> v, stub_->GetState(key));
@@ -109,8 +97,8 @@ absl::Status ValidateDefinitionInput(const lifecycle::CommitChaincodeDefinitionA
 
 // The committed Sequence of chaincode `name` (0 if undefined), read through the stub.
 absl::StatusOr<int64_t> CurrentSequence(Stub& stub, absl::string_view name) {
-  FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> stored, stub.GetState(SequenceKey(name)));
-  return DecodeSequence(name, stored);
+  FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> stored, stub.GetState(chaincode::SequenceKey(name)));
+  return chaincode::DecodeSequence(name, stored);
 }
 
 std::string BytesField(const std::string& bytes) {
@@ -124,7 +112,7 @@ std::string BytesField(const std::string& bytes) {
 // the old metadata listed but the type no longer has are deleted.
 absl::Status SerializeDefinition(Stub& stub, absl::string_view name,
                                  const std::map<std::string, std::string>& fields) {
-  FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> meta_bytes, stub.GetState(MetadataKey(name)));
+  FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> meta_bytes, stub.GetState(chaincode::DefinitionMetadataKey(name)));
   lifecycle::StateMetadata metadata;
   if (meta_bytes.has_value() && !metadata.ParseFromString(*meta_bytes)) {
     return absl::DataLossError(
@@ -132,11 +120,11 @@ absl::Status SerializeDefinition(Stub& stub, absl::string_view name,
   }
   std::map<std::string, std::optional<std::string>> existing;
   for (const std::string& field : metadata.fields()) {
-    const std::string key = FieldKey(name, field);
+    const std::string key = chaincode::DefinitionFieldKey(name, field);
     FABRIC_ASSIGN_OR_RETURN(existing[key], stub.GetState(key));
   }
-  for (const char* field : kDefinitionFields) {
-    const std::string key = FieldKey(name, field);
+  for (const char* field : chaincode::kDefinitionFields) {
+    const std::string key = chaincode::DefinitionFieldKey(name, field);
     const std::string& value = fields.at(field);
     auto it = existing.find(key);
     if (it == existing.end() || it->second != value) {
@@ -144,13 +132,13 @@ absl::Status SerializeDefinition(Stub& stub, absl::string_view name,
     }
     if (it != existing.end()) existing.erase(it);
   }
-  const int num_fields = static_cast<int>(std::size(kDefinitionFields));
-  if (!existing.empty() || metadata.datatype() != kDefinitionType ||
+  const int num_fields = static_cast<int>(std::size(chaincode::kDefinitionFields));
+  if (!existing.empty() || metadata.datatype() != chaincode::kDefinitionType ||
       metadata.fields_size() != num_fields) {
-    metadata.set_datatype(kDefinitionType);
+    metadata.set_datatype(chaincode::kDefinitionType);
     metadata.clear_fields();
-    for (const char* field : kDefinitionFields) metadata.add_fields(field);
-    FABRIC_RETURN_IF_ERROR(stub.PutState(MetadataKey(name), metadata.SerializeAsString()));
+    for (const char* field : chaincode::kDefinitionFields) metadata.add_fields(field);
+    FABRIC_RETURN_IF_ERROR(stub.PutState(chaincode::DefinitionMetadataKey(name), metadata.SerializeAsString()));
   }
   for (const auto& [key, unused] : existing) FABRIC_RETURN_IF_ERROR(stub.DelState(key));
   return absl::OkStatus();
@@ -208,8 +196,8 @@ absl::StatusOr<std::string> Query(Stub& stub, absl::string_view input) {
         "failed to decode input arg to lifecycle.QueryChaincodeDefinitionArgs");
   }
   StubState state(&stub);
-  FABRIC_ASSIGN_OR_RETURN(std::optional<validate::ChaincodeDefinition> def,
-                          validate::ReadChaincodeDefinition(state, args.name()));
+  FABRIC_ASSIGN_OR_RETURN(std::optional<chaincode::ChaincodeDefinition> def,
+                          chaincode::ReadChaincodeDefinition(state, args.name()));
   if (!def.has_value()) {
     return absl::NotFoundError(absl::StrCat("namespace ", args.name(), " is not defined"));
   }
@@ -257,24 +245,6 @@ class LifecycleContract : public Contract {
 }  // namespace
 
 std::shared_ptr<Contract> NewLifecycleContract() { return std::make_shared<LifecycleContract>(); }
-
-std::string SequenceKey(absl::string_view name) { return FieldKey(name, "Sequence"); }
-
-absl::StatusOr<int64_t> DecodeSequence(absl::string_view name,
-                                       const std::optional<std::string>& stored) {
-  if (!stored.has_value()) return 0;
-  lifecycle::StateData data;
-  if (!data.ParseFromString(*stored)) {
-    return absl::DataLossError(
-        absl::StrCat("could not unmarshal state for key ", SequenceKey(name)));
-  }
-  // A stored value must hold an int64, as Fabric's DeserializeFieldAsInt64 requires.
-  if (data.Type_case() != lifecycle::StateData::kInt64) {
-    return absl::DataLossError(
-        absl::StrCat("expected key ", SequenceKey(name), " to encode a value of type Int64"));
-  }
-  return data.int64();
-}
 
 std::vector<std::string> CommitChaincodeDefinitionArgs(absl::string_view name,
                                                        absl::string_view version, int64_t sequence,

@@ -3,7 +3,7 @@
 //
 //   CommitChaincodeDefinition  args[0]: a serialized lifecycle.CommitChaincodeDefinitionArgs.
 //     The sequence must be the committed one + 1. Writes the definition into the
-//     `_lifecycle` namespace with Fabric's serializer layout (validate/lifecycle.h):
+//     `_lifecycle` namespace with Fabric's serializer layout (chaincode/definition.h):
 //     namespaces/metadata/<cc> and namespaces/fields/<cc>/{Sequence, EndorsementInfo,
 //     ValidationInfo, Collections}, endorsement plugin "escc", validation plugin "vscc".
 //     The transaction is validated against /Channel/Application/LifecycleEndorsement,
@@ -39,15 +39,6 @@ std::shared_ptr<Contract> NewLifecycleContract();
 std::vector<std::string> CommitChaincodeDefinitionArgs(absl::string_view name,
                                                        absl::string_view version, int64_t sequence,
                                                        absl::string_view policy);
-
-// The `_lifecycle` key of chaincode `name`'s committed Sequence
-// ("namespaces/fields/<name>/Sequence").
-std::string SequenceKey(absl::string_view name);
-// The Sequence stored under SequenceKey(name) as Fabric's lifecycle serializer reads it:
-// 0 when nothing is stored (the chaincode is not defined); DataLoss when `stored` is
-// not a lifecycle.StateData holding an int64.
-absl::StatusOr<int64_t> DecodeSequence(absl::string_view name,
-                                       const std::optional<std::string>& stored);
 
 }  // namespace fabric::endorse
 

@@ -8,7 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "lib/base/status_macros.h"
-#include "lib/validate/range_query.h"
+#include "lib/rwset/range_query.h"
 #include "lib/wire/proto/kv_rwset.pb.h"
 #include "lib/wire/proto/rwset.pb.h"
 
@@ -69,7 +69,7 @@ kvrwset::RangeQueryInfo RangeInfo(absl::string_view start, absl::string_view end
     info.set_end_key(std::string(end));
     info.set_itr_exhausted(true);
   }
-  validate::RangeQueryResultsHelper helper(validate::kDefaultMaxDegree);
+  rwset::RangeQueryResultsHelper helper(rwset::kDefaultMaxDegree);
   for (const ledger::KeyValue& kv : kvs) helper.Add(kv.key, kv.value.version);
   helper.Done().SetInto(&info);
   return info;
@@ -194,8 +194,8 @@ absl::StatusOr<std::vector<KeyModification>> TxSimulator::GetHistoryForKey(absl:
 }
 
 absl::StatusOr<std::string> TxSimulator::Results() const {
-  rwset::TxReadWriteSet tx;
-  tx.set_data_model(rwset::TxReadWriteSet::KV);
+  ::rwset::TxReadWriteSet tx;
+  tx.set_data_model(::rwset::TxReadWriteSet::KV);
   for (const auto& [name, ns] : namespaces_) {
     kvrwset::KVRWSet kv;
     for (const auto& [key, version] : ns->reads) {
@@ -227,7 +227,7 @@ absl::StatusOr<std::string> TxSimulator::Results() const {
         0) {
       continue;
     }
-    rwset::NsReadWriteSet* out = tx.add_ns_rwset();
+    ::rwset::NsReadWriteSet* out = tx.add_ns_rwset();
     out->set_namespace_(name);
     if (!kv.SerializeToString(out->mutable_rwset())) {
       return absl::InternalError(

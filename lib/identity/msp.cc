@@ -13,7 +13,7 @@
 #include "lib/base/sha256.h"
 #include "lib/base/status_macros.h"
 #include "lib/identity/internal/certificate.h"
-#include "lib/identity/internal/pem.h"
+#include "lib/identity/pem.h"
 
 namespace fabric::identity {
 namespace {
@@ -26,7 +26,7 @@ std::atomic<uint64_t> next_instance{1};
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const Certificate>> Msp::CertificateFromPem(absl::string_view pem) {
-  std::optional<internal::PemBlock> block = internal::PemDecode(pem);
+  std::optional<PemBlock> block = PemDecode(pem);
   if (!block.has_value()) {
     return absl::InvalidArgumentError("getCertFromPem error: could not decode pem bytes");
   }

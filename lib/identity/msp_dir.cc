@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/base/file.h"
 #include "lib/base/status_macros.h"
-#include "lib/identity/internal/pem.h"
+#include "lib/identity/pem.h"
 #include "lib/identity/internal/yaml.h"
 
 namespace fabric::identity {
@@ -53,7 +53,7 @@ absl::StatusOr<std::optional<std::vector<std::string>>> PemFilesIn(const fs::pat
   for (const fs::path& name : names) {
     if (fs::is_directory(name, ec)) continue;  // follows links, like os.Stat
     absl::StatusOr<std::string> bytes = ReadFile(name);
-    if (!bytes.ok() || !internal::PemDecode(*bytes).has_value()) continue;
+    if (!bytes.ok() || !PemDecode(*bytes).has_value()) continue;
     out.push_back(std::move(*bytes));
   }
   return out;

@@ -20,7 +20,7 @@
 #include "gtest/gtest.h"
 #include "lib/base/sha256.h"
 #include "lib/identity/internal/certificate.h"
-#include "lib/identity/internal/pem.h"
+#include "lib/identity/pem.h"
 #include "lib/identity/msp_manager.h"
 #include "lib/identity/testing/fixtures.h"
 
@@ -80,7 +80,7 @@ common::MSPPrincipal Principal(common::MSPPrincipal::Classification c, const std
 
 // The DER inside a one-certificate PEM.
 std::string Der(const std::string& pem) {
-  std::optional<internal::PemBlock> b = internal::PemDecode(pem);
+  std::optional<PemBlock> b = PemDecode(pem);
   EXPECT_TRUE(b.has_value());
   return b.has_value() ? b->bytes : "";
 }
@@ -334,7 +334,7 @@ TEST(MspTest, HighSCertificateIsNormalizedToTheSameIdentity) {
   ASSERT_NE(high, der);
   std::shared_ptr<const Identity> original = MustDeserialize(*Genesis(), user);
   absl::StatusOr<std::shared_ptr<const Identity>> flipped =
-      Genesis()->Deserialize(Serialize("Org1MSP", internal::PemEncode("CERTIFICATE", high)));
+      Genesis()->Deserialize(Serialize("Org1MSP", PemEncode("CERTIFICATE", high)));
   ASSERT_TRUE(flipped.ok()) << flipped.status();
   EXPECT_EQ((*flipped)->cert_der(), der);
   EXPECT_EQ((*flipped)->id(), original->id());
@@ -356,10 +356,10 @@ TEST(MspTest, IsWellFormed) {
     return s;
   };
   EXPECT_TRUE(Msp::IsWellFormed(sid(user.cert_pem)).ok());
-  EXPECT_TRUE(Msp::IsWellFormed(sid(internal::PemEncode("", der))).ok());
+  EXPECT_TRUE(Msp::IsWellFormed(sid(PemEncode("", der))).ok());
   // Still low-S or not, the encoding is canonical.
-  EXPECT_TRUE(Msp::IsWellFormed(sid(internal::PemEncode("CERTIFICATE", FlipS(der)))).ok());
-  EXPECT_FALSE(Msp::IsWellFormed(sid(internal::PemEncode("SOMETHING", der))).ok());
+  EXPECT_TRUE(Msp::IsWellFormed(sid(PemEncode("CERTIFICATE", FlipS(der)))).ok());
+  EXPECT_FALSE(Msp::IsWellFormed(sid(PemEncode("SOMETHING", der))).ok());
   EXPECT_FALSE(Msp::IsWellFormed(sid(user.cert_pem + "x")).ok());
   EXPECT_FALSE(Msp::IsWellFormed(sid("garbage")).ok());
 }
@@ -520,10 +520,10 @@ TEST(MspTest, MalformedSerializedIdentitiesAreErrors) {
       Serialize("Org1MSP", ""),
       Serialize("Org1MSP", "no pem here"),
       Serialize("Org1MSP", "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n"),
-      Serialize("Org1MSP", internal::PemEncode("CERTIFICATE", der.substr(0, der.size() / 2))),
-      Serialize("Org1MSP", internal::PemEncode("CERTIFICATE", der + "x")),
-      Serialize("Org1MSP", internal::PemEncode("CERTIFICATE", "")),
-      Serialize("Org1MSP", internal::PemEncode("CERTIFICATE", std::string(300, '\x30'))),
+      Serialize("Org1MSP", PemEncode("CERTIFICATE", der.substr(0, der.size() / 2))),
+      Serialize("Org1MSP", PemEncode("CERTIFICATE", der + "x")),
+      Serialize("Org1MSP", PemEncode("CERTIFICATE", "")),
+      Serialize("Org1MSP", PemEncode("CERTIFICATE", std::string(300, '\x30'))),
   };
   for (const std::string& in : inputs) {
     EXPECT_FALSE(Genesis()->Deserialize(in).ok()) << absl::CEscape(in.substr(0, 60));
@@ -539,7 +539,7 @@ TEST(MspTest, MalformedSerializedIdentitiesAreErrors) {
   }
   // The PEM's type is not checked (Fabric's pem.Decode takes the first block).
   EXPECT_TRUE(
-      Genesis()->Deserialize(Serialize("Org1MSP", internal::PemEncode("SOMETHING", der))).ok());
+      Genesis()->Deserialize(Serialize("Org1MSP", PemEncode("SOMETHING", der))).ok());
   // Text around the block is ignored.
   EXPECT_TRUE(Genesis()->Deserialize(Serialize("Org1MSP", "hello\n" + user.cert_pem + "bye")).ok());
 }

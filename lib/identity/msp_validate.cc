@@ -14,7 +14,7 @@
 #include "lib/base/status_macros.h"
 #include "lib/identity/internal/certificate.h"
 #include "lib/identity/internal/der.h"
-#include "lib/identity/internal/pem.h"
+#include "lib/identity/pem.h"
 #include "lib/identity/msp.h"
 #include "lib/wire/proto/identities.pb.h"
 
@@ -51,7 +51,7 @@ absl::StatusOr<std::shared_ptr<const Identity>> Msp::Deserialize(
 
 absl::StatusOr<std::shared_ptr<const Identity>> Msp::DeserializeIdBytes(
     absl::string_view id_bytes, std::string serialized) const {
-  std::optional<internal::PemBlock> block = internal::PemDecode(id_bytes);
+  std::optional<PemBlock> block = PemDecode(id_bytes);
   if (!block.has_value()) return absl::InvalidArgumentError("could not decode the PEM structure");
   absl::StatusOr<std::shared_ptr<const Certificate>> cert =
       internal::ParseCertificate(block->bytes);
@@ -77,7 +77,7 @@ absl::StatusOr<std::shared_ptr<const Identity>> Msp::DeserializeIdBytes(
 }
 
 absl::Status Msp::IsWellFormed(const msp::SerializedIdentity& identity) {
-  std::optional<internal::PemBlock> block = internal::PemDecode(identity.id_bytes());
+  std::optional<PemBlock> block = PemDecode(identity.id_bytes());
   if (!block.has_value()) {
     return absl::InvalidArgumentError("PEM decoding resulted in an empty block");
   }

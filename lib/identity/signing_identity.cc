@@ -18,14 +18,14 @@
 #include "lib/base/status_macros.h"
 #include "lib/identity/ecdsa.h"
 #include "lib/identity/internal/certificate.h"
-#include "lib/identity/internal/pem.h"
+#include "lib/identity/pem.h"
 #include "lib/wire/proto/identities.pb.h"
 
 namespace fabric::identity {
 namespace {
 
 absl::StatusOr<bssl::UniquePtr<EC_KEY>> ParseEcPrivateKey(absl::string_view key_pem) {
-  std::optional<internal::PemBlock> block = internal::PemDecode(key_pem);
+  std::optional<PemBlock> block = PemDecode(key_pem);
   if (!block.has_value()) return absl::InvalidArgumentError("private key: no PEM block");
   CBS cbs;
   CBS_init(&cbs, reinterpret_cast<const uint8_t*>(block->bytes.data()), block->bytes.size());
@@ -78,7 +78,7 @@ SigningIdentity::~SigningIdentity() = default;
 
 absl::StatusOr<std::unique_ptr<SigningIdentity>> SigningIdentity::FromPem(
     std::string mspid, absl::string_view cert_pem, absl::string_view key_pem) {
-  std::optional<internal::PemBlock> block = internal::PemDecode(cert_pem);
+  std::optional<PemBlock> block = PemDecode(cert_pem);
   if (!block.has_value()) return absl::InvalidArgumentError("certificate: no PEM block");
   absl::StatusOr<std::shared_ptr<const internal::Certificate>> cert =
       internal::ParseCertificate(block->bytes);
@@ -90,7 +90,7 @@ absl::StatusOr<std::unique_ptr<SigningIdentity>> SigningIdentity::FromPem(
   std::unique_ptr<SigningIdentity> s(new SigningIdentity());
   s->mspid_ = std::move(mspid);
   s->cert_der_ = (*cert)->raw;
-  s->cert_pem_ = internal::PemEncode("CERTIFICATE", s->cert_der_);
+  s->cert_pem_ = PemEncode("CERTIFICATE", s->cert_der_);
   msp::SerializedIdentity sid;
   sid.set_mspid(s->mspid_);
   sid.set_id_bytes(s->cert_pem_);

@@ -17,7 +17,7 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/testdata.h"
+#include "lib/testing/testdata.h"
 
 namespace fabric::identity {
 namespace {

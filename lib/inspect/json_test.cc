@@ -21,7 +21,7 @@
 #include "lib/wire/proto/msp_principal.pb.h"
 #include "lib/wire/proto/orderer_config.pb.h"
 #include "lib/wire/proto/policies.pb.h"
-#include "tests/testdata.h"
+#include "lib/testing/testdata.h"
 
 namespace fabric::inspect {
 namespace {

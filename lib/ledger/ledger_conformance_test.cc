@@ -11,7 +11,7 @@
 #include "lib/ledger/ledger.h"
 #include "lib/wire/proto/kv_rwset.pb.h"
 #include "nlohmann/json.hpp"
-#include "tests/testdata.h"
+#include "lib/testing/testdata.h"
 
 namespace fabric::ledger {
 namespace {

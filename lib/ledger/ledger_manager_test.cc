@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "gtest/gtest.h"
-#include "tests/testdata.h"
+#include "lib/testing/testdata.h"
 
 namespace fabric::ledger {
 namespace {

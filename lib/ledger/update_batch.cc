@@ -1,18 +1,15 @@
 #include "lib/ledger/update_batch.h"
 
 #include "absl/strings/str_cat.h"
-#include "lib/base/sha256.h"
 #include "lib/base/status_macros.h"
+#include "lib/rwset/write_ops.h"
 #include "lib/wire/proto/kv_rwset.pb.h"
 
 namespace fabric::ledger {
 namespace {
 
-// Fabric's per-key operation flags; a transaction ADDS them (tx_ops.go), it does not OR.
-enum : uint8_t { kUpsert = 1, kMetadataUpdate = 2, kMetadataDelete = 4, kDelete = 8 };
-
 struct KeyOps {
-  uint8_t flags = 0;
+  uint8_t flags = 0;  // added, rwset/write_ops.h
   std::string value;
   std::string metadata;
 };
@@ -22,53 +19,30 @@ struct KeyOps {
 using OpKey = std::tuple<std::string, std::string, std::string>;
 using TxOps = std::map<OpKey, KeyOps>;
 
-void AddWrite(TxOps* ops, const OpKey& k, bool is_delete, const std::string& value) {
-  KeyOps& o = (*ops)[k];
-  if (is_delete) {
-    o.flags += kDelete;
-  } else {
-    o.flags += kUpsert;
-    o.value = value;
-  }
-}
-
-void AddMetadata(TxOps* ops, const OpKey& k,
-                 const google::protobuf::RepeatedPtrField<kvrwset::KVMetadataEntry>& entries) {
-  KeyOps& o = (*ops)[k];
-  if (entries.empty()) {
-    o.flags += kMetadataDelete;
-    return;
-  }
-  kvrwset::KVMetadataWrite serialized;  // how Fabric stores metadata: entries, no key
-  *serialized.mutable_entries() = entries;
-  o.flags += kMetadataUpdate;
-  o.metadata = serialized.SerializeAsString();
-}
-
-bool IsHashedDelete(const kvrwset::KVWriteHash& w) {
-  static const std::string kHashOfEmpty = Sha256("");
-  return w.is_delete() || w.value_hash().empty() || w.value_hash() == kHashOfEmpty;
-}
-
 // Folds one transaction's read-write set into per-key operations.
 TxOps CollectOps(const wire::ActionView& action) {
   TxOps ops;
-  for (const wire::NamespaceView& ns : action.namespaces) {
-    for (const kvrwset::KVWrite& w : ns.kv.writes()) {
-      AddWrite(&ops, {ns.name, "", w.key()}, w.is_delete() || w.value().empty(), w.value());
-    }
-    for (const kvrwset::KVMetadataWrite& m : ns.kv.metadata_writes()) {
-      AddMetadata(&ops, {ns.name, "", m.key()}, m.entries());
-    }
-    for (const wire::CollectionView& c : ns.collections) {
-      for (const kvrwset::KVWriteHash& w : c.hashed.hashed_writes()) {
-        AddWrite(&ops, {ns.name, c.name, w.key_hash()}, IsHashedDelete(w), w.value_hash());
-      }
-      for (const kvrwset::KVMetadataWriteHash& m : c.hashed.metadata_writes()) {
-        AddMetadata(&ops, {ns.name, c.name, m.key_hash()}, m.entries());
-      }
-    }
-  }
+  rwset::ForEachWrite(
+      action,
+      [&ops](const std::string& ns, const std::string& coll, const std::string& key,
+             bool is_delete, const std::string& value) {
+        KeyOps& o = ops[OpKey(ns, coll, key)];
+        if (is_delete) {
+          o.flags += rwset::kDelete;
+        } else {
+          o.flags += rwset::kUpsert;
+          o.value = value;
+        }
+      },
+      [&ops](const std::string& ns, const std::string& coll, const std::string& key,
+             const rwset::MetadataEntries& entries) {
+        KeyOps& o = ops[OpKey(ns, coll, key)];
+        o.flags += rwset::MetadataFlag(entries);
+        if (entries.empty()) return;
+        kvrwset::KVMetadataWrite serialized;  // how Fabric stores metadata: entries, no key
+        *serialized.mutable_entries() = entries;
+        o.metadata = serialized.SerializeAsString();
+      });
   return ops;
 }
 
@@ -80,29 +54,31 @@ class Batch {
   // applyWriteSet).
   absl::Status Apply(TxOps ops, const Version& version) {
     for (auto& [k, o] : ops) {
-      const bool is_delete = (o.flags & kDelete) == kDelete;
-      const bool upsert_and_metadata =
-          (o.flags & kUpsert) == kUpsert && ((o.flags & kMetadataUpdate) == kMetadataUpdate ||
-                                             (o.flags & kMetadataDelete) == kMetadataDelete);
-      const bool only_upsert = (o.flags | kUpsert) == kUpsert;
       Update u;
       u.version = version;
-      if (is_delete) {
-        u.is_delete = true;
-      } else if (upsert_and_metadata) {
-        u.value = std::move(o.value);
-        u.metadata = std::move(o.metadata);
-      } else if (only_upsert) {
-        FABRIC_ASSIGN_OR_RETURN(u.metadata, LatestMetadata(k));
-        u.value = std::move(o.value);
-      } else {
-        FABRIC_ASSIGN_OR_RETURN(std::optional<Update> latest, Latest(k));
-        if (!latest.has_value()) continue;  // metadata of a key that does not exist
-        // A value deleted earlier in the block stays deleted (Fabric puts a nil value).
-        u.is_delete = latest->is_delete;
-        if (!u.is_delete) {
-          u.value = std::move(latest->value);
+      switch (rwset::OutcomeOf(o.flags)) {
+        case rwset::KeyOutcome::kDelete:
+          u.is_delete = true;
+          break;
+        case rwset::KeyOutcome::kValueAndMetadata:
+          u.value = std::move(o.value);
           u.metadata = std::move(o.metadata);
+          break;
+        case rwset::KeyOutcome::kValueKeepMetadata: {
+          FABRIC_ASSIGN_OR_RETURN(u.metadata, LatestMetadata(k));
+          u.value = std::move(o.value);
+          break;
+        }
+        case rwset::KeyOutcome::kMetadataOnly: {
+          FABRIC_ASSIGN_OR_RETURN(std::optional<Update> latest, Latest(k));
+          if (!latest.has_value()) continue;  // metadata of a key that does not exist
+          // A value deleted earlier in the block stays deleted (Fabric puts a nil value).
+          u.is_delete = latest->is_delete;
+          if (!u.is_delete) {
+            u.value = std::move(latest->value);
+            u.metadata = std::move(o.metadata);
+          }
+          break;
         }
       }
       Slot(k) = std::move(u);

@@ -27,17 +27,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "lib/rwset/version.h"
 #include "lib/wire/block.h"
 
 namespace fabric::ledger {
 
-// A key's version: the block and transaction that last wrote it.
-struct Version {
-  uint64_t block = 0;
-  uint64_t tx = 0;
-  bool operator==(const Version& o) const { return block == o.block && tx == o.tx; }
-  bool operator!=(const Version& o) const { return !(*this == o); }
-};
+using rwset::Version;
 
 // A committed value. `metadata` is the serialized kvrwset.KVMetadataWrite holding the
 // key's metadata entries (as Fabric stores it), "" when the key has none.

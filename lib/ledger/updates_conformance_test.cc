@@ -13,7 +13,7 @@
 #include "lib/ledger/update_batch.h"
 #include "lib/wire/proto/kv_rwset.pb.h"
 #include "nlohmann/json.hpp"
-#include "tests/testdata.h"
+#include "lib/testing/testdata.h"
 
 namespace fabric::ledger {
 namespace {

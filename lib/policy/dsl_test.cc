@@ -8,10 +8,10 @@
 
 #include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
-#include "lib/base/testing/small_stack.h"
+#include "lib/testing/small_stack.h"
 #include "lib/wire/proto/msp_principal.pb.h"
 #include "nlohmann/json.hpp"
-#include "tests/testdata.h"
+#include "lib/testing/testdata.h"
 
 namespace fabric::policy {
 namespace {

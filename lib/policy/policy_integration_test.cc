@@ -10,7 +10,7 @@
 
 #include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
-#include "lib/base/testing/small_stack.h"
+#include "lib/testing/small_stack.h"
 #include "lib/identity/testing/fixtures.h"
 #include "lib/policy/application_policy.h"
 #include "lib/policy/dsl.h"
@@ -21,7 +21,7 @@
 #include "lib/policy/testing/deep_policies.h"
 #include "lib/policy/testing_util.h"
 #include "nlohmann/json.hpp"
-#include "tests/testdata.h"
+#include "lib/testing/testdata.h"
 
 namespace fabric::policy {
 namespace {

@@ -8,7 +8,7 @@
 #include "lib/identity/msp.h"
 #include "lib/wire/block.h"
 #include "lib/wire/proto/msp_config.pb.h"
-#include "tests/testdata.h"
+#include "lib/testing/testdata.h"
 
 namespace fabric::policy {
 

@@ -9,7 +9,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "lib/base/status_macros.h"
-#include "lib/channel/config_update.h"
+#include "lib/channelconfig/config_update.h"
 
 namespace fabric::validate {
 namespace {
@@ -98,12 +98,12 @@ std::optional<TxVerdict> UpdatedKey(
 // valid, authorized update of `current` (configtx's validator), must load, and must
 // keep what a running channel cannot change (its orgs' MSP ids, its application and
 // orderer sections); it replaces `current` from the next block on.
-absl::StatusOr<std::shared_ptr<const channel::ChannelConfig>> ApplyConfig(
-    const channel::ChannelConfig& current, const common::ConfigEnvelope& envelope) {
-  FABRIC_RETURN_IF_ERROR(channel::ValidateConfigEnvelope(current, envelope));
+absl::StatusOr<std::shared_ptr<const channelconfig::ChannelConfig>> ApplyConfig(
+    const channelconfig::ChannelConfig& current, const common::ConfigEnvelope& envelope) {
+  FABRIC_RETURN_IF_ERROR(channelconfig::ValidateConfigEnvelope(current, envelope));
   FABRIC_ASSIGN_OR_RETURN(
-      std::shared_ptr<const channel::ChannelConfig> next,
-      channel::ChannelConfig::FromConfig(envelope.config(), current.channel_id()));
+      std::shared_ptr<const channelconfig::ChannelConfig> next,
+      channelconfig::ChannelConfig::FromConfig(envelope.config(), current.channel_id()));
   for (const char* section : {"Application", "Orderer"}) {
     if (current.config().channel_group().groups().contains(section) &&
         !next->config().channel_group().groups().contains(section)) {
@@ -111,8 +111,8 @@ absl::StatusOr<std::shared_ptr<const channel::ChannelConfig>> ApplyConfig(
           absl::StrCat("the ", section, " section cannot be removed from a channel"));
     }
   }
-  for (const channel::Organization& before : current.organizations()) {
-    for (const channel::Organization& after : next->organizations()) {
+  for (const channelconfig::Organization& before : current.organizations()) {
+    for (const channelconfig::Organization& after : next->organizations()) {
       if (after.name == before.name && after.orderer == before.orderer &&
           after.mspid != before.mspid) {
         return absl::InvalidArgumentError(absl::StrCat(
@@ -140,7 +140,7 @@ void ValidateEndorser(const wire::TxView& tx, const PreparedBlock::Tx& p, const 
   if (!w->verdict.valid()) return;
   const wire::ActionView& action = tx.actions[0];
   for (const std::string& ns : p.namespaces) {
-    absl::StatusOr<ValidationInfo> info = source.Info(ns);
+    absl::StatusOr<chaincode::ValidationInfo> info = source.Info(ns);
     if (absl::IsNotFound(info.status()) || absl::IsInvalidArgument(info.status())) {
       w->namespace_verdicts.push_back(
           Invalid(protos::INVALID_CHAINCODE, std::string(info.status().message())));
@@ -178,7 +178,7 @@ std::string FilterOf(const std::vector<TxVerdict>& verdicts) {
 }
 
 PreparedBlock BlockValidator::Prepare(std::shared_ptr<const wire::ParsedBlock> block,
-                                      std::shared_ptr<const channel::ChannelConfig> config) const {
+                                      std::shared_ptr<const channelconfig::ChannelConfig> config) const {
   PreparedBlock out;
   out.block = std::move(block);
   out.config = std::move(config);
@@ -200,7 +200,7 @@ PreparedBlock BlockValidator::Prepare(std::shared_ptr<const wire::ParsedBlock> b
 absl::StatusOr<BlockValidation> BlockValidator::Validate(const PreparedBlock& prepared,
                                                          const ledger::Ledger& ledger) {
   const wire::ParsedBlock& block = *prepared.block;
-  const std::shared_ptr<const channel::ChannelConfig>& config = prepared.config;
+  const std::shared_ptr<const channelconfig::ChannelConfig>& config = prepared.config;
   if (policies_ == nullptr || &policies_->config() != config.get()) {
     policies_ = std::make_shared<PolicyCache>(config);
   }
@@ -225,7 +225,7 @@ absl::StatusOr<BlockValidation> BlockValidator::Validate(const PreparedBlock& pr
   const auto writers = MetadataWriters(block);
   std::vector<absl::flat_hash_set<std::string>> passed(n);  // namespaces whose policy held
   absl::flat_hash_set<std::string> valid_txids;
-  std::shared_ptr<const channel::ChannelConfig> current = config;
+  std::shared_ptr<const channelconfig::ChannelConfig> current = config;
   for (size_t i = 0; i < n; ++i) {
     TxWork& w = work[i];
     if (!w.error.ok()) {

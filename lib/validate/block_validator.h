@@ -33,7 +33,7 @@
 
 #include "absl/status/statusor.h"
 #include "lib/base/thread_pool.h"
-#include "lib/channel/channel_config.h"
+#include "lib/channelconfig/channel_config.h"
 #include "lib/ledger/ledger.h"
 #include "lib/validate/endorsement_policy.h"
 #include "lib/validate/tx_checks.h"
@@ -44,7 +44,7 @@ namespace fabric::validate {
 struct BlockValidation {
   std::vector<TxVerdict> verdicts;  // one per transaction, in block order
   // The channel config the block's valid CONFIG transaction installs, else null.
-  std::shared_ptr<const channel::ChannelConfig> new_config;
+  std::shared_ptr<const channelconfig::ChannelConfig> new_config;
 };
 
 // A block after the checks that need no ledger state (Prepare), ready for Validate.
@@ -56,7 +56,7 @@ struct PreparedBlock {
     std::unique_ptr<policy::SignatureSet> endorsements;  // verified
   };
   std::shared_ptr<const wire::ParsedBlock> block;
-  std::shared_ptr<const channel::ChannelConfig> config;
+  std::shared_ptr<const channelconfig::ChannelConfig> config;
   std::vector<Tx> txs;
 };
 
@@ -70,7 +70,7 @@ class BlockValidator {
   // the expensive part, and it may run while earlier blocks are still being committed
   // (not across a config block: a prepared block is bound to its config). Thread-safe.
   PreparedBlock Prepare(std::shared_ptr<const wire::ParsedBlock> block,
-                        std::shared_ptr<const channel::ChannelConfig> config) const;
+                        std::shared_ptr<const channelconfig::ChannelConfig> config) const;
 
   // The rest, against the committed `ledger`, which must hold every block before it.
   absl::StatusOr<BlockValidation> Validate(const PreparedBlock& prepared,
@@ -78,7 +78,7 @@ class BlockValidator {
 
   // Both.
   absl::StatusOr<BlockValidation> Validate(std::shared_ptr<const wire::ParsedBlock> block,
-                                           std::shared_ptr<const channel::ChannelConfig> config,
+                                           std::shared_ptr<const channelconfig::ChannelConfig> config,
                                            const ledger::Ledger& ledger) {
     return Validate(Prepare(std::move(block), std::move(config)), ledger);
   }

@@ -13,7 +13,7 @@
 #include "gtest/gtest.h"
 #include "lib/ledger/ledger.h"
 #include "nlohmann/json.hpp"
-#include "tests/testdata.h"
+#include "lib/testing/testdata.h"
 
 namespace fabric::validate {
 namespace {
@@ -57,7 +57,7 @@ class BlockValidatorTest : public ::testing::TestWithParam<int> {
     ASSERT_TRUE(l.ok()) << l.status();
     ledger_ = *std::move(l);
     auto genesis = Parse("genesis.block");
-    auto config = channel::ChannelConfig::FromBlock(*genesis);
+    auto config = channelconfig::ChannelConfig::FromBlock(*genesis);
     ASSERT_TRUE(config.ok()) << config.status();
     config_ = *config;
   }
@@ -65,7 +65,7 @@ class BlockValidatorTest : public ::testing::TestWithParam<int> {
   std::string dir_;
   json expected_;
   std::unique_ptr<ledger::Ledger> ledger_;
-  std::shared_ptr<const channel::ChannelConfig> config_;
+  std::shared_ptr<const channelconfig::ChannelConfig> config_;
 };
 
 TEST_P(BlockValidatorTest, EveryTransactionGetsFabricsValidatorCode) {

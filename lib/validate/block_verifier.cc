@@ -89,7 +89,7 @@ bool ExemptFromWellFormedCheck(const wire::ParsedBlock& block) {
 
 // Step 7: the orderer signatures against the BlockValidation policy.
 absl::Status CheckOrdererSignatures(const wire::ParsedBlock& block,
-                                    const channel::ChannelConfig& config,
+                                    const channelconfig::ChannelConfig& config,
                                     const common::Metadata& md) {
   // Fabric looks the policy up before reading the signature headers; a missing policy
   // rejects every block ("no such policy").
@@ -139,7 +139,7 @@ HeaderField FindHeaderField(absl::string_view bytes) {
 
 }  // namespace
 
-absl::Status VerifyBlock(const wire::ParsedBlock& block, const channel::ChannelConfig& config,
+absl::Status VerifyBlock(const wire::ParsedBlock& block, const channelconfig::ChannelConfig& config,
                          uint64_t expected_number, absl::string_view expected_previous_hash) {
   const std::string& channel = config.channel_id();
   if (block.number() != expected_number) {
@@ -176,7 +176,7 @@ absl::Status VerifyBlock(const wire::ParsedBlock& block, const channel::ChannelC
 }
 
 absl::StatusOr<std::shared_ptr<const wire::ParsedBlock>> ParseAndVerifyBlock(
-    std::string bytes, const channel::ChannelConfig& config, uint64_t expected_number,
+    std::string bytes, const channelconfig::ChannelConfig& config, uint64_t expected_number,
     absl::string_view expected_previous_hash) {
   const HeaderField header = FindHeaderField(bytes);
   absl::StatusOr<std::shared_ptr<const wire::ParsedBlock>> block =

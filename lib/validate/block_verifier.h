@@ -42,7 +42,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "lib/channel/channel_config.h"
+#include "lib/channelconfig/channel_config.h"
 #include "lib/wire/block.h"
 
 namespace fabric::validate {
@@ -51,14 +51,14 @@ namespace fabric::validate {
 // block: that of the latest config block at or before the previous block.
 // `expected_number` is the ledger height and `expected_previous_hash` the header hash of
 // the ledger's last block.
-absl::Status VerifyBlock(const wire::ParsedBlock& block, const channel::ChannelConfig& config,
+absl::Status VerifyBlock(const wire::ParsedBlock& block, const channelconfig::ChannelConfig& config,
                          uint64_t expected_number, absl::string_view expected_previous_hash);
 
 // Parses `bytes` (a serialized common.Block) and verifies it as VerifyBlock does. Bytes
 // that do not parse, or a block without a header, are rejected with InvalidArgument
 // (for a missing header, Fabric's own message). On success, the parsed block.
 absl::StatusOr<std::shared_ptr<const wire::ParsedBlock>> ParseAndVerifyBlock(
-    std::string bytes, const channel::ChannelConfig& config, uint64_t expected_number,
+    std::string bytes, const channelconfig::ChannelConfig& config, uint64_t expected_number,
     absl::string_view expected_previous_hash);
 
 }  // namespace fabric::validate

@@ -15,7 +15,7 @@
 #include "lib/policy/testing_util.h"
 #include "lib/wire/hashes.h"
 #include "nlohmann/json.hpp"
-#include "tests/testdata.h"
+#include "lib/testing/testdata.h"
 
 namespace fabric::validate {
 namespace {
@@ -41,8 +41,8 @@ std::shared_ptr<const ParsedBlock> Parse(std::string bytes) {
 
 std::shared_ptr<const ParsedBlock> Block(const std::string& name) { return Parse(Read(name)); }
 
-std::shared_ptr<const channel::ChannelConfig> Config(const ParsedBlock& config_block) {
-  auto c = channel::ChannelConfig::FromBlock(config_block);
+std::shared_ptr<const channelconfig::ChannelConfig> Config(const ParsedBlock& config_block) {
+  auto c = channelconfig::ChannelConfig::FromBlock(config_block);
   EXPECT_TRUE(c.ok()) << c.status();
   return c.ok() ? *c : nullptr;
 }
@@ -221,7 +221,7 @@ class BlockVerifierUnitTest : public ::testing::Test {
     return b;
   }
 
-  std::shared_ptr<const channel::ChannelConfig> config_;
+  std::shared_ptr<const channelconfig::ChannelConfig> config_;
   std::string previous_hash_;
   common::Block original_;
 };
@@ -237,7 +237,7 @@ TEST_F(BlockVerifierUnitTest, ReSignedCopyIsAccepted) {
 }
 
 TEST_F(BlockVerifierUnitTest, WrongChannelIsRejected) {
-  auto other = channel::ChannelConfig::FromConfig(config_->config(), "otherchannel");
+  auto other = channelconfig::ChannelConfig::FromConfig(config_->config(), "otherchannel");
   ASSERT_TRUE(other.ok()) << other.status();
   auto block = Parse(original_.SerializeAsString());
   ASSERT_NE(block, nullptr);

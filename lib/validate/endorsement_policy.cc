@@ -116,13 +116,13 @@ absl::StatusOr<std::shared_ptr<const policy::Policy>> PolicyCache::Compile(
   return compiled;
 }
 
-absl::StatusOr<ValidationInfo> PolicySource::Info(absl::string_view ns) {
+absl::StatusOr<chaincode::ValidationInfo> PolicySource::Info(absl::string_view ns) {
   {
     absl::MutexLock lock(&mu_);
     auto it = infos_.find(ns);
     if (it != infos_.end()) return it->second;
   }
-  absl::StatusOr<ValidationInfo> info = ReadValidationInfo(*state_, config(), ns);
+  absl::StatusOr<chaincode::ValidationInfo> info = chaincode::ReadValidationInfo(*state_, config(), ns);
   absl::MutexLock lock(&mu_);
   return infos_.emplace(std::string(ns), std::move(info)).first->second;
 }
@@ -135,7 +135,7 @@ absl::StatusOr<std::string> PolicySource::CollectionPolicy(absl::string_view cc,
     auto it = collections_.find(id);
     if (it != collections_.end()) return it->second;
   }
-  absl::StatusOr<std::string> p = ReadCollectionPolicy(*state_, config(), cc, coll);
+  absl::StatusOr<std::string> p = chaincode::ReadCollectionPolicy(*state_, config(), cc, coll);
   absl::MutexLock lock(&mu_);
   return collections_.emplace(id, std::move(p)).first->second;
 }

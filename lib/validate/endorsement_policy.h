@@ -30,11 +30,11 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
-#include "lib/channel/channel_config.h"
+#include "lib/channelconfig/channel_config.h"
 #include "lib/ledger/update_batch.h"
 #include "lib/policy/policy.h"
 #include "lib/policy/signature_set.h"
-#include "lib/validate/lifecycle.h"
+#include "lib/chaincode/definition.h"
 #include "lib/validate/tx_checks.h"
 #include "lib/wire/transaction.h"
 
@@ -44,17 +44,17 @@ namespace fabric::validate {
 // (a reference to a channel policy resolves against that config).
 class PolicyCache {
  public:
-  explicit PolicyCache(std::shared_ptr<const channel::ChannelConfig> config)
+  explicit PolicyCache(std::shared_ptr<const channelconfig::ChannelConfig> config)
       : config_(std::move(config)) {}
 
-  const channel::ChannelConfig& config() const { return *config_; }
+  const channelconfig::ChannelConfig& config() const { return *config_; }
 
   // The policy a serialized protos.ApplicationPolicy names; its compile error if it
   // names none. Errors are cached too.
   absl::StatusOr<std::shared_ptr<const policy::Policy>> Compile(absl::string_view bytes);
 
  private:
-  std::shared_ptr<const channel::ChannelConfig> config_;
+  std::shared_ptr<const channelconfig::ChannelConfig> config_;
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, absl::StatusOr<std::shared_ptr<const policy::Policy>>> cache_
       ABSL_GUARDED_BY(mu_);
@@ -70,10 +70,10 @@ class PolicySource {
       : cache_(cache), state_(state) {}
 
   PolicyCache& policies() { return *cache_; }
-  const channel::ChannelConfig& config() const { return cache_->config(); }
+  const channelconfig::ChannelConfig& config() const { return cache_->config(); }
 
   // ReadValidationInfo, cached for the block.
-  absl::StatusOr<ValidationInfo> Info(absl::string_view ns);
+  absl::StatusOr<chaincode::ValidationInfo> Info(absl::string_view ns);
   // ReadCollectionPolicy, cached for the block.
   absl::StatusOr<std::string> CollectionPolicy(absl::string_view cc, absl::string_view coll);
   // The key-level policy of (ns, key), or of the private key hash in collection `coll`
@@ -88,7 +88,7 @@ class PolicySource {
   PolicyCache* const cache_;
   const ledger::StateReader* const state_;
   absl::Mutex mu_;
-  absl::flat_hash_map<std::string, absl::StatusOr<ValidationInfo>> infos_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, absl::StatusOr<chaincode::ValidationInfo>> infos_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, absl::StatusOr<std::string>> collections_ ABSL_GUARDED_BY(mu_);
   // Whether a namespace (or collection) may hold keys with metadata at all.
   absl::flat_hash_map<std::string, absl::StatusOr<bool>> may_have_metadata_ ABSL_GUARDED_BY(mu_);

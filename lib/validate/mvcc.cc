@@ -11,7 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "lib/base/sha256.h"
 #include "lib/base/status_macros.h"
-#include "lib/validate/range_query.h"
+#include "lib/rwset/range_query.h"
+#include "lib/rwset/write_ops.h"
 #include "lib/wire/proto/transaction.pb.h"
 
 namespace fabric::validate {
@@ -60,38 +61,22 @@ class BlockWrites {
   absl::flat_hash_map<std::pair<absl::string_view, absl::string_view>, KeyMap> hashed_;
 };
 
-// Fabric's per-key operation flags, which a transaction ADDS (uint8 arithmetic), so that
-// repeated operations on one key combine oddly; update_batch.cc has the same rules.
-enum : uint8_t { kUpsert = 1, kMetadataUpdate = 2, kMetadataDelete = 4, kDelete = 8 };
-
-// (namespace, collection or "", key or key hash)
+// (namespace, collection or "", key or key hash) -> the flags the transaction added
+// (rwset/write_ops.h).
 using OpKey = std::tuple<absl::string_view, absl::string_view, absl::string_view>;
 using TxOps = absl::flat_hash_map<OpKey, uint8_t>;
 
-bool IsHashedDelete(const kvrwset::KVWriteHash& w) {
-  static const std::string* const kHashOfEmpty = new std::string(Sha256(""));
-  return w.is_delete() || w.value_hash().empty() || w.value_hash() == *kHashOfEmpty;
-}
-
 void CollectOps(const wire::ActionView& action, TxOps* ops) {
-  for (const wire::NamespaceView& ns : action.namespaces) {
-    for (const kvrwset::KVWrite& w : ns.kv.writes()) {
-      (*ops)[OpKey(ns.name, "", w.key())] += w.is_delete() || w.value().empty() ? kDelete : kUpsert;
-    }
-    for (const kvrwset::KVMetadataWrite& m : ns.kv.metadata_writes()) {
-      (*ops)[OpKey(ns.name, "", m.key())] +=
-          m.entries().empty() ? kMetadataDelete : kMetadataUpdate;
-    }
-    for (const wire::CollectionView& c : ns.collections) {
-      for (const kvrwset::KVWriteHash& w : c.hashed.hashed_writes()) {
-        (*ops)[OpKey(ns.name, c.name, w.key_hash())] += IsHashedDelete(w) ? kDelete : kUpsert;
-      }
-      for (const kvrwset::KVMetadataWriteHash& m : c.hashed.metadata_writes()) {
-        (*ops)[OpKey(ns.name, c.name, m.key_hash())] +=
-            m.entries().empty() ? kMetadataDelete : kMetadataUpdate;
-      }
-    }
-  }
+  rwset::ForEachWrite(
+      action,
+      [ops](const std::string& ns, const std::string& coll, const std::string& key,
+            bool is_delete, const std::string&) {
+        (*ops)[OpKey(ns, coll, key)] += is_delete ? rwset::kDelete : rwset::kUpsert;
+      },
+      [ops](const std::string& ns, const std::string& coll, const std::string& key,
+            const rwset::MetadataEntries& entries) {
+        (*ops)[OpKey(ns, coll, key)] += rwset::MetadataFlag(entries);
+      });
 }
 
 // ---- Range queries ----
@@ -211,7 +196,7 @@ absl::StatusOr<bool> RawReadsHold(
 absl::StatusOr<bool> MerkleSummaryHolds(MergedRange* range,
                                         const kvrwset::QueryReadsMerkleSummary& recorded) {
   if (recorded.max_degree() < 2) return false;
-  RangeQueryResultsHelper helper(recorded.max_degree());
+  rwset::RangeQueryResultsHelper helper(recorded.max_degree());
   absl::string_view key;
   Version version;
   for (;;) {
@@ -219,8 +204,8 @@ absl::StatusOr<bool> MerkleSummaryHolds(MergedRange* range,
     if (!more) break;
     helper.Add(key, version);
   }
-  RangeQueryResultsHelper::Result rebuilt = helper.Done();
-  return rebuilt.summary.has_value() && MerkleSummariesEqual(*rebuilt.summary, recorded);
+  rwset::RangeQueryResultsHelper::Result rebuilt = helper.Done();
+  return rebuilt.summary.has_value() && rwset::MerkleSummariesEqual(*rebuilt.summary, recorded);
 }
 
 absl::StatusOr<bool> RangeQueryHolds(const ledger::StateDb& state, const BlockWrites& writes,
@@ -302,28 +287,32 @@ absl::Status ApplyOps(const TxOps& ops, const Version& version, const ledger::St
   for (const auto& [k, flags] : ops) {
     const auto& [ns, coll, key] = k;
     KeyMap& keys = writes->Keys(ns, coll);
-    const bool upsert = (flags & kUpsert) == kUpsert;
     Written w{false, version};
-    if ((flags & kDelete) == kDelete) {
-      w.is_delete = true;
-    } else if ((upsert && (flags & (kMetadataUpdate | kMetadataDelete)) != 0) ||
-               (flags | kUpsert) == kUpsert) {
-      // A value is written.
-    } else if (auto it = keys.find(key); it != keys.end()) {
-      // Metadata only, on a key the block already changed: a deleted key stays deleted.
-      w.is_delete = it->second.is_delete;
-    } else {
-      // Metadata only: nothing is written when the key has no committed value.
-      bool exists;
-      if (coll.empty()) {
-        FABRIC_ASSIGN_OR_RETURN(std::optional<Version> v, state.GetVersion(ns, key));
-        exists = v.has_value();
-      } else {
-        FABRIC_ASSIGN_OR_RETURN(std::optional<ledger::VersionedValue> v,
-                                state.GetHashed(ns, coll, key));
-        exists = v.has_value();
-      }
-      if (!exists) continue;
+    switch (rwset::OutcomeOf(flags)) {
+      case rwset::KeyOutcome::kDelete:
+        w.is_delete = true;
+        break;
+      case rwset::KeyOutcome::kValueAndMetadata:
+      case rwset::KeyOutcome::kValueKeepMetadata:
+        break;  // a value is written
+      case rwset::KeyOutcome::kMetadataOnly:
+        if (auto it = keys.find(key); it != keys.end()) {
+          // On a key the block already changed: a deleted key stays deleted.
+          w.is_delete = it->second.is_delete;
+          break;
+        }
+        // Nothing is written when the key has no committed value.
+        bool exists;
+        if (coll.empty()) {
+          FABRIC_ASSIGN_OR_RETURN(std::optional<Version> v, state.GetVersion(ns, key));
+          exists = v.has_value();
+        } else {
+          FABRIC_ASSIGN_OR_RETURN(std::optional<ledger::VersionedValue> v,
+                                  state.GetHashed(ns, coll, key));
+          exists = v.has_value();
+        }
+        if (!exists) continue;
+        break;
     }
     keys[key] = w;
   }

@@ -13,11 +13,11 @@
 #include "lib/base/sha256.h"
 #include "lib/ledger/db.h"
 #include "lib/ledger/ledger.h"
-#include "lib/validate/range_query.h"
+#include "lib/rwset/range_query.h"
 #include "lib/wire/proto/transaction.pb.h"
 #include "lib/wire/testing/unsigned_tx.h"
 #include "nlohmann/json.hpp"
-#include "tests/testdata.h"
+#include "lib/testing/testdata.h"
 
 namespace fabric::validate {
 namespace {
@@ -79,13 +79,13 @@ class Tx {
     return *this;
   }
   std::string Results() const {
-    rwset::TxReadWriteSet rw;
+    ::rwset::TxReadWriteSet rw;
     for (const NsRw& n : namespaces_) {
-      rwset::NsReadWriteSet* ns = rw.add_ns_rwset();
+      ::rwset::NsReadWriteSet* ns = rw.add_ns_rwset();
       ns->set_namespace_(n.name);
       ns->set_rwset(n.kv.SerializeAsString());
       for (const auto& [name, hashed] : n.collections) {
-        rwset::CollectionHashedReadWriteSet* c = ns->add_collection_hashed_rwset();
+        ::rwset::CollectionHashedReadWriteSet* c = ns->add_collection_hashed_rwset();
         c->set_collection_name(name);
         c->set_hashed_rwset(hashed.SerializeAsString());
       }
@@ -444,8 +444,8 @@ class MerkleRangeTest : public MvccTest {
     Commit(u);
   }
   // What the simulator records for the whole range over the committed state.
-  static kvrwset::RangeQueryInfo Recorded(uint32_t max_degree = kDefaultMaxDegree) {
-    RangeQueryResultsHelper h(max_degree);
+  static kvrwset::RangeQueryInfo Recorded(uint32_t max_degree = rwset::kDefaultMaxDegree) {
+    rwset::RangeQueryResultsHelper h(max_degree);
     for (int i = 0; i < kKeys; ++i) h.Add(Key(i), Version{1, uint64_t(i)});
     kvrwset::RangeQueryInfo rq;
     rq.set_start_key(Key(0));
@@ -505,7 +505,7 @@ TEST_F(MerkleRangeTest, ReRunOutgrowingTheSummaryMismatches) {
     u.pub["cc"][Key(i)] = ledger::Update{false, "v", "", Version{1, uint64_t(i)}};
   }
   Commit(u);
-  RangeQueryResultsHelper h;
+  rwset::RangeQueryResultsHelper h;
   for (int i = 0; i < 2550; ++i) h.Add(Key(i), Version{1, uint64_t(i)});
   kvrwset::RangeQueryInfo rq;
   rq.set_start_key("");
@@ -524,8 +524,8 @@ TEST_F(MvccTest, OddTransactionsGetFabricsCodesOrPassUntouched) {
   const std::string zero_actions = Envelope(common::ENDORSER_TRANSACTION, "");
   const std::string message = Envelope(common::MESSAGE, "hello");
   const std::string bad_rwset = wire::testing::UnsignedEndorserTx("tx", "\x0a\xff");
-  rwset::TxReadWriteSet rw;
-  rwset::NsReadWriteSet* ns = rw.add_ns_rwset();
+  ::rwset::TxReadWriteSet rw;
+  ::rwset::NsReadWriteSet* ns = rw.add_ns_rwset();
   ns->set_namespace_("cc");
   ns->set_rwset("\x0a\x05");  // reads, truncated
   const std::string truncated_ns = wire::testing::UnsignedEndorserTx("tx", rw.SerializeAsString());
@@ -645,8 +645,8 @@ struct Reads {
     for (int i = from; i < to; ++i) q += Field(1, EncodedRead(all[i].first, all[i].second));
     return Sha256(q);
   }
-  RangeQueryResultsHelper::Result Build(uint32_t degree) const {
-    RangeQueryResultsHelper h(degree);
+  rwset::RangeQueryResultsHelper::Result Build(uint32_t degree) const {
+    rwset::RangeQueryResultsHelper h(degree);
     for (const auto& [k, v] : all) h.Add(k, v);
     return h.Done();
   }
@@ -658,7 +658,7 @@ std::string Combined(const std::vector<std::string>& hashes) {
   return Sha256(all);
 }
 
-std::vector<std::string> Hashes(const RangeQueryResultsHelper::Result& r) {
+std::vector<std::string> Hashes(const rwset::RangeQueryResultsHelper::Result& r) {
   EXPECT_TRUE(r.summary.has_value());
   if (!r.summary) return {};
   return {r.summary->max_level_hashes().begin(), r.summary->max_level_hashes().end()};
@@ -719,12 +719,12 @@ TEST(RangeQueryResultsHelperTest, TopLevelOverflowAddsALevelAtTheEnd) {
 
 TEST(RangeQueryResultsHelperTest, SummaryGoesIntoTheRangeQueryInfo) {
   kvrwset::RangeQueryInfo rq;
-  Reads(100).Build(kDefaultMaxDegree).SetInto(&rq);
+  Reads(100).Build(rwset::kDefaultMaxDegree).SetInto(&rq);
   ASSERT_TRUE(rq.has_reads_merkle_hashes());
   EXPECT_EQ(rq.reads_merkle_hashes().max_degree(), 50u);
   EXPECT_EQ(rq.reads_merkle_hashes().max_level_hashes_size(), 2);
   kvrwset::RangeQueryInfo raw;
-  Reads(50).Build(kDefaultMaxDegree).SetInto(&raw);
+  Reads(50).Build(rwset::kDefaultMaxDegree).SetInto(&raw);
   EXPECT_EQ(raw.raw_reads().kv_reads_size(), 50);
 }
 

@@ -115,7 +115,7 @@ void TxParser::ParseAction(int i, const protos::TransactionAction& raw, ActionVi
 void TxParser::ParseNamespaces(const std::string& where, ActionView* a) {
   a->namespaces.resize(a->rwset.ns_rwset_size());
   for (int n = 0; n < a->rwset.ns_rwset_size(); ++n) {
-    const rwset::NsReadWriteSet& ns = a->rwset.ns_rwset(n);
+    const ::rwset::NsReadWriteSet& ns = a->rwset.ns_rwset(n);
     NamespaceView& view = a->namespaces[n];
     view.name = ns.namespace_();
     const std::string ns_where = absl::StrCat(where, ", namespace \"", ns.namespace_(), "\"");
@@ -123,7 +123,7 @@ void TxParser::ParseNamespaces(const std::string& where, ActionView* a) {
     if (!s.ok()) FailAction(a, ActionDefect::kNamespaceReadWriteSet, s);
     view.collections.resize(ns.collection_hashed_rwset_size());
     for (int c = 0; c < ns.collection_hashed_rwset_size(); ++c) {
-      const rwset::CollectionHashedReadWriteSet& coll = ns.collection_hashed_rwset(c);
+      const ::rwset::CollectionHashedReadWriteSet& coll = ns.collection_hashed_rwset(c);
       view.collections[c].name = coll.collection_name();
       s = ParseMessage(coll.hashed_rwset(), &view.collections[c].hashed,
                        absl::StrCat(ns_where, ", collection \"", coll.collection_name(), "\""));

@@ -98,7 +98,7 @@ struct ActionView {
   protos::ChaincodeProposalPayload proposal_payload;
   protos::ProposalResponsePayload response_payload;
   protos::ChaincodeAction chaincode_action;
-  rwset::TxReadWriteSet rwset;
+  ::rwset::TxReadWriteSet rwset;
   std::vector<NamespaceView> namespaces;  // in rwset order
   bool has_event = false;
   protos::ChaincodeEvent event;

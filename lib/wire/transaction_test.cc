@@ -33,7 +33,7 @@ struct TxBuilder {
     auto* w = kv.add_writes();
     w->set_key("k");
     w->set_value("v");
-    rwset::TxReadWriteSet rw;
+    ::rwset::TxReadWriteSet rw;
     auto* ns = rw.add_ns_rwset();
     ns->set_namespace_("cc");
     ns->set_rwset(Or(kv_rwset, kv.SerializeAsString()));

@@ -183,11 +183,11 @@ void CheckReadable(const uint8_t* response, size_t len) {
   FUZZ_CHECK(prp.ParseFromString(pr.payload()), "ProposalResponsePayload");
   protos::ChaincodeAction action;
   FUZZ_CHECK(action.ParseFromString(prp.extension()), "ChaincodeAction");
-  rwset::TxReadWriteSet tx_rwset;
+  ::rwset::TxReadWriteSet tx_rwset;
   FUZZ_CHECK(tx_rwset.ParseFromString(action.results()), "TxReadWriteSet");
   // C++ protobuf only logs a string that is not UTF-8; Go refuses the message.
   using fabric::fuzz::IsUtf8;
-  for (const rwset::NsReadWriteSet& ns : tx_rwset.ns_rwset()) {
+  for (const ::rwset::NsReadWriteSet& ns : tx_rwset.ns_rwset()) {
     kvrwset::KVRWSet kv;
     FUZZ_CHECK(kv.ParseFromString(ns.rwset()), "KVRWSet of %s", ns.namespace_().c_str());
     for (const auto& r : kv.reads()) FUZZ_CHECK(IsUtf8(r.key()), "read key not UTF-8");

@@ -28,7 +28,7 @@
 #include "lib/identity/internal/certificate.h"
 #include "lib/identity/internal/crl.h"
 #include "lib/identity/internal/der.h"
-#include "lib/identity/internal/pem.h"
+#include "lib/identity/pem.h"
 #include "lib/identity/internal/yaml.h"
 #include "lib/identity/msp.h"
 #include "lib/identity/x509_summary.h"
@@ -192,14 +192,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 2: {
       absl::string_view rest = subject;
       for (int i = 0; i < 16; ++i) {
-        auto block = internal::PemDecode(rest);
+        auto block = fabric::identity::PemDecode(rest);
         if (!block) break;
         FUZZ_CHECK(block->rest.size() < rest.size(), "PemDecode made no progress");
         (void)internal::ParseCertificate(block->bytes);
         (void)internal::ParseCrl(block->bytes);
         if (block->type.find('\n') == std::string::npos &&
             block->type.find('-') == std::string::npos) {
-          auto again = internal::PemDecode(internal::PemEncode(block->type, block->bytes));
+          auto again = fabric::identity::PemDecode(fabric::identity::PemEncode(block->type, block->bytes));
           FUZZ_CHECK(again && again->type == block->type && again->bytes == block->bytes,
                      "PEM round trip of a %zu-byte block of type '%s'", block->bytes.size(),
                      block->type.c_str());

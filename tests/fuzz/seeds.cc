@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "fabric/fabric.h"
-#include "lib/identity/internal/pem.h"
+#include "lib/identity/pem.h"
 #include "lib/wire/proto/identities.pb.h"
 #include "lib/wire/proto/proposal.pb.h"
 #include "tests/fuzz/fuzz_util.h"
@@ -180,7 +180,7 @@ std::vector<std::string> IdentitySeeds() {
     out.push_back(With2(0, 0, id.SerializeAsString()));
     out.push_back(With2(1, static_cast<char>(i), pem));
     out.push_back(With2(2, 0, pem));
-    auto block = identity::internal::PemDecode(pem);
+    auto block = identity::PemDecode(pem);
     FUZZ_CHECK(block.has_value(), "PEM %s", kUserCerts[i]);
     out.push_back(With2(3, 0, block->bytes));
     if (i < 2) out.push_back(With2(7, static_cast<char>(i == 0 ? 0x00 : 0x14), pem));
@@ -190,7 +190,7 @@ std::vector<std::string> IdentitySeeds() {
   const std::string crl = ReadVector("config_update_org1_crl.pem");
   out.push_back(With2(2, 0, crl));
   out.push_back(With2(7, 0x06, crl));
-  auto crl_der = identity::internal::PemDecode(crl);
+  auto crl_der = identity::PemDecode(crl);
   FUZZ_CHECK(crl_der.has_value(), "CRL PEM");
   out.push_back(With2(3, 0, crl_der->bytes));
   out.push_back(With2(4, 0, ReadVector("msp/peerOrganizations/org1.example.com/msp/config.yaml")));

@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/base/status_macros.h"
 #include "lib/identity/internal/der.h"
-#include "lib/identity/internal/pem.h"
+#include "lib/identity/pem.h"
 
 namespace fabric::identity::internal {
 namespace {

@@ -11,8 +11,8 @@
 #include "lib/identity/internal/chain.h"
 #include "lib/identity/internal/der.h"
 #include "lib/identity/internal/lru_cache.h"
-#include "lib/identity/internal/pem.h"
-#include "tests/testdata.h"
+#include "lib/identity/pem.h"
+#include "lib/testing/testdata.h"
 
 namespace fabric::identity::internal {
 namespace {

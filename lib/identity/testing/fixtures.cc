@@ -10,7 +10,7 @@
 #include "gtest/gtest.h"
 #include "lib/wire/block.h"
 #include "lib/wire/proto/identities.pb.h"
-#include "tests/testdata.h"
+#include "lib/testing/testdata.h"
 
 namespace fabric::identity::testing {
 namespace {

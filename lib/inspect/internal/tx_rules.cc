@@ -146,7 +146,7 @@ void AddTransactionRules(RuleTable* t) {
   t->Add("protos.ChaincodeEndorsedAction.proposal_response_payload",
          As(Type<protos::ProposalResponsePayload>()));
   t->Add("protos.ProposalResponsePayload.extension", As(Type<protos::ChaincodeAction>()));
-  t->Add("protos.ChaincodeAction.results", As(Type<rwset::TxReadWriteSet>()));
+  t->Add("protos.ChaincodeAction.results", As(Type<::rwset::TxReadWriteSet>()));
   t->Add("protos.ChaincodeAction.events", As(Type<protos::ChaincodeEvent>()));
   t->Add("protos.Endorsement.endorser", As(Type<msp::SerializedIdentity>()));
 

@@ -1,0 +1,140 @@
+// A channel as a host sees it (the C ABI's fabric_channel is one): its ledger directory,
+// the committing peer's work on each block the ordering service delivers, without the
+// networking, and what endorsers read of it (endorse/channel_view.h).
+//
+// Ledger directories: a Channel owns the directory it is created or opened on, one
+// channel per directory, for as long as it (or a ledger it shared) is open. Where the
+// directories of many channels live is the host's choice; ledger::LedgerManager is one
+// such choice (<root>/ledgers/<channel id>/), and a channel may be opened on a
+// directory it made. No two open objects write one directory: the ledger locks it.
+//
+//   auto c = Channel::Create(dir, genesis_bytes, ChannelOptions());  // or Open(dir, ...)
+//   absl::StatusOr<BlockResult> r = (*c)->Submit(block_bytes);
+//
+// For each block, in order:
+//   1. parse it once (wire/block.h);
+//   2. verify it (block_verifier.h): number, channel, data hash, well-formed envelopes,
+//      orderer signatures against /Channel/Orderer/BlockValidation, previous hash;
+//   3. validate every transaction (block_validator.h), in parallel on a thread pool;
+//   4. MVCC and phantom checks in block order (mvcc.h);
+//   5. commit to the ledger (ledger/ledger.h): the block with TRANSACTIONS_FILTER and
+//      COMMIT_HASH, state, history; durably;
+//   6. tell the host: subscribers get the BlockResult (per-transaction txid and code,
+//      chaincode events of valid transactions); WaitForTransaction returns.
+// A block that fails 2 (or that cannot be validated at all, 3) is rejected: nothing
+// changes, the result is an error saying why, and the channel waits for a good block
+// at the same height. A valid CONFIG transaction switches the channel config from the
+// next block on.
+//
+// Pipelining: Enqueue returns at once; while block N is validated against the ledger
+// and committed, block N+1 is parsed, verified and has its signatures checked (the
+// work that needs no ledger state), on the same pool.
+//
+// Thread safety: every method may be called from any thread. Blocks are processed one
+// at a time in the order they were enqueued. Subscribers are called on the committer's
+// worker thread, one block at a time, in order; they must not call Submit or Drain.
+#ifndef FABRIC_LIB_CHANNEL_CHANNEL_H_
+#define FABRIC_LIB_CHANNEL_CHANNEL_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "lib/channelconfig/channel_config.h"
+#include "lib/endorse/channel_view.h"
+#include "lib/ledger/ledger.h"
+#include "lib/wire/proto/transaction.pb.h"
+
+namespace fabric::channel {
+
+struct ChannelOptions {
+  // Validation threads, the caller's included; 0: one per core.
+  size_t threads = 0;
+  // Blocks Enqueue accepts before it waits.
+  size_t max_pending = 4;
+  ledger::LedgerOptions ledger;
+};
+
+struct SubmitOptions {
+  // Skip block verification (step 2): for replaying a chain the host already trusts.
+  // The number and previous hash are still checked by the ledger.
+  bool skip_verification = false;
+};
+
+struct TxResult {
+  std::string txid;
+  protos::TxValidationCode validator_code = protos::VALID;  // before MVCC
+  protos::TxValidationCode code = protos::VALID;            // final, as committed
+  std::string reason;                                       // why, when not VALID
+};
+
+struct ChaincodeEvent {
+  uint32_t tx_index = 0;
+  std::string txid;
+  std::string chaincode_id;
+  std::string event_name;
+  std::string payload;
+};
+
+struct BlockResult {
+  uint64_t number = 0;
+  std::string header_hash;
+  std::vector<TxResult> txs;
+  std::vector<ChaincodeEvent> events;  // of VALID transactions, in block order
+  bool config_updated = false;
+};
+
+class Channel : public endorse::ChannelView {
+ public:
+  // A new channel ledger in `dir` from its genesis block.
+  static absl::StatusOr<std::unique_ptr<Channel>> Create(const std::string& dir,
+                                                           std::string genesis_block,
+                                                           const ChannelOptions& options);
+  // The channel ledger in `dir`, recovered (ledger.h); the channel config is the one
+  // its last valid config transaction installed.
+  static absl::StatusOr<std::unique_ptr<Channel>> Open(const std::string& dir,
+                                                         const ChannelOptions& options);
+  ~Channel() override;  // waits for queued blocks
+
+  Channel(const Channel&) = delete;
+  Channel& operator=(const Channel&) = delete;
+
+  // Processes one block and returns its result once committed (or rejected).
+  absl::StatusOr<BlockResult> Submit(std::string block, const SubmitOptions& options = {});
+
+  // Queues a block; `done` gets its result on the worker thread.
+  using DoneFn = std::function<void(absl::StatusOr<BlockResult>)>;
+  void Enqueue(std::string block, const SubmitOptions& options, DoneFn done);
+  // Returns once every queued block has been processed.
+  void Drain();
+
+  // Calls `fn` with the result of every block committed from now on. Returns an id for
+  // Unsubscribe.
+  int Subscribe(std::function<void(const BlockResult&)> fn);
+  void Unsubscribe(int id);
+
+  // The final result of transaction `txid`: at once if the ledger holds it (its first
+  // occurrence), else when a block carrying it commits. DeadlineExceeded after
+  // `timeout`.
+  absl::StatusOr<TxResult> WaitForTransaction(const std::string& txid, absl::Duration timeout);
+
+  const ledger::Ledger& ledger() const override;
+  // The same ledger, shared: queries through it may outlive the committer. Committing
+  // through it behind the committer's back is a programming error.
+  std::shared_ptr<ledger::Ledger> shared_ledger() const;
+  const std::string& channel_id() const override;
+  std::shared_ptr<const channelconfig::ChannelConfig> config() const override;
+
+ private:
+  struct Impl;
+  explicit Channel(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fabric::channel
+
+#endif  // FABRIC_LIB_CHANNEL_CHANNEL_H_

@@ -1,0 +1,27 @@
+// Where tests find the Fabric-made vectors, and small file helpers.
+#ifndef FABRIC_LIB_TESTING_TESTDATA_H_
+#define FABRIC_LIB_TESTING_TESTDATA_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace fabric::testing {
+
+// The conformance vectors bundled with the repository (tests/vectors/conformance), as a
+// path valid in the test's working directory.
+std::string ConformanceDir();
+
+// The directory of the large throughput vectors: $FABRIC_VECTORS/throughput when set
+// and present, else "" (tests that need it skip, saying so).
+std::string ThroughputDir();
+
+absl::StatusOr<std::string> ReadFile(const std::string& path);
+
+// The regular files in `dir` whose names end with `suffix`, sorted, as full paths.
+std::vector<std::string> ListFiles(const std::string& dir, const std::string& suffix);
+
+}  // namespace fabric::testing
+
+#endif  // FABRIC_LIB_TESTING_TESTDATA_H_
