@@ -1,5 +1,5 @@
 # fabric-peer: the two commands of the README, and a few more.
-#   make test    setup if needed, then the whole test suite
+#   make test    setup if needed, then the whole test suite and the layering check
 #   make demo    setup if needed, then the main job: the sample network (fabric demo),
 #                its chain replayed, then the CLI over the Fabric-made vectors
 #   make bench   setup if needed, then the benchmarks (optimized build)
@@ -27,6 +27,7 @@ build: setup
 
 test: setup
 	$(call timed,gcc build + tests (//...),$(BAZEL) test $(VECTOR_ENV) //...)
+	@BAZEL=$(BAZEL) scripts/check_layers.sh
 
 demo: setup
 	$(BAZEL) build -c opt //tools:fabric

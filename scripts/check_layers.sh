@@ -1,0 +1,55 @@
+#!/bin/bash
+# Checks the layering of lib/ (doc/architecture.md) and prints it:
+#   1. from Bazel's own dependency graph (bazel query, tests included): every lib/
+#      package uses only packages of the layers below its own in lib/layers.bzl;
+#   2. from the sources: a package's internal/ headers are included only by the
+#      package itself and by tests.
+# Bazel's visibility (users_of in lib/layers.bzl) already fails a build that breaks
+# rule 1; this script shows the graph, and rule 2, which visibility cannot see.
+#   scripts/check_layers.sh          (from the checkout's root; BAZEL=... to override)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BAZEL=${BAZEL:-bazel}
+
+# package -> layer index, from the LAYERS table.
+declare -A layer
+i=0
+while IFS= read -r line; do
+  [[ "$line" =~ ^[[:space:]]*\[(.*)\],?[[:space:]]*$ ]] || continue
+  for p in $(grep -o '"lib/[^"]*"' <<<"${BASH_REMATCH[1]}" | tr -d '"'); do layer[$p]=$i; done
+  i=$((i + 1))
+done < <(sed -n '/^LAYERS = \[/,/^\]/p' lib/layers.bzl)
+
+pkg_of() { local l=${1#//}; echo "${l%%:*}"; }
+
+bad=0
+declare -A uses
+while read -r from to; do
+  a=$(pkg_of "$from"); b=$(pkg_of "$to")
+  [[ "$a" == "$b" ]] && continue
+  [[ -n "${layer[$a]+x}" ]] || { echo "not in lib/layers.bzl: $a"; bad=1; continue; }
+  [[ -n "${layer[$b]+x}" ]] || { echo "not in lib/layers.bzl: $b"; bad=1; continue; }
+  uses[$a]+=" $b"
+  if (( layer[$b] >= layer[$a] )); then
+    echo "LAYERING: $from (layer ${layer[$a]}) depends on $to (layer ${layer[$b]})"
+    bad=1
+  fi
+done < <("$BAZEL" query --noshow_progress 'let lib = //lib/... in deps($lib, 1) intersect $lib' \
+           --output=graph 2>/dev/null | sed -n 's/^ *"\(\/\/lib[^"]*\)" -> "\(\/\/lib[^"]*\)"$/\1 \2/p')
+
+echo "layer  package              uses"
+for p in $(for k in "${!layer[@]}"; do echo "${layer[$k]} $k"; done | sort -n | cut -d' ' -f2); do
+  used=$(tr ' ' '\n' <<<"${uses[$p]:-}" | sed '/^$/d' | sort -u | sed 's|^lib/||' | tr '\n' ' ')
+  printf "%5d  %-20s %s\n" "${layer[$p]}" "${p#lib/}" "${used:--}"
+done
+
+# Rule 2: lib/X/internal/ headers from outside lib/X, other than tests.
+while IFS=: read -r file _ inc; do
+  owner=$(sed -n 's|.*"\(lib/[a-z_/]*\)/internal/.*|\1|p' <<<"$inc")
+  case "$file" in "$owner"/*|tests/*|*_test.cc) continue ;; esac
+  echo "INTERNAL: $file includes $(tr -d ' ' <<<"$inc")"
+  bad=1
+done < <(git grep -n '#include "lib/[a-z_/]*/internal/' -- lib capi tools bench include || true)
+
+if (( bad )); then echo "layering: FAILED"; exit 1; fi
+echo "layering: OK (no package uses one of its own layer or above; internal headers stay inside)"
