@@ -11,7 +11,8 @@ Hosts of the library (the C ABI, the CLI, benchmarks and tests) may use every pa
 """
 
 LAYERS = [
-    ["lib/base", "lib/testing"],
+    ["lib/testing"],
+    ["lib/base"],
     ["lib/wire/proto"],
     ["lib/wire"],
     ["lib/identity"],

@@ -313,7 +313,6 @@ static void test_tampered(const uint8_t *genesis, size_t genesis_len) {
 }
 
 int main(void) {
-  const char *tmp = getenv("TEST_TMPDIR");
   char dir[600];
   fabric_channel *ch = NULL;
   fabric_channel_config *config = NULL;
@@ -329,7 +328,7 @@ int main(void) {
   size_t genesis_len = 0;
   uint8_t *genesis = ctest_read_file(VECTORS "genesis.block", &genesis_len);
 
-  snprintf(root, sizeof root, "%s/capi_channel", tmp != NULL ? tmp : "/tmp");
+  ctest_temp_path(root, sizeof root, "capi_channel");
   snprintf(dir, sizeof dir, "%s/chain", root);
   CHECK(genesis != NULL);
   if (genesis == NULL) return ctest_finish("capi_channel_test");

@@ -736,7 +736,6 @@ static void test_keys_and_options(const fabric_signer *user, const fabric_signer
 }
 
 int main(void) {
-  const char *tmp = getenv("TEST_TMPDIR");
   char dir[512];
   fabric_channel *ch;
   peer peers[2];
@@ -748,7 +747,7 @@ int main(void) {
   int event_id = 0, i;
   uint64_t replayed;
 
-  snprintf(dir, sizeof dir, "%s/capi_endorse", tmp != NULL ? tmp : "/tmp");
+  ctest_temp_path(dir, sizeof dir, "capi_endorse");
   ch = replay(dir);
   if (ch == NULL) return ctest_finish("capi_endorse_test");
   user =

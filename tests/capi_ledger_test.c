@@ -364,7 +364,6 @@ static void check_list(const fabric_ledger_manager *m) {
 }
 
 int main(void) {
-  const char *tmp = getenv("TEST_TMPDIR");
   fabric_ledger_manager *m = NULL;
   fabric_ledger *l = NULL, *again = NULL;
   fabric_error *err = NULL;
@@ -373,7 +372,7 @@ int main(void) {
   size_t genesis_len = 0;
   uint8_t *genesis = ctest_read_file(VECTORS "genesis.block", &genesis_len);
 
-  snprintf(root, sizeof root, "%s/capi_ledger", tmp != NULL ? tmp : "/tmp");
+  ctest_temp_path(root, sizeof root, "capi_ledger");
   CHECK(genesis != NULL);
   if (genesis == NULL) return ctest_finish("capi_ledger_test");
   if (fabric_ledger_manager_open(&m, root, &err) != FABRIC_OK) {

@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "lib/testing/testdata.h"
+#include "lib/testing/temp_dir.h"
 
 namespace fabric {
 namespace {
@@ -151,8 +152,7 @@ TEST(CliTest, IdentityCheckFollowsTheConfigBlock) {
 
 // Fabric's stored blocks imported into a ledger answer queries as Fabric's ledger did.
 TEST(CliTest, LedgerImportAndQueries) {
-  const std::string ledger = ::testing::TempDir() + "/cli_ledger";
-  std::filesystem::remove_all(ledger);
+  const std::string ledger = fabric::testing::FreshTempDir("cli_ledger");
   const json expected = Expected();
   Result imported =
       Fabric("ledger import " + testing::ConformanceDir() + "/committed --ledger " + ledger);
@@ -184,9 +184,7 @@ TEST(CliTest, LedgerImportAndQueries) {
 
 // Hostile files get a clear error and a failing exit, never a crash or a silent result.
 TEST(CliTest, HostileInputFilesGetClearErrors) {
-  const std::string dir = ::testing::TempDir() + "/cli_hostile";
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const std::string dir = fabric::testing::FreshTempDir("cli_hostile");
   auto write = [&](const std::string& name, const std::string& bytes) {
     std::ofstream(dir + "/" + name, std::ios::binary) << bytes;
     return dir + "/" + name;
@@ -217,8 +215,7 @@ TEST(CliTest, HostileInputFilesGetClearErrors) {
 
 // A damaged block file or RocksDB file is reported as damage, not served.
 TEST(CliTest, DamagedLedgerFilesAreReportedNotServed) {
-  const std::string ledger = ::testing::TempDir() + "/cli_damaged";
-  std::filesystem::remove_all(ledger);
+  const std::string ledger = fabric::testing::FreshTempDir("cli_damaged");
   ASSERT_EQ(
       Fabric("ledger import " + testing::ConformanceDir() + "/committed --ledger " + ledger)
           .exit_code,

@@ -1,5 +1,6 @@
 #include "tests/ctest.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,12 @@ int ctest_finish(const char *name) {
   }
   printf("%s: all checks passed\n", name);
   return 0;
+}
+
+void ctest_temp_path(char *out, size_t size, const char *name) {
+  const char *tmp = getenv("TEST_TMPDIR");
+  int n = snprintf(out, size, "%s/%s", tmp != NULL && *tmp != '\0' ? tmp : "/tmp", name);
+  CHECK(n > 0 && (size_t)n < size);
 }
 
 int ctest_file_exists(const char *path) {

@@ -26,6 +26,10 @@ extern int ctest_failures;
  * on stderr, if it cannot. */
 uint8_t *ctest_read_file(const char *path, size_t *len);
 
+/* Writes "<TEST_TMPDIR or /tmp>/<name>" into out[size] (lib/testing/temp_dir.h's place
+ * for C tests; nothing is created or removed). CHECKs that it fits. */
+void ctest_temp_path(char *out, size_t size, const char *name);
+
 /* 1 if `path` can be opened for reading. */
 int ctest_file_exists(const char *path);
 

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "tests/ctest.h"
+#include "lib/testing/temp_dir.h"
 
 namespace {
 
@@ -160,9 +161,7 @@ class CxxContractTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     net_ = new Network;
-    const char* tmp = std::getenv("TEST_TMPDIR");
-    std::string dir = std::string(tmp != nullptr ? tmp : "/tmp") + "/cxx_contract_XXXXXX";
-    ASSERT_NE(mkdtemp(&dir[0]), nullptr);
+    const std::string dir = fabric::testing::FreshTempDir("cxx_contract");
     net_->channel = Replay(dir);
     ASSERT_TRUE(net_->channel);
     EXPECT_GT(ctest_channel_height(net_->channel.get()), 20u);

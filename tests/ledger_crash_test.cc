@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "lib/ledger/ledger.h"
 #include "lib/testing/testdata.h"
+#include "lib/testing/temp_dir.h"
 
 namespace fabric {
 namespace {
@@ -88,8 +89,7 @@ TEST(LedgerCrashTest, SigkillAtManyPointsLosesNothing) {
   ASSERT_GT(c.delivered.size(), 5u);
 
   // The reference: one uninterrupted run.
-  const std::string reference = ::testing::TempDir() + "/crash_reference";
-  std::filesystem::remove_all(reference);
+  const std::string reference = fabric::testing::FreshTempDir("crash_reference");
   const auto start = std::chrono::steady_clock::now();
   ASSERT_TRUE(CommitRemaining(reference));
   const auto full_run = std::chrono::steady_clock::now() - start;
@@ -102,8 +102,7 @@ TEST(LedgerCrashTest, SigkillAtManyPointsLosesNothing) {
   std::uniform_int_distribution<int64_t> delay(0, span_us);
   int kills = 0, restarts = 0, unfinished_creations = 0;
   for (int run = 0; run < 24; ++run) {
-    const std::string dir = ::testing::TempDir() + "/crash_" + std::to_string(run);
-    std::filesystem::remove_all(dir);
+    const std::string dir = fabric::testing::FreshTempDir("crash_" + std::to_string(run));
     // Kill repeatedly, resuming each time, until a child finishes on its own.
     for (int attempt = 0; attempt < 40; ++attempt) {
       const pid_t pid = fork();

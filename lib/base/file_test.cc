@@ -1,4 +1,5 @@
 #include "lib/base/file.h"
+#include "lib/testing/temp_dir.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -14,8 +15,8 @@ namespace fabric {
 namespace {
 
 std::string TempDir() {
-  const char* t = std::getenv("TEST_TMPDIR");
-  return t != nullptr ? t : "/tmp";
+  static const std::string* const dir = new std::string(fabric::testing::FreshTempDir("file_test"));
+  return *dir;
 }
 
 std::string Write(const std::string& name, const std::string& bytes) {

@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "lib/testing/testdata.h"
+#include "lib/testing/temp_dir.h"
 
 namespace fabric::channel {
 namespace {
@@ -31,8 +32,7 @@ std::string BlockFile(int n) { return absl::StrFormat("blocks/%06d.block", n); }
 class CommitterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = ::testing::TempDir() + "/committer_test";
-    std::filesystem::remove_all(dir_);
+    dir_ = fabric::testing::FreshTempDir("channel_test");
     expected_ = json::parse(Read("expected.json"));
   }
 

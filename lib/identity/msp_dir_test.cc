@@ -19,6 +19,7 @@
 #include "lib/identity/msp.h"
 #include "lib/identity/testing/fixtures.h"
 #include "lib/wire/proto/msp_principal.pb.h"
+#include "lib/testing/temp_dir.h"
 
 namespace fabric::identity {
 namespace {
@@ -94,13 +95,7 @@ common::MSPPrincipal RolePrincipal(const std::string& mspid, RoleType role) {
   return p;
 }
 
-std::string TempDir(const std::string& name) {
-  const char* tmp = std::getenv("TEST_TMPDIR");
-  fs::path dir = fs::path(tmp != nullptr ? tmp : fs::temp_directory_path().string()) / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
-}
+std::string TempDir(const std::string& name) { return fabric::testing::FreshTempDir(name); }
 
 void Write(const fs::path& path, const std::string& bytes) {
   fs::create_directories(path.parent_path());

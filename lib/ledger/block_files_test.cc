@@ -1,4 +1,5 @@
 #include "lib/ledger/block_files.h"
+#include "lib/testing/temp_dir.h"
 
 #include <unistd.h>
 
@@ -11,14 +12,8 @@
 namespace fabric::ledger {
 namespace {
 
-std::string FreshDir(const std::string& name) {
-  std::string dir = absl::StrCat(::testing::TempDir(), "/block_files_", name);
-  std::filesystem::remove_all(dir);
-  return dir;
-}
-
 TEST(BlockFilesTest, RollsOverAtTheSizeLimit) {
-  std::string dir = FreshDir("rollover");
+  std::string dir = fabric::testing::FreshTempDir("block_files_rollover");
   std::vector<BlockLocation> unindexed;
   auto files = BlockFiles::Open(dir, {/*max_file_size=*/100, true}, nullptr, &unindexed);
   ASSERT_TRUE(files.ok()) << files.status();
@@ -59,7 +54,7 @@ TEST(BlockFilesTest, RollsOverAtTheSizeLimit) {
 }
 
 TEST(BlockFilesTest, MissingFileTheIndexNeedsIsDataLoss) {
-  std::string dir = FreshDir("missing");
+  std::string dir = fabric::testing::FreshTempDir("block_files_missing");
   std::vector<BlockLocation> unindexed;
   BlockLocation loc{3, 1, 10};
   auto files = BlockFiles::Open(dir, {}, &loc, &unindexed);
@@ -67,7 +62,7 @@ TEST(BlockFilesTest, MissingFileTheIndexNeedsIsDataLoss) {
 }
 
 TEST(BlockFilesTest, ShortFileTheIndexNeedsIsDataLoss) {
-  std::string dir = FreshDir("short");
+  std::string dir = fabric::testing::FreshTempDir("block_files_short");
   std::vector<BlockLocation> unindexed;
   BlockLocation loc;
   {

@@ -12,6 +12,7 @@
 #include "lib/wire/proto/kv_rwset.pb.h"
 #include "nlohmann/json.hpp"
 #include "lib/testing/testdata.h"
+#include "lib/testing/temp_dir.h"
 
 namespace fabric::ledger {
 namespace {
@@ -29,8 +30,7 @@ std::string Hex(const std::string& s) { return absl::BytesToHexString(s); }
 class LedgerConformanceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = ::testing::TempDir() + "/ledger_conformance";
-    std::filesystem::remove_all(dir_);
+    dir_ = fabric::testing::FreshTempDir("ledger_conformance");
     expected_ = json::parse(Read("expected.json"));
   }
 

@@ -4,13 +4,13 @@
 
 #include "gtest/gtest.h"
 #include "lib/testing/testdata.h"
+#include "lib/testing/temp_dir.h"
 
 namespace fabric::ledger {
 namespace {
 
 TEST(LedgerManagerTest, CreateListReopenClose) {
-  const std::string root = ::testing::TempDir() + "/manager";
-  std::filesystem::remove_all(root);
+  const std::string root = fabric::testing::FreshTempDir("manager");
   auto genesis = testing::ReadFile(testing::ConformanceDir() + "/genesis.block");
   ASSERT_TRUE(genesis.ok());
   std::string channel;

@@ -1,4 +1,5 @@
 #include "lib/ledger/state_db.h"
+#include "lib/testing/temp_dir.h"
 
 #include <filesystem>
 
@@ -11,8 +12,7 @@ namespace {
 class StateDbTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string dir = absl::StrCat(::testing::TempDir(), "/state_db");
-    std::filesystem::remove_all(dir);
+    const std::string dir = fabric::testing::FreshTempDir("state_db");
     auto db = Db::Open(dir);
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);

@@ -14,17 +14,12 @@
 #include "gtest/gtest.h"
 #include "lib/wire/hashes.h"
 #include "lib/testing/testdata.h"
+#include "lib/testing/temp_dir.h"
 
 namespace fabric::ledger {
 namespace {
 
 using Block = std::shared_ptr<const wire::ParsedBlock>;
-
-std::string FreshDir(const std::string& name) {
-  std::string dir = absl::StrCat(::testing::TempDir(), "/ledger_", name);
-  std::filesystem::remove_all(dir);
-  return dir;
-}
 
 // The blocks as Fabric's peer stored them: numbers 0.., with TRANSACTIONS_FILTER.
 std::vector<Block> CommittedBlocks() {
@@ -67,7 +62,7 @@ Block NextBlockWith(const wire::ParsedBlock& last, const std::string& envelope, 
 
 TEST(StorageTest, AppendsAndReadsBlocksByNumberHashAndTxId) {
   std::vector<Block> blocks = CommittedBlocks();
-  auto s = OpenOrDie(FreshDir("append"));
+  auto s = OpenOrDie(fabric::testing::FreshTempDir("ledger_append"));
   CommitAll(s.get(), blocks, 0, blocks.size());
   // Every occurrence of each txid, as the blocks hold them (the vectors repeat some).
   std::map<std::string, std::vector<TxLocation>> occurrences;
@@ -112,7 +107,7 @@ TEST(StorageTest, AppendsAndReadsBlocksByNumberHashAndTxId) {
 
 TEST(StorageTest, DuplicateTxIdListsBothOccurrences) {
   std::vector<Block> blocks = CommittedBlocks();
-  auto s = OpenOrDie(FreshDir("dup"));
+  auto s = OpenOrDie(fabric::testing::FreshTempDir("ledger_dup"));
   CommitAll(s.get(), blocks, 0, blocks.size());
   const wire::TxView* original = nullptr;
   for (const Block& b : blocks) {
@@ -135,7 +130,7 @@ TEST(StorageTest, DuplicateTxIdListsBothOccurrences) {
 
 TEST(StorageTest, WrongNumberOrPreviousHashChangesNothing) {
   std::vector<Block> blocks = CommittedBlocks();
-  std::string dir = FreshDir("reject");
+  std::string dir = fabric::testing::FreshTempDir("ledger_reject");
   auto s = OpenOrDie(dir);
   CommitAll(s.get(), blocks, 0, 3);
   uint64_t file_size = std::filesystem::file_size(dir + "/chains/blockfile_000000");
@@ -160,7 +155,7 @@ TEST(StorageTest, WrongNumberOrPreviousHashChangesNothing) {
 
 TEST(StorageTest, ReopenKeepsEverything) {
   std::vector<Block> blocks = CommittedBlocks();
-  std::string dir = FreshDir("reopen");
+  std::string dir = fabric::testing::FreshTempDir("ledger_reopen");
   BlockUpdates updates;
   updates.pub["cc"]["k"] = Update{false, "v", "meta", Version{0, 0}};
   {
@@ -187,7 +182,7 @@ TEST(StorageTest, ReopenKeepsEverything) {
 
 TEST(StorageTest, HistoryNewestFirstMatchesTheBlocks) {
   std::vector<Block> blocks = CommittedBlocks();
-  auto s = OpenOrDie(FreshDir("history"));
+  auto s = OpenOrDie(fabric::testing::FreshTempDir("ledger_history"));
   CommitAll(s.get(), blocks, 0, blocks.size());
   // The history rules (history.h), applied block by block, newest first.
   std::map<std::pair<std::string, std::string>, std::vector<HistoryRecord>> expected;
@@ -222,7 +217,7 @@ TEST(StorageTest, HistoryNewestFirstMatchesTheBlocks) {
 
 TEST(StorageTest, PartialTailIsCutAndUnindexedBlocksAreReapplied) {
   std::vector<Block> blocks = CommittedBlocks();
-  std::string dir = FreshDir("tail");
+  std::string dir = fabric::testing::FreshTempDir("ledger_tail");
   {
     auto s = OpenOrDie(dir);
     CommitAll(s.get(), blocks, 0, 2);
@@ -282,7 +277,7 @@ void Poke(const std::string& dir, const std::string& cf, const std::string& key,
 
 TEST(StorageTest, CorruptIndexAndStateGiveDataLoss) {
   std::vector<Block> blocks = CommittedBlocks();
-  std::string dir = FreshDir("corrupt");
+  std::string dir = fabric::testing::FreshTempDir("ledger_corrupt");
   BlockUpdates updates;
   updates.pub["cc"]["k"] = Update{false, "v", "", Version{0, 0}};
   {
@@ -330,7 +325,7 @@ void Flip(const std::string& dir, uint64_t offset) {
 // Damage in a block file is found when the block is read back: never returned as a block.
 TEST(StorageTest, DamagedBlockFilesGiveDataLoss) {
   std::vector<Block> blocks = CommittedBlocks();
-  std::string dir = FreshDir("damaged");
+  std::string dir = fabric::testing::FreshTempDir("ledger_damaged");
   uint64_t data_at = 0, number_at = 0;
   {
     auto s = OpenOrDie(dir);
@@ -363,7 +358,7 @@ TEST(StorageTest, DamagedBlockFilesGiveDataLoss) {
 // A block committed without verification whose data hash never matched reads back.
 TEST(StorageTest, UnverifiedBlockWithAnotherDataHashReadsBack) {
   std::vector<Block> blocks = CommittedBlocks();
-  std::string dir = FreshDir("unverified");
+  std::string dir = fabric::testing::FreshTempDir("ledger_unverified");
   auto s = OpenOrDie(dir);
   CommitAll(s.get(), blocks, 0, 1);
   Block next = NextBlockWith(*blocks[0], "envelope", 0);
@@ -383,7 +378,7 @@ TEST(StorageTest, UnverifiedBlockWithAnotherDataHashReadsBack) {
 // there fails the test instead of ending it.
 TEST(StorageTest, ReopenOnAFullDiskFailsCleanly) {
   std::vector<Block> blocks = CommittedBlocks();
-  std::string dir = FreshDir("full_disk");
+  std::string dir = fabric::testing::FreshTempDir("ledger_full_disk");
   std::string value;
   for (int i = 0; value.size() < 4096; ++i) value += absl::StrFormat("%08x", i * 2654435761u);
   {
@@ -420,7 +415,7 @@ TEST(StorageTest, ReopenOnAFullDiskFailsCleanly) {
 
 TEST(StorageTest, TinyFileLimitRollsOver) {
   std::vector<Block> blocks = CommittedBlocks();
-  std::string dir = FreshDir("tiny");
+  std::string dir = fabric::testing::FreshTempDir("ledger_tiny");
   StorageOptions options;
   options.max_block_file_size = 1;
   {

@@ -33,6 +33,7 @@
 #include "lib/identity/testing/fixtures.h"
 #include "lib/wire/proto/msp_principal.pb.h"
 #include "lib/testing/testdata.h"
+#include "lib/testing/temp_dir.h"
 
 namespace fabric::testnet {
 namespace {
@@ -52,10 +53,7 @@ const OrgSpec kOrg1{"Org1", "org1.example.com", "Org1MSP", 2, 2, false};
 const OrgSpec kOrg2{"Org2", "org2.example.com", "Org2MSP", 1, 1, false};
 const OrgSpec kOrderer{"Orderer", "example.com", "OrdererMSP", 2, 0, true};
 
-std::string TempRoot(const std::string& name) {
-  const char* tmp = std::getenv("TEST_TMPDIR");
-  return (fs::path(tmp != nullptr ? tmp : fs::temp_directory_path().string()) / name).string();
-}
+std::string TempRoot(const std::string& name) { return fabric::testing::FreshTempDir(name); }
 
 // The network every test looks at, generated once.
 const std::string& Root() {

@@ -27,6 +27,7 @@
 #include "lib/wire/hashes.h"
 #include "lib/wire/marshal.h"
 #include "lib/wire/proto/peer_configuration.pb.h"
+#include "lib/testing/temp_dir.h"
 
 namespace fabric::testnet {
 namespace {
@@ -297,8 +298,7 @@ TEST_F(GenesisPolicyTest, EndorsementIsAMajorityOfOrgPeers) {
 TEST(GenesisCommitterTest, CommitterStartsFromTheBlock) {
   auto bytes = MakeGenesisBlock(VectorsProfile());
   ASSERT_TRUE(bytes.ok()) << bytes.status();
-  const std::string dir = ::testing::TempDir() + "/genesis_test_committer";
-  std::filesystem::remove_all(dir);
+  const std::string dir = fabric::testing::FreshTempDir("genesis_test_channel");
   auto committer = channel::Channel::Create(dir, *bytes, channel::ChannelOptions());
   ASSERT_TRUE(committer.ok()) << committer.status();
   EXPECT_EQ((*committer)->channel_id(), "mychannel");

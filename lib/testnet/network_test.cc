@@ -17,6 +17,7 @@
 #include "lib/testnet/asset_transfer.h"
 #include "lib/testnet/summary.h"
 #include "lib/testnet/workload.h"
+#include "lib/testing/temp_dir.h"
 
 namespace fabric::testnet {
 namespace {
@@ -45,8 +46,7 @@ WorkloadSpec SmallWorkload() {
 class NetworkTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    root_ = new std::string(::testing::TempDir() + "/network_test");
-    fs::remove_all(*root_);
+    root_ = new std::string(fabric::testing::FreshTempDir("network_test"));
     NetworkSpec spec = SampleNetwork();
     spec.block_size = 10;  // several blocks per phase; conflict pairs meet a cut
     auto net = Network::Create(*root_ + "/net", spec);

@@ -14,6 +14,7 @@
 #include "lib/ledger/ledger.h"
 #include "nlohmann/json.hpp"
 #include "lib/testing/testdata.h"
+#include "lib/testing/temp_dir.h"
 
 namespace fabric::validate {
 namespace {
@@ -50,8 +51,7 @@ std::string FilterFromNames(const std::vector<std::string>& names) {
 class BlockValidatorTest : public ::testing::TestWithParam<int> {
  protected:
   void SetUp() override {
-    dir_ = ::testing::TempDir() + absl::StrFormat("/block_validator_%d", GetParam());
-    std::filesystem::remove_all(dir_);
+    dir_ = fabric::testing::FreshTempDir(absl::StrFormat("block_validator_%d", GetParam()));
     expected_ = json::parse(Read("expected.json"));
     auto l = ledger::Ledger::Create(dir_, Read("genesis.block"), {});
     ASSERT_TRUE(l.ok()) << l.status();

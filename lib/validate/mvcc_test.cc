@@ -18,6 +18,7 @@
 #include "lib/wire/testing/unsigned_tx.h"
 #include "nlohmann/json.hpp"
 #include "lib/testing/testdata.h"
+#include "lib/testing/temp_dir.h"
 
 namespace fabric::validate {
 namespace {
@@ -170,9 +171,8 @@ kvrwset::RangeQueryInfo RawRange(const std::string& start, const std::string& en
 class MvccTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string dir = absl::StrCat(::testing::TempDir(), "/mvcc_",
-                                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir);
+    const std::string dir = fabric::testing::FreshTempDir(
+        absl::StrCat("mvcc_", ::testing::UnitTest::GetInstance()->current_test_info()->name()));
     auto db = ledger::Db::Open(dir);
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
@@ -741,8 +741,7 @@ TEST(MvccConformanceTest, FinalCodesEqualFabricsForEveryBlock) {
   const json expected = json::parse(*expected_bytes);
   auto genesis = testing::ReadFile(dir + "/genesis.block");
   ASSERT_TRUE(genesis.ok());
-  const std::string ledger_dir = ::testing::TempDir() + "/mvcc_conformance";
-  std::filesystem::remove_all(ledger_dir);
+  const std::string ledger_dir = fabric::testing::FreshTempDir("mvcc_conformance");
   auto l = ledger::Ledger::Create(ledger_dir, *genesis, ledger::LedgerOptions());
   ASSERT_TRUE(l.ok()) << l.status();
 

@@ -31,6 +31,7 @@
 #include "lib/wire/proto/proposal_response.pb.h"
 #include "lib/wire/proto/rwset.pb.h"
 #include "lib/testing/testdata.h"
+#include "lib/testing/temp_dir.h"
 
 namespace fabric::endorse {
 namespace {
@@ -145,9 +146,8 @@ std::map<std::string, kvrwset::KVRWSet> Namespaces(const std::string& rwset) {
 class EndorserTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = absl::StrCat(::testing::TempDir(), "/endorser_test_",
-                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
+    dir_ = fabric::testing::FreshTempDir(absl::StrCat(
+        "endorser_test_", ::testing::UnitTest::GetInstance()->current_test_info()->name()));
     const std::string vectors = testing::ConformanceDir();
     auto genesis = testing::ReadFile(vectors + "/genesis.block");
     ASSERT_TRUE(genesis.ok()) << genesis.status();

@@ -31,6 +31,7 @@
 #include "lib/wire/hashes.h"
 #include "lib/wire/testing/unsigned_tx.h"
 #include "lib/testing/testdata.h"
+#include "lib/testing/temp_dir.h"
 
 namespace fabric::endorse {
 namespace {
@@ -44,12 +45,6 @@ std::string Read(const std::string& name) {
   auto b = testing::ReadFile(testing::ConformanceDir() + "/" + name);
   EXPECT_TRUE(b.ok()) << name << ": " << b.status();
   return b.ok() ? *b : "";
-}
-
-std::string TempDir(const std::string& name) {
-  std::string dir = absl::StrCat(::testing::TempDir(), "/simulator_test_", name);
-  std::filesystem::remove_all(dir);
-  return dir;
 }
 
 // ---- Ledgers ----
@@ -146,7 +141,7 @@ void ExpectVersion(const kvrwset::KVRead& r, const ledger::Version& v) {
 class SimulatorTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const std::string dir = TempDir("conformance");
+    const std::string dir = fabric::testing::FreshTempDir("simulator_test_conformance");
     ReplayConformance(dir);
     ledger_ = OpenLedger(dir).release();
   }
@@ -740,7 +735,7 @@ bool ReplayCalls(const wire::ActionView& action, TxSimulator* sim) {
 // ours against the ledger as of the block before it: the same bytes.
 TEST(FabricConformanceTest, FabricMadeReadWriteSetsAreReproducedByteForByte) {
   int compared = 0, skipped = 0, with_ranges = 0, with_metadata = 0;
-  ReplayConformance(TempDir("replay"), [&](const ledger::Ledger& l, const std::string& bytes) {
+  ReplayConformance(fabric::testing::FreshTempDir("simulator_test_replay"), [&](const ledger::Ledger& l, const std::string& bytes) {
     auto block = wire::ParsedBlock::Parse(bytes);
     ASSERT_TRUE(block.ok()) << block.status();
     auto committed =
@@ -785,7 +780,8 @@ class OwnLedgerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto l = ledger::Ledger::Create(
-        TempDir(::testing::UnitTest::GetInstance()->current_test_info()->name()),
+        fabric::testing::FreshTempDir(absl::StrCat(
+            "simulator_test_", ::testing::UnitTest::GetInstance()->current_test_info()->name())),
         Read("genesis.block"), ledger::LedgerOptions());
     ASSERT_TRUE(l.ok()) << l.status();
     ledger_ = *std::move(l);
