@@ -1,5 +1,5 @@
 // The endorsement side (lib/endorse) on the conformance network: the bundled vectors'
-// chain is replayed into a committer (durable ledger in
+// chain is replayed into a channel (durable ledger in
 // temp_directory_path()/fabric-endorse-bench-<pid>, removed at exit), peer0.org1 and
 // peer0.org2 endorse with their cryptogen keys, User1@org1 proposes and signs, orderer0
 // signs blocks. The contract reads one key and writes one key ("update key value"); it is
@@ -88,12 +88,12 @@ std::string PeerDir(int org) {
 
 struct Fixture {
   fs::path dir = fs::temp_directory_path() / absl::StrCat("fabric-endorse-bench-", getpid());
-  std::unique_ptr<Channel> committer;
+  std::unique_ptr<Channel> channel;
   std::shared_ptr<const SigningIdentity> user;     // User1@org1
   std::shared_ptr<const SigningIdentity> orderer;  // orderer0
   std::unique_ptr<Endorser> peer1;                 // peer0.org1
   std::unique_ptr<Endorser> peer2;                 // peer0.org2
-  // Continues the committer's chain; cuts a block every kBlockTxs envelopes.
+  // Continues the channel's chain; cuts a block every kBlockTxs envelopes.
   std::unique_ptr<BlockAssembler> assembler;
   std::string last_block;  // the chain's last block once the fixture is set up
   absl::Status status;
@@ -103,7 +103,7 @@ struct Fixture {
     assembler.reset();
     peer1.reset();
     peer2.reset();
-    committer.reset();
+    channel.reset();
     std::error_code ec;
     fs::remove_all(dir, ec);
   }
@@ -115,12 +115,12 @@ struct Fixture {
     FABRIC_ASSIGN_OR_RETURN(std::string genesis,
                             fabric::testing::ReadFile(vectors + "/genesis.block"));
     FABRIC_ASSIGN_OR_RETURN(
-        committer, Channel::Create(dir.string(), genesis, fabric::channel::ChannelOptions()));
+        channel, Channel::Create(dir.string(), genesis, fabric::channel::ChannelOptions()));
     last_block = genesis;
     for (const std::string& path : fabric::testing::ListFiles(vectors + "/blocks", ".block")) {
       FABRIC_ASSIGN_OR_RETURN(std::string block, fabric::testing::ReadFile(path));
       FABRIC_RETURN_IF_ERROR(
-          committer->Submit(block, fabric::channel::SubmitOptions{.skip_verification = true})
+          channel->Submit(block, fabric::channel::SubmitOptions{.skip_verification = true})
               .status());
       last_block = std::move(block);
     }
@@ -134,8 +134,8 @@ struct Fixture {
                             Load("Org1MSP", PeerDir(1)));
     FABRIC_ASSIGN_OR_RETURN(std::shared_ptr<const SigningIdentity> signer2,
                             Load("Org2MSP", PeerDir(2)));
-    peer1 = std::make_unique<Endorser>(committer.get(), signer1);
-    peer2 = std::make_unique<Endorser>(committer.get(), signer2);
+    peer1 = std::make_unique<Endorser>(channel.get(), signer1);
+    peer2 = std::make_unique<Endorser>(channel.get(), signer2);
     auto contract = std::make_shared<ReadWriteContract>();
     for (Endorser* peer : {peer1.get(), peer2.get()}) {
       FABRIC_RETURN_IF_ERROR(peer->RegisterContract("cc_or", contract));
@@ -183,7 +183,7 @@ struct Fixture {
     return CreateSignedTx(p.signed_proposal, responses, *user);
   }
 
-  // `envelopes` as one block by `assembler`, submitted (verified) to the committer.
+  // `envelopes` as one block by `assembler`, submitted (verified) to the channel.
   absl::StatusOr<BlockResult> OrderAndCommit(std::vector<std::string> envelopes) {
     std::vector<std::string> blocks;
     for (std::string& env : envelopes) {
@@ -195,7 +195,7 @@ struct Fixture {
     if (blocks.size() != 1) {
       return absl::InternalError(absl::StrCat(blocks.size(), " blocks cut, expected 1"));
     }
-    return committer->Submit(std::move(blocks[0]));
+    return channel->Submit(std::move(blocks[0]));
   }
 
   static absl::Status CheckAllValid(const BlockResult& r, size_t txs) {
@@ -243,7 +243,7 @@ Fixture& F() {
 // it, then serializes the read-write set (Results). Per transaction, no contract or stub.
 void BM_Simulate(benchmark::State& state) {
   REQUIRE_FIXTURE(state);
-  const fabric::ledger::Ledger& ledger = F().committer->ledger();
+  const fabric::ledger::Ledger& ledger = F().channel->ledger();
   for (auto _ : state) {
     TxSimulator sim(ledger, TxSimulator::Mode::kEndorse);
     absl::StatusOr<std::optional<std::string>> v = sim.GetState("cc_or", kKey);
@@ -374,7 +374,7 @@ BENCHMARK(BM_AssembleBlock)->Unit(benchmark::kMillisecond);
 
 // End to end, one client thread: 100 cc_and transactions on distinct new keys, each
 // proposed (User1 signs), endorsed by peer0.org1 and peer0.org2 in turn, made into an
-// envelope, then ordered into one block (orderer0 signs) and submitted to the committer
+// envelope, then ordered into one block (orderer0 signs) and submitted to the channel
 // (block verification, validation on its thread pool, MVCC, durable commit). Every
 // transaction must come back VALID. Per block of 100; items/s is committed tx/s. The
 // ledger grows by one block per iteration.

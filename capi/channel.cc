@@ -49,7 +49,7 @@ struct fabric_block_result {
 
 namespace {
 
-// The host's callbacks on one channel, called from the committer's one subscription,
+// The host's callbacks on one channel, called from the Channel's one subscription,
 // on its worker thread, one block at a time.
 class Subscribers {
  public:
@@ -126,7 +126,7 @@ class Subscribers {
 }  // namespace
 
 struct fabric_channel {
-  // Declared first, destroyed last: the committer calls it until it is gone.
+  // Declared first, destroyed last: the Channel calls it until it is gone.
   std::shared_ptr<Subscribers> subscribers = std::make_shared<Subscribers>();
   std::unique_ptr<Channel> rep;
 };
@@ -155,7 +155,7 @@ int ReadOptions(const fabric_channel_options* o, fabric::channel::ChannelOptions
   return FABRIC_OK;
 }
 
-// Wraps a new committer into a channel handle in *out.
+// Wraps a new Channel into a channel handle in *out.
 int WrapChannel(absl::StatusOr<std::unique_ptr<Channel>> c, fabric_channel** out,
                 fabric_error** err) {
   if (!c.ok()) return SaveError(c.status(), err);

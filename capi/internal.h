@@ -52,7 +52,7 @@ struct fabric_ledger {
 };
 
 // fabric_channel and fabric_block_result are defined in channel.cc, their
-// only user; endorsers reach the channel's committer through CommitterOf.
+// only user; endorsers reach the Channel through ChannelOf.
 
 // Reads the range a chunk at a time (StateDb::Range, resuming at its bookmark).
 struct fabric_state_iterator {

@@ -98,17 +98,17 @@ int ReplayCommand(const Args& raw) {
     ledger_dir = scratch->path() + "/ledger";
   }
 
-  std::unique_ptr<Channel> committer;
+  std::unique_ptr<Channel> channel;
   if (fs::exists(ledger_dir) && !fs::is_empty(ledger_dir)) {
     auto c = Channel::Open(ledger_dir, options);
     if (!c.ok()) return Fail("replay", absl::StrCat(ledger_dir, ": ", c.status().message()));
-    committer = *std::move(c);
+    channel = *std::move(c);
   } else {
     auto genesis = ReadInput(dir + "/genesis.block");
     if (!genesis.ok()) return Fail("replay", std::string(genesis.status().message()));
     auto c = Channel::Create(ledger_dir, *std::move(genesis), options);
     if (!c.ok()) return Fail("replay", absl::StrCat(ledger_dir, ": ", c.status().message()));
-    committer = *std::move(c);
+    channel = *std::move(c);
   }
 
   std::vector<std::string> files;
@@ -119,7 +119,7 @@ int ReplayCommand(const Args& raw) {
   if (ec) return Fail("replay", absl::StrCat(dir, "/blocks: ", ec.message()));
   std::sort(files.begin(), files.end());
 
-  const uint64_t start_height = committer->ledger().chain_info().height;
+  const uint64_t start_height = channel->ledger().chain_info().height;
   absl::Mutex mu;
   uint64_t txs = 0, blocks = 0;
   absl::Status failure;
@@ -143,7 +143,7 @@ int ReplayCommand(const Args& raw) {
       progress.Update(++done, txs, elapsed());
       continue;
     }
-    committer->Enqueue(
+    channel->Enqueue(
         *std::move(bytes), {.skip_verification = !verify}, [&, f](absl::StatusOr<BlockResult> r) {
           absl::MutexLock lock(&mu);
           ++done;
@@ -158,7 +158,7 @@ int ReplayCommand(const Args& raw) {
           progress.Update(done, txs, elapsed());
         });
   }
-  committer->Drain();
+  channel->Drain();
   const double seconds = elapsed();
   if (!failure.ok()) {
     std::fprintf(stderr, "\n");

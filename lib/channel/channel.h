@@ -31,7 +31,7 @@
 // work that needs no ledger state), on the same pool.
 //
 // Thread safety: every method may be called from any thread. Blocks are processed one
-// at a time in the order they were enqueued. Subscribers are called on the committer's
+// at a time in the order they were enqueued. Subscribers are called on the channel's
 // worker thread, one block at a time, in order; they must not call Submit or Drain.
 #ifndef FABRIC_LIB_CHANNEL_CHANNEL_H_
 #define FABRIC_LIB_CHANNEL_CHANNEL_H_
@@ -123,8 +123,8 @@ class Channel : public endorse::ChannelView {
   absl::StatusOr<TxResult> WaitForTransaction(const std::string& txid, absl::Duration timeout);
 
   const ledger::Ledger& ledger() const override;
-  // The same ledger, shared: queries through it may outlive the committer. Committing
-  // through it behind the committer's back is a programming error.
+  // The same ledger, shared: queries through it may outlive the channel. Committing
+  // through it behind the channel's back is a programming error.
   std::shared_ptr<ledger::Ledger> shared_ledger() const;
   const std::string& channel_id() const override;
   std::shared_ptr<const channelconfig::ChannelConfig> config() const override;

@@ -29,7 +29,7 @@ std::string Read(const std::string& name) {
 
 std::string BlockFile(int n) { return absl::StrFormat("blocks/%06d.block", n); }
 
-class CommitterTest : public ::testing::Test {
+class ChannelTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fabric::testing::FreshTempDir("channel_test");
@@ -86,14 +86,14 @@ class CommitterTest : public ::testing::Test {
   ChannelOptions options_;
 };
 
-TEST_F(CommitterTest, ChainEndsAsFabricsDid) {
+TEST_F(ChannelTest, ChainEndsAsFabricsDid) {
   auto c = Create();
   ASSERT_NE(c, nullptr);
   for (const json& b : expected_["blocks"]) SubmitAndCheck(*c, b);
   CheckStoredLikeFabric(*c);
 }
 
-TEST_F(CommitterTest, ReopenedChannelKeepsTheConfigOfItsLastConfigBlock) {
+TEST_F(ChannelTest, ReopenedChannelKeepsTheConfigOfItsLastConfigBlock) {
   auto c = Create();
   ASSERT_NE(c, nullptr);
   const json& blocks = expected_["blocks"];
@@ -112,7 +112,7 @@ TEST_F(CommitterTest, ReopenedChannelKeepsTheConfigOfItsLastConfigBlock) {
   CheckStoredLikeFabric(**reopened);
 }
 
-TEST_F(CommitterTest, RejectedBlocksChangeNothing) {
+TEST_F(ChannelTest, RejectedBlocksChangeNothing) {
   auto c = Create();
   ASSERT_NE(c, nullptr);
   SubmitAndCheck(*c, expected_["blocks"][0]);
@@ -134,7 +134,7 @@ TEST_F(CommitterTest, RejectedBlocksChangeNothing) {
   SubmitAndCheck(*c, expected_["blocks"][1]);
 }
 
-TEST_F(CommitterTest, HostHearsOfCommitsAndAwaitedTransactions) {
+TEST_F(ChannelTest, HostHearsOfCommitsAndAwaitedTransactions) {
   auto c = Create();
   ASSERT_NE(c, nullptr);
   absl::Mutex mu;

@@ -86,7 +86,7 @@ class BlockStore {
   std::unique_ptr<BlockFiles> files_;
   mutable absl::Mutex mu_;
   ChainInfo info_ ABSL_GUARDED_BY(mu_);
-  // Blocks in the files past the savepoint, in number order (only the committer changes it).
+  // Blocks in the files past the savepoint, in number order (only commits change it).
   std::deque<BlockLocation> unindexed_ ABSL_GUARDED_BY(mu_);
 };
 

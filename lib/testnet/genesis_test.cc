@@ -2,7 +2,7 @@
 // endpoints and orderer TLS certificates), checked against the genesis block Fabric's
 // configtxgen made for that network: block layout, config tree (exactly, ACL map order
 // aside), loading as a channel config, policy evaluation with real signers, and a
-// committer starting from it. Malformed profiles are refused with a clear error.
+// channel starting from it. Malformed profiles are refused with a clear error.
 #include "lib/testnet/genesis.h"
 
 #include <algorithm>
@@ -295,18 +295,18 @@ TEST_F(GenesisPolicyTest, EndorsementIsAMajorityOfOrgPeers) {
   EXPECT_TRUE(Evaluate("/Channel/Application/LifecycleEndorsement", {kPeer0Org1, kPeer0Org2}).ok());
 }
 
-TEST(GenesisCommitterTest, CommitterStartsFromTheBlock) {
+TEST(GenesisChannelTest, ChannelStartsFromTheBlock) {
   auto bytes = MakeGenesisBlock(VectorsProfile());
   ASSERT_TRUE(bytes.ok()) << bytes.status();
   const std::string dir = fabric::testing::FreshTempDir("genesis_test_channel");
-  auto committer = channel::Channel::Create(dir, *bytes, channel::ChannelOptions());
-  ASSERT_TRUE(committer.ok()) << committer.status();
-  EXPECT_EQ((*committer)->channel_id(), "mychannel");
-  EXPECT_EQ((*committer)->ledger().chain_info().height, 1u);
-  EXPECT_EQ((*committer)->config()->organizations().size(), 4u);
+  auto channel = channel::Channel::Create(dir, *bytes, channel::ChannelOptions());
+  ASSERT_TRUE(channel.ok()) << channel.status();
+  EXPECT_EQ((*channel)->channel_id(), "mychannel");
+  EXPECT_EQ((*channel)->ledger().chain_info().height, 1u);
+  EXPECT_EQ((*channel)->config()->organizations().size(), 4u);
   auto block = wire::ParsedBlock::Parse(*bytes);
   ASSERT_TRUE(block.ok());
-  EXPECT_EQ((*committer)->ledger().chain_info().current_hash, (*block)->header_hash());
+  EXPECT_EQ((*channel)->ledger().chain_info().current_hash, (*block)->header_hash());
 }
 
 // The error for `profile`, which must be InvalidArgument.

@@ -96,7 +96,7 @@ absl::Status GenerateCrypto(const std::string& root, int orgs, int peers_per_org
 NetworkSpec SampleNetwork() {
   NetworkSpec spec;
   spec.channels = {{"channel1", {1, 2, 3}}, {"channel2", {1, 2}}};
-  spec.committer.threads = 2;
+  spec.channel_options.threads = 2;
   return spec;
 }
 
@@ -106,12 +106,12 @@ absl::StatusOr<std::unique_ptr<ChannelPeer>> ChannelPeer::Join(
     const Peer& peer, const std::string& ledger_dir, const std::string& genesis_block,
     const channel::ChannelOptions& opts) {
   std::unique_ptr<ChannelPeer> p(new ChannelPeer(peer));
-  auto committer = channel::Channel::Create(ledger_dir, genesis_block, opts);
-  if (!committer.ok()) return Annotate(committer.status(), peer.name);
-  p->committer_ = *std::move(committer);
-  p->endorser_ = std::make_unique<endorse::Endorser>(p->committer_.get(), peer.signer);
+  auto channel = channel::Channel::Create(ledger_dir, genesis_block, opts);
+  if (!channel.ok()) return Annotate(channel.status(), peer.name);
+  p->channel_ = *std::move(channel);
+  p->endorser_ = std::make_unique<endorse::Endorser>(p->channel_.get(), peer.signer);
   ChannelPeer* self = p.get();
-  p->subscription_ = p->committer_->Subscribe([self](const channel::BlockResult& r) {
+  p->subscription_ = p->channel_->Subscribe([self](const channel::BlockResult& r) {
     absl::MutexLock lock(&self->mu_);
     for (const channel::ChaincodeEvent& e : r.events) ++self->events_[e.event_name];
   });
@@ -119,13 +119,13 @@ absl::StatusOr<std::unique_ptr<ChannelPeer>> ChannelPeer::Join(
 }
 
 ChannelPeer::~ChannelPeer() {
-  // The committer's callbacks use this object's fields: finish them first.
-  committer_->Drain();
-  committer_->Unsubscribe(subscription_);
+  // The channel's callbacks use this object's fields: finish them first.
+  channel_->Drain();
+  channel_->Unsubscribe(subscription_);
 }
 
 void ChannelPeer::Deliver(std::string block) {
-  committer_->Enqueue(std::move(block), {}, [this](absl::StatusOr<channel::BlockResult> r) {
+  channel_->Enqueue(std::move(block), {}, [this](absl::StatusOr<channel::BlockResult> r) {
     absl::MutexLock lock(&mu_);
     if (r.ok()) {
       results_.push_back(*std::move(r));
@@ -136,7 +136,7 @@ void ChannelPeer::Deliver(std::string block) {
 }
 
 absl::Status ChannelPeer::Drain() {
-  committer_->Drain();
+  channel_->Drain();
   absl::MutexLock lock(&mu_);
   return error_;
 }
@@ -288,7 +288,7 @@ absl::StatusOr<std::unique_ptr<Network>> Network::Create(const std::string& root
       if (std::find(cs.orgs.begin(), cs.orgs.end(), peer.org) == cs.orgs.end()) continue;
       FABRIC_ASSIGN_OR_RETURN(
           auto joined, ChannelPeer::Join(peer, absl::StrCat(root, "/peers/", peer.name, "/", cs.id),
-                                         genesis, spec.committer));
+                                         genesis, spec.channel_options));
       ch->AddPeer(std::move(joined));
     }
     net->channels_.push_back(std::move(ch));

@@ -16,7 +16,7 @@
 //
 // Thread safety: Endorse and Evaluate may be called from many threads at once; Order,
 // Cut and Drain from one thread at a time per channel. Peers commit on their
-// committers' threads.
+// channels' threads.
 #ifndef FABRIC_LIB_TESTNET_NETWORK_H_
 #define FABRIC_LIB_TESTNET_NETWORK_H_
 
@@ -60,7 +60,7 @@ struct NetworkSpec {
   int users_per_org = 1;
   std::vector<ChannelSpec> channels;
   size_t block_size = 100;  // the orderer's BatchSize.MaxMessageCount
-  channel::ChannelOptions committer;
+  channel::ChannelOptions channel_options;
 };
 
 // Org1-Org3 with one peer each; channel1 with Org1-3 and channel2 with Org1 and Org2, so
@@ -74,8 +74,8 @@ struct Peer {
   std::shared_ptr<const identity::SigningIdentity> signer;
 };
 
-// One peer's membership of one channel: its committer and endorser, and what its
-// committer reported for every delivered block.
+// One peer's membership of one channel: its channel (lib/channel) and endorser, and what
+// the channel reported for every delivered block.
 class ChannelPeer {
  public:
   static absl::StatusOr<std::unique_ptr<ChannelPeer>> Join(const Peer& peer,
@@ -85,10 +85,10 @@ class ChannelPeer {
   ~ChannelPeer();
 
   const Peer& peer() const { return peer_; }
-  const channel::Channel& committer() const { return *committer_; }
+  const channel::Channel& channel() const { return *channel_; }
   endorse::Endorser& endorser() const { return *endorser_; }
 
-  // Hands `block` to the committer; its result is kept (results()).
+  // Hands `block` to the channel; its result is kept (results()).
   void Deliver(std::string block);
   // Waits for every delivered block; the first error a block got, if any.
   absl::Status Drain();
@@ -102,7 +102,7 @@ class ChannelPeer {
   explicit ChannelPeer(const Peer& peer) : peer_(peer) {}
 
   const Peer peer_;
-  std::unique_ptr<channel::Channel> committer_;
+  std::unique_ptr<channel::Channel> channel_;
   std::unique_ptr<endorse::Endorser> endorser_;  // declared after: destroyed first
   int subscription_ = -1;
   mutable absl::Mutex mu_;

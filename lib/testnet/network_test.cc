@@ -1,5 +1,5 @@
 // A small sample network end to end: the workload's codes on every peer, identical
-// peers, and the chain written with WriteVectors replayed by a fresh committer to the
+// peers, and the chain written with WriteVectors replayed by a fresh channel to the
 // same head.
 #include "lib/testnet/network.h"
 
@@ -84,7 +84,7 @@ TEST_F(NetworkTest, PeersJoinTheChannelsOfTheirOrgs) {
                                            "peer0.org3.example.com"}));
   EXPECT_EQ(ch2, (std::vector<std::string>{"peer0.org1.example.com", "peer0.org2.example.com"}));
   // Each (peer, channel) has its own ledger.
-  EXPECT_NE(&Ch(0).PeerOf(1)->committer().ledger(), &Ch(1).PeerOf(1)->committer().ledger());
+  EXPECT_NE(&Ch(0).PeerOf(1)->channel().ledger(), &Ch(1).PeerOf(1)->channel().ledger());
   EXPECT_EQ(Ch(1).PeerOf(3), nullptr);
 }
 
@@ -150,7 +150,7 @@ TEST_F(NetworkTest, WrittenChainReplaysToTheSameHead) {
       ASSERT_EQ(r->txs.size(), want[i].txs.size());
       for (size_t t = 0; t < r->txs.size(); ++t) EXPECT_EQ(r->txs[t].code, want[i].txs[t].code);
     }
-    const ledger::Ledger& peer = ch->peers()[0]->committer().ledger();
+    const ledger::Ledger& peer = ch->peers()[0]->channel().ledger();
     EXPECT_EQ((*replay)->ledger().chain_info().current_hash, peer.chain_info().current_hash);
     EXPECT_EQ((*replay)->ledger().commit_hash(), peer.commit_hash());
   }

@@ -77,7 +77,7 @@ PeerView ViewOf(const ChannelPeer& peer, Problems* problems) {
     for (const channel::TxResult& t : r.txs) v.txs.emplace_back(t.txid, t.code);
   }
   v.events = peer.events();
-  const ledger::Ledger& l = peer.committer().ledger();
+  const ledger::Ledger& l = peer.channel().ledger();
   v.height = l.chain_info().height;
   v.hashes = BlockHashes(l, problems);
   v.commit_hash = l.commit_hash();

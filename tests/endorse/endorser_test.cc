@@ -1,6 +1,6 @@
 // The endorser against the conformance network: the vectors' chain replayed into a
-// committer, our peers endorse proposals from the vectors' users, the client assembles
-// the transactions, orderer0 signs the blocks, and the committer (which validates as
+// channel, our peers endorse proposals from the vectors' users, the client assembles
+// the transactions, orderer0 signs the blocks, and the channel (which validates as
 // Fabric does on the vectors) decides. A VALID transaction here is the proof that our
 // proposal responses, read-write sets and endorsements are what Fabric's validator
 // accepts.
@@ -153,12 +153,12 @@ class EndorserTest : public ::testing::Test {
     ASSERT_TRUE(genesis.ok()) << genesis.status();
     auto c = channel::Channel::Create(dir_, *genesis, channel::ChannelOptions());
     ASSERT_TRUE(c.ok()) << c.status();
-    committer_ = *std::move(c);
+    channel_ = *std::move(c);
     std::string last = *genesis;
     for (const std::string& path : testing::ListFiles(vectors + "/blocks", ".block")) {
       auto block = testing::ReadFile(path);
       ASSERT_TRUE(block.ok()) << block.status();
-      auto r = committer_->Submit(*block, channel::SubmitOptions{.skip_verification = true});
+      auto r = channel_->Submit(*block, channel::SubmitOptions{.skip_verification = true});
       ASSERT_TRUE(r.ok()) << path << ": " << r.status();
       last = *std::move(block);
     }
@@ -172,7 +172,7 @@ class EndorserTest : public ::testing::Test {
     for (int org = 1; org <= 3; ++org) {
       auto signer = Load(absl::StrCat("Org", org, "MSP"), PeerDir(org));
       ASSERT_NE(signer, nullptr);
-      peers_.push_back(std::make_unique<Endorser>(committer_.get(), signer));
+      peers_.push_back(std::make_unique<Endorser>(channel_.get(), signer));
       for (const char* cc : {"cc_or", "cc_and", "cc_never", "cc_new", "cc_init"}) {
         ASSERT_TRUE(peers_.back()->RegisterContract(cc, contract_).ok());
       }
@@ -233,7 +233,7 @@ class EndorserTest : public ::testing::Test {
     return client::CreateSignedTx(p.signed_proposal, *responses, *user_);
   }
 
-  // One block of `envelopes`, cut by orderer0 and submitted (verified) to the committer.
+  // One block of `envelopes`, cut by orderer0 and submitted (verified) to the channel.
   absl::StatusOr<BlockResult> CommitBlock(const std::vector<std::string>& envelopes) {
     for (const std::string& env : envelopes) {
       absl::StatusOr<std::vector<std::string>> cut = assembler_->Add(env);
@@ -243,7 +243,7 @@ class EndorserTest : public ::testing::Test {
     absl::StatusOr<std::optional<std::string>> block = assembler_->Cut();
     if (!block.ok()) return block.status();
     if (!block->has_value()) return absl::InternalError("nothing to cut");
-    return committer_->Submit(**block);
+    return channel_->Submit(**block);
   }
 
   // Endorses, orders and commits one proposal; its final code.
@@ -259,7 +259,7 @@ class EndorserTest : public ::testing::Test {
   }
 
   std::optional<std::string> State(const std::string& ns, const std::string& key) {
-    auto v = committer_->ledger().state().Get(ns, key);
+    auto v = channel_->ledger().state().Get(ns, key);
     EXPECT_TRUE(v.ok()) << v.status();
     if (!v.ok() || !v->has_value()) return std::nullopt;
     return (*v)->value;
@@ -267,13 +267,13 @@ class EndorserTest : public ::testing::Test {
 
   // The committed definition of `cc` (sequence 0 when undefined).
   chaincode::ChaincodeDefinition Definition(const std::string& cc) {
-    auto def = chaincode::ReadChaincodeDefinition(committer_->ledger().state(), cc);
+    auto def = chaincode::ReadChaincodeDefinition(channel_->ledger().state(), cc);
     EXPECT_TRUE(def.ok()) << def.status();
     return def.ok() && def->has_value() ? **def : chaincode::ChaincodeDefinition();
   }
 
   std::string dir_;
-  std::unique_ptr<channel::Channel> committer_;
+  std::unique_ptr<channel::Channel> channel_;
   std::unique_ptr<ordering::BlockAssembler> assembler_;
   std::shared_ptr<const identity::SigningIdentity> user_;
   std::shared_ptr<KvContract> contract_ = std::make_shared<KvContract>();
@@ -309,7 +309,7 @@ TEST_F(EndorserTest, ProposalResponseIsFabricsSignedLayout) {
   EXPECT_FALSE(pr.has_timestamp());
   EXPECT_EQ(pr.response().status(), 200);
   EXPECT_EQ(pr.endorsement().endorser(), peers_[0]->signer().serialized());
-  auto endorser = committer_->config()->msps().Deserialize(pr.endorsement().endorser());
+  auto endorser = channel_->config()->msps().Deserialize(pr.endorsement().endorser());
   ASSERT_TRUE(endorser.ok()) << endorser.status();
   EXPECT_TRUE((*endorser)
                   ->Verify(absl::StrCat(pr.payload(), pr.endorsement().endorser()),
@@ -366,7 +366,7 @@ TEST_F(EndorserTest, ContractSeesTheProposal) {
 
 TEST_F(EndorserTest, EvaluateAnswersWithoutEndorsingOrCommitting) {
   ASSERT_EQ(Run(Propose("cc_or", {"put", "ek", "committed"}), {1}), protos::VALID);
-  const uint64_t height = committer_->ledger().chain_info().height;
+  const uint64_t height = channel_->ledger().chain_info().height;
 
   absl::StatusOr<ProposalResult> q =
       peers_[0]->Evaluate(Propose("cc_or", {"get", "ek"}).signed_proposal);
@@ -384,7 +384,7 @@ TEST_F(EndorserTest, EvaluateAnswersWithoutEndorsingOrCommitting) {
   EXPECT_TRUE(q->proposal_response.empty());
   EXPECT_TRUE(q->rwset.empty());
   EXPECT_EQ(State("cc_or", "ek"), "committed");
-  EXPECT_EQ(committer_->ledger().chain_info().height, height);
+  EXPECT_EQ(channel_->ledger().chain_info().height, height);
 
   // A query needs the channel's Readers, a proposal peer/Propose (the channel's
   // Writers): a peer is a Reader of the channel, not a Writer.
@@ -415,7 +415,7 @@ TEST_F(EndorserTest, ReadsSeeCommittedStateAndTheDefinitionSequenceIsRead) {
   const kvrwset::KVRWSet& lc = ns["_lifecycle"];
   ASSERT_EQ(lc.reads_size(), 1);
   EXPECT_EQ(lc.reads(0).key(), "namespaces/fields/cc_or/Sequence");
-  auto seq = committer_->ledger().state().Get("_lifecycle", "namespaces/fields/cc_or/Sequence");
+  auto seq = channel_->ledger().state().Get("_lifecycle", "namespaces/fields/cc_or/Sequence");
   ASSERT_TRUE(seq.ok() && seq->has_value());
   EXPECT_EQ(lc.reads(0).version().block_num(), (*seq)->version.block);
   EXPECT_EQ(lc.reads(0).version().tx_num(), (*seq)->version.tx);
@@ -424,7 +424,7 @@ TEST_F(EndorserTest, ReadsSeeCommittedStateAndTheDefinitionSequenceIsRead) {
   const kvrwset::KVRWSet& cc = ns["cc_or"];
   ASSERT_EQ(cc.reads_size(), 1);
   EXPECT_EQ(cc.reads(0).key(), "rk");
-  auto rk = committer_->ledger().state().Get("cc_or", "rk");
+  auto rk = channel_->ledger().state().Get("cc_or", "rk");
   ASSERT_TRUE(rk.ok() && rk->has_value());
   EXPECT_EQ(cc.reads(0).version().block_num(), (*rk)->version.block);
   ASSERT_EQ(cc.writes_size(), 1);

@@ -1,5 +1,5 @@
 // The transaction simulator and its stub against ledgers holding the conformance chain
-// (replayed through the committer) and, where a test needs more, blocks of our own:
+// (replayed through a channel) and, where a test needs more, blocks of our own:
 // every value and version a test expects is read from the ledger, never typed in.
 //
 // The strongest check is FabricMadeReadWriteSetsAreReproducedByteForByte: every valid
@@ -49,7 +49,7 @@ std::string Read(const std::string& name) {
 
 // ---- Ledgers ----
 
-// The conformance chain submitted to a committer in `dir`, as a peer receives it (block
+// The conformance chain submitted to a channel in `dir`, as a peer receives it (block
 // 20, which verification rejects, is submitted again unverified, as the vectors were
 // made). `before_each` runs before each block with the ledger as of the block before.
 void ReplayConformance(
