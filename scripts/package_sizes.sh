@@ -14,7 +14,7 @@ git ls-files 'lib/*' | awk '
     }
   }' | while read -r pkg file; do
   kind=src
-  case "$file" in *_test.cc|*/testing/*|*testing_util*) kind=test ;; esac
+  case "$file" in *_test.cc|*/testing/*|lib/testing/*) kind=test ;; esac
   echo "$pkg $kind $(wc -l < "$file")"
 done | awk '
   { if ($2 == "src") src[$1] += $3; else tst[$1] += $3; seen[$1] = 1 }

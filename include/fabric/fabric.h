@@ -270,6 +270,18 @@ FABRIC_EXPORT int fabric_policy_compile(fabric_buf *out, const char *dsl, fabric
 FABRIC_EXPORT int fabric_policy_to_dsl(fabric_buf *out, const uint8_t *envelope,
                                        size_t envelope_len, fabric_error **err);
 
+/* ---- Ledger directories ------------------------------------------------------------ *
+ * One directory holds one channel's ledger: its blocks, world state and key history
+ * (doc/ledger_format.md), in one format whoever made it. Two kinds of handle own such
+ * directories, one at a time:
+ *   - fabric_channel_create / fabric_channel_open take the directory itself: the host
+ *     decides where each channel lives;
+ *   - fabric_ledger_manager keeps them as <root>/ledgers/<channel id>/ for hosts that
+ *     read many channels' ledgers.
+ * A directory either one made opens with the other once the first has let go of it (see
+ * each one's lifetimes). While it is open, opening it again fails with FABRIC_ERROR and
+ * a message saying it is locked; nothing is changed. */
+
 /* ---- Ledgers ---------------------------------------------------------------------- */
 
 /* The ledgers of many channels under one root directory (<root>/ledgers/<channel id>/):
@@ -280,7 +292,8 @@ FABRIC_EXPORT int fabric_policy_to_dsl(fabric_buf *out, const uint8_t *envelope,
  * ledger open and usable, also after fabric_ledger_manager_close_ledger or
  * fabric_ledger_manager_free. The ledger closes, and its directory is released, once the
  * manager has let go of it (close_ledger or free) and the last of them is freed. A
- * channel's ledger may be open in one place at a time: use one manager per root.
+ * channel's ledger may be open in one place at a time (see "Ledger directories"): use
+ * one manager per root.
  *
  * Thread safety: a manager may be used from several threads at once. A ledger may be
  * queried from several threads at once, also while one thread commits; commits must
@@ -493,7 +506,7 @@ FABRIC_EXPORT void fabric_history_iterator_free(fabric_history_iterator *iterato
  *
  * Thread safety: every fabric_channel_* function may be called from any thread, also
  * concurrently. Blocks are processed one at a time, in the order they are submitted.
- * The channel owns its directory (one channel per directory) and the ledger in it. */
+ * The channel owns its directory and the ledger in it (see "Ledger directories"). */
 typedef struct fabric_channel fabric_channel;
 
 typedef struct fabric_channel_options {

@@ -13,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "lib/ledger/ledger_manager.h"
 #include "lib/testing/testdata.h"
 #include "lib/testing/temp_dir.h"
 
@@ -91,6 +92,30 @@ TEST_F(ChannelTest, ChainEndsAsFabricsDid) {
   ASSERT_NE(c, nullptr);
   for (const json& b : expected_["blocks"]) SubmitAndCheck(*c, b);
   CheckStoredLikeFabric(*c);
+}
+
+// Ledger directories have one format and one owner at a time (channel.h): a ledger a
+// LedgerManager made opens as a channel once the manager lets go, and not before.
+TEST(ChannelDirectoryTest, OpensALedgerTheManagerMadeOnceItIsReleased) {
+  const std::string root = fabric::testing::FreshTempDir("channel_dir_manager");
+  auto manager = ledger::LedgerManager::Open(root, ledger::LedgerOptions());
+  ASSERT_TRUE(manager.ok()) << manager.status();
+  auto genesis = fabric::testing::ReadFile(fabric::testing::ConformanceDir() + "/genesis.block");
+  ASSERT_TRUE(genesis.ok());
+  auto made = (*manager)->Create(*genesis);
+  ASSERT_TRUE(made.ok()) << made.status();
+  const std::string id = (*made)->channel_id();
+  const std::string dir = root + "/ledgers/" + id;
+
+  auto busy = Channel::Open(dir, ChannelOptions());
+  EXPECT_TRUE(absl::IsUnavailable(busy.status())) << busy.status();
+
+  made->reset();
+  (*manager)->Close(id);
+  auto opened = Channel::Open(dir, ChannelOptions());
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ((*opened)->channel_id(), id);
+  EXPECT_EQ((*opened)->ledger().chain_info().height, 1u);
 }
 
 TEST_F(ChannelTest, ReopenedChannelKeepsTheConfigOfItsLastConfigBlock) {

@@ -8,7 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lib/identity/signing_identity.h"
-#include "lib/policy/testing_util.h"
+#include "lib/policy/testing/signers.h"
 #include "lib/wire/block.h"
 #include "lib/wire/proto/common.pb.h"
 #include "lib/testing/testdata.h"

@@ -6,6 +6,9 @@
 //   std::vector<std::string> ids = (*m)->List();
 //   (*m)->Close("mychannel");                    // once no one uses it any more
 //
+// One directory per channel, open in one place at a time: include/fabric/fabric.h,
+// "Ledger directories", says how this and a channel (channel/channel.h) share them.
+//
 // Thread safety: all methods may be called from any thread. A Ledger returned by Create
 // or Get stays valid while the caller holds its shared_ptr, even after Close.
 #ifndef FABRIC_LIB_LEDGER_LEDGER_MANAGER_H_

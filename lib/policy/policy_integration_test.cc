@@ -19,7 +19,7 @@
 #include "lib/policy/signature_policy.h"
 #include "lib/policy/signature_set.h"
 #include "lib/policy/testing/deep_policies.h"
-#include "lib/policy/testing_util.h"
+#include "lib/policy/testing/signers.h"
 #include "nlohmann/json.hpp"
 #include "lib/testing/testdata.h"
 

@@ -21,7 +21,7 @@
 #include "lib/identity/testing/fixtures.h"
 #include "lib/policy/dsl.h"
 #include "lib/policy/signature_set.h"
-#include "lib/policy/testing_util.h"
+#include "lib/policy/testing/signers.h"
 #include "lib/channel/channel.h"
 #include "lib/wire/block.h"
 #include "lib/wire/hashes.h"

@@ -12,7 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "lib/identity/signing_identity.h"
-#include "lib/policy/testing_util.h"
+#include "lib/policy/testing/signers.h"
 #include "lib/wire/hashes.h"
 #include "nlohmann/json.hpp"
 #include "lib/testing/testdata.h"

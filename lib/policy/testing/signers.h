@@ -1,7 +1,7 @@
 // Test helpers over the conformance vectors (tests/vectors/conformance): the genesis
 // config, its MSPs, and cryptogen identities that sign.
-#ifndef FABRIC_LIB_POLICY_TESTING_UTIL_H_
-#define FABRIC_LIB_POLICY_TESTING_UTIL_H_
+#ifndef FABRIC_LIB_POLICY_TESTING_SIGNERS_H_
+#define FABRIC_LIB_POLICY_TESTING_SIGNERS_H_
 
 #include <memory>
 #include <string>
@@ -27,4 +27,4 @@ absl::StatusOr<SignedData> SignData(const identity::SigningIdentity& signer, std
 
 }  // namespace fabric::policy
 
-#endif  // FABRIC_LIB_POLICY_TESTING_UTIL_H_
+#endif  // FABRIC_LIB_POLICY_TESTING_SIGNERS_H_

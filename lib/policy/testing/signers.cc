@@ -1,4 +1,4 @@
-#include "lib/policy/testing_util.h"
+#include "lib/policy/testing/signers.h"
 
 #include <utility>
 #include <vector>
