@@ -13,7 +13,7 @@
 //     key's committed version (absent: no version);
 //   - writes and deletes are buffered; the last one of a key wins;
 //   - a range query records its start key, end key, exhaustion and its results' keys and
-//     versions, or their Merkle summary past kDefaultMaxDegree results (range_query.h).
+//     versions, or their Merkle summary past kDefaultMaxDegree results (rwset/range_query.h).
 //     A range is returned whole, so it is recorded as Fabric records an iterator read to
 //     its end: end_key = the query's end key ("" for an open end), itr_exhausted = true.
 //     Two exceptions, both Fabric's: past the peer's total query limit (100,000 results,

@@ -3,17 +3,13 @@
 // applyWriteSet, tx_ops.go), given the block's final TRANSACTIONS_FILTER.
 //
 // Per VALID endorser transaction, in block order, its (first action's) read-write set is
-// folded into per-key operations with Fabric's exact rules, including its quirks:
-//   - a write with an empty value is a delete;
-//   - operations on one key within a transaction are combined by ADDING flag values
-//     (upsert 1, metadata update 2, metadata delete 4, delete 8), so two upserts of the
-//     same key read as a metadata update;
-//   - an upsert alone keeps the key's latest metadata (this block's earlier updates, else
-//     the state); a metadata-only change keeps the latest value, and is dropped when the
-//     key has none;
-// and each surviving operation is recorded at version (block, tx index). Hashed writes
-// of private collections are folded the same way, keyed by key hash. A later
-// transaction's update of a key replaces an earlier one's.
+// folded into per-key operations by Fabric's rules, quirks included (rwset/write_ops.h:
+// which writes delete, how a transaction's operations on one key add up, what the sum
+// does). Here "the key's latest" value or metadata is this block's earlier update of it,
+// else the state's, and a metadata-only change of a key that has no value is dropped.
+// Each surviving operation is recorded at version (block, tx index). Hashed writes of
+// private collections are folded the same way, keyed by key hash. A later transaction's
+// update of a key replaces an earlier one's.
 //
 // Valid CONFIG transactions store the config envelope under namespace "" (Fabric's
 // channel-config key); other transaction types write nothing.

@@ -12,14 +12,14 @@
 //   - a range query (RangeQueryInfo) whose re-run over [start_key, end_key) -- plus
 //     end_key itself when the simulator did not exhaust the iterator -- yields other
 //     keys or versions than the recorded raw reads, or another Merkle summary
-//     (range_query.h): PHANTOM_READ_CONFLICT;
+//     (rwset/range_query.h): PHANTOM_READ_CONFLICT;
 //   - a hashed read of a private collection, checked like a read, by key hash:
 //     MVCC_READ_CONFLICT.
 // A VALID endorser transaction whose action or read-write set cannot be read becomes
 // NIL_TXACTION (no action, or no ChaincodeAction in it) or INVALID_OTHER_REASON (the
 // TxReadWriteSet or a namespace's or collection's set does not parse), as Fabric's
 // preprocessing decides. A transaction that stays VALID makes its writes visible to
-// later ones with Fabric's folding rules (update_batch.h): a write with an empty value
+// later ones with Fabric's folding rules (rwset/write_ops.h): a write with an empty value
 // is a delete, and a metadata change of a key without a value writes nothing. A VALID
 // CONFIG transaction writes the channel-config key; other types write nothing.
 //
@@ -31,7 +31,7 @@
 //     commit) or one that the re-run outgrows (Fabric can index past its hashes):
 //     PHANTOM_READ_CONFLICT;
 //   - a metadata-only change of a key deleted earlier in the block (Fabric puts a nil
-//     value and panics): the key stays deleted, as update_batch.h keeps it.
+//     value and panics): the key stays deleted, as ledger/update_batch.h keeps it.
 //
 // Cost: one GetVersion per read, no value copied; the block's writes live in a hash map
 // keyed by views into the parsed block. Range queries scan state in pages.
