@@ -22,23 +22,17 @@ namespace {
 
 using nlohmann::json;
 
-std::string Read(const std::string& name) {
-  auto b = testing::ReadFile(testing::ConformanceDir() + "/" + name);
-  EXPECT_TRUE(b.ok()) << name << ": " << b.status();
-  return b.ok() ? *b : "";
-}
-
 std::string BlockFile(int n) { return absl::StrFormat("blocks/%06d.block", n); }
 
 class ChannelTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fabric::testing::FreshTempDir("channel_test");
-    expected_ = json::parse(Read("expected.json"));
+    expected_ = json::parse(testing::ReadVector("expected.json"));
   }
 
   std::unique_ptr<Channel> Create() {
-    auto c = Channel::Create(dir_, Read("genesis.block"), options_);
+    auto c = Channel::Create(dir_, testing::ReadVector("genesis.block"), options_);
     EXPECT_TRUE(c.ok()) << c.status();
     return c.ok() ? *std::move(c) : nullptr;
   }
@@ -49,11 +43,11 @@ class ChannelTest : public ::testing::Test {
   void SubmitAndCheck(Channel& c, const json& b) {
     const int number = b["number"];
     SubmitOptions verified;
-    absl::StatusOr<BlockResult> r = c.Submit(Read(BlockFile(number)), verified);
+    absl::StatusOr<BlockResult> r = c.Submit(testing::ReadVector(BlockFile(number)), verified);
     if (!b["mcs_verify_block"]["accepted"].get<bool>()) {
       ASSERT_FALSE(r.ok()) << "block " << number << " should be rejected";
       EXPECT_EQ(c.ledger().chain_info().height, static_cast<uint64_t>(number));
-      r = c.Submit(Read(BlockFile(number)), SubmitOptions{.skip_verification = true});
+      r = c.Submit(testing::ReadVector(BlockFile(number)), SubmitOptions{.skip_verification = true});
     }
     ASSERT_TRUE(r.ok()) << "block " << number << ": " << r.status();
     EXPECT_EQ(r->number, static_cast<uint64_t>(number));
@@ -75,7 +69,7 @@ class ChannelTest : public ::testing::Test {
     for (uint64_t n = 0; n < c.ledger().chain_info().height; ++n) {
       auto stored = c.ledger().blocks().BlockByNumber(n);
       ASSERT_TRUE(stored.ok()) << stored.status();
-      EXPECT_EQ(*stored, Read(absl::StrFormat("committed/%06d.block", n))) << "block " << n;
+      EXPECT_EQ(*stored, testing::ReadVector(absl::StrFormat("committed/%06d.block", n))) << "block " << n;
     }
     EXPECT_EQ(absl::BytesToHexString(c.ledger().chain_info().current_hash),
               expected_["ledger_current_block_hash"].get<std::string>());
@@ -142,11 +136,11 @@ TEST_F(ChannelTest, RejectedBlocksChangeNothing) {
   ASSERT_NE(c, nullptr);
   SubmitAndCheck(*c, expected_["blocks"][0]);
   const ledger::ChainInfo before = c->ledger().chain_info();
-  json verdicts = json::parse(Read("block_verification.json"));
+  json verdicts = json::parse(testing::ReadVector("block_verification.json"));
   int rejected = 0;
   for (const json& v : verdicts["results"]) {
     if (v["mcs_verify_block"]["accepted"].get<bool>() && v["commit_error"] == "") continue;
-    absl::StatusOr<BlockResult> r = c->Submit(Read(v["file"]));
+    absl::StatusOr<BlockResult> r = c->Submit(testing::ReadVector(v["file"]));
     EXPECT_FALSE(r.ok()) << v["name"];
     const ledger::ChainInfo after = c->ledger().chain_info();
     EXPECT_EQ(after.height, before.height);
@@ -176,7 +170,7 @@ TEST_F(ChannelTest, HostHearsOfCommitsAndAwaitedTransactions) {
   // Enqueue (pipelined) the first blocks, then drain.
   std::vector<absl::StatusOr<BlockResult>> results(4, absl::UnknownError("not run"));
   for (int n = 1; n <= 4; ++n) {
-    c->Enqueue(Read(BlockFile(n)), {},
+    c->Enqueue(testing::ReadVector(BlockFile(n)), {},
                [&results, n](absl::StatusOr<BlockResult> r) { results[n - 1] = std::move(r); });
   }
   c->Drain();

@@ -19,19 +19,13 @@ namespace {
 
 using nlohmann::json;
 
-std::string Read(const std::string& name) {
-  auto b = testing::ReadFile(testing::ConformanceDir() + "/" + name);
-  EXPECT_TRUE(b.ok()) << b.status();
-  return b.ok() ? *b : "";
-}
-
 std::string Hex(const std::string& s) { return absl::BytesToHexString(s); }
 
 class LedgerConformanceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fabric::testing::FreshTempDir("ledger_conformance");
-    expected_ = json::parse(Read("expected.json"));
+    expected_ = json::parse(testing::ReadVector("expected.json"));
   }
 
   // Builds the whole chain; returns the number of blocks committed after genesis.
@@ -42,7 +36,7 @@ class LedgerConformanceTest : public ::testing::Test {
                                          absl::StrFormat("/committed/%06d.block", n));
       if (!committed.ok()) break;
       auto stored = wire::ParsedBlock::Parse(*committed);
-      auto delivered = wire::ParsedBlock::Parse(Read(absl::StrFormat("blocks/%06d.block", n)));
+      auto delivered = wire::ParsedBlock::Parse(testing::ReadVector(absl::StrFormat("blocks/%06d.block", n)));
       EXPECT_TRUE(stored.ok() && delivered.ok());
       absl::Status s =
           l->Commit(**delivered, std::string((*stored)->metadata(common::TRANSACTIONS_FILTER)));
@@ -56,7 +50,7 @@ class LedgerConformanceTest : public ::testing::Test {
     for (uint64_t n = 0; n < l.chain_info().height; ++n) {
       auto bytes = l.blocks().BlockByNumber(n);
       ASSERT_TRUE(bytes.ok()) << bytes.status();
-      EXPECT_EQ(*bytes, Read(absl::StrFormat("committed/%06d.block", n))) << "block " << n;
+      EXPECT_EQ(*bytes, testing::ReadVector(absl::StrFormat("committed/%06d.block", n))) << "block " << n;
     }
     EXPECT_EQ(l.chain_info().height, expected_["ledger_height"].get<uint64_t>());
     EXPECT_EQ(Hex(l.chain_info().current_hash),
@@ -124,7 +118,7 @@ class LedgerConformanceTest : public ::testing::Test {
 
 TEST_F(LedgerConformanceTest, StoresWhatFabricStoresAndSurvivesReopen) {
   {
-    auto l = Ledger::Create(dir_, Read("genesis.block"), LedgerOptions());
+    auto l = Ledger::Create(dir_, testing::ReadVector("genesis.block"), LedgerOptions());
     ASSERT_TRUE(l.ok()) << l.status();
     EXPECT_EQ((*l)->channel_id(), expected_["channel_id"].get<std::string>());
     EXPECT_GT(CommitAll(l->get()), 0);
@@ -137,17 +131,17 @@ TEST_F(LedgerConformanceTest, StoresWhatFabricStoresAndSurvivesReopen) {
 }
 
 TEST_F(LedgerConformanceTest, RejectsOutOfOrderBlocksAndBadFilters) {
-  auto l = Ledger::Create(dir_, Read("genesis.block"), LedgerOptions());
+  auto l = Ledger::Create(dir_, testing::ReadVector("genesis.block"), LedgerOptions());
   ASSERT_TRUE(l.ok()) << l.status();
-  auto b2 = wire::ParsedBlock::Parse(Read("blocks/000002.block"));
+  auto b2 = wire::ParsedBlock::Parse(testing::ReadVector("blocks/000002.block"));
   ASSERT_TRUE(b2.ok());
   EXPECT_EQ((*l)->Commit(**b2, std::string((*b2)->num_transactions(), '\0')).code(),
             absl::StatusCode::kFailedPrecondition);
-  auto b1 = wire::ParsedBlock::Parse(Read("blocks/000001.block"));
+  auto b1 = wire::ParsedBlock::Parse(testing::ReadVector("blocks/000001.block"));
   ASSERT_TRUE(b1.ok());
   EXPECT_EQ((*l)->Commit(**b1, "").code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ((*l)->chain_info().height, 1u);
-  EXPECT_FALSE(Ledger::Create(dir_, Read("genesis.block"), LedgerOptions()).ok());
+  EXPECT_FALSE(Ledger::Create(dir_, testing::ReadVector("genesis.block"), LedgerOptions()).ok());
   EXPECT_FALSE(Ledger::Open(dir_ + "/nonexistent", LedgerOptions()).ok());
 }
 

@@ -36,12 +36,6 @@ constexpr char kPeer0Org1[] = "peerOrganizations/org1.example.com/peers/peer0.or
 
 std::string Path(const std::string& name) { return testing::ConformanceDir() + "/" + name; }
 
-std::string Read(const std::string& name) {
-  auto bytes = testing::ReadFile(Path(name));
-  EXPECT_TRUE(bytes.ok()) << bytes.status();
-  return bytes.ok() ? *bytes : "";
-}
-
 std::string BlockFile(uint64_t n) { return absl::StrFormat("blocks/%06d.block", n); }
 std::string CommittedFile(uint64_t n) { return absl::StrFormat("committed/%06d.block", n); }
 
@@ -72,7 +66,7 @@ uint64_t LastConfig(const ParsedBlock& block) {
 
 // The data entries of a vector block, as envelopes to order again.
 std::vector<std::string> EnvelopesOf(uint64_t n) {
-  auto block = Parse(Read(BlockFile(n)));
+  auto block = Parse(testing::ReadVector(BlockFile(n)));
   if (block == nullptr) return {};
   const auto& data = block->block().data().data();
   return {data.begin(), data.end()};
@@ -124,7 +118,7 @@ class Follower {
 class BlockAssemblerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    genesis_bytes_ = Read("genesis.block");
+    genesis_bytes_ = testing::ReadVector("genesis.block");
     genesis_ = Parse(genesis_bytes_);
     ASSERT_NE(genesis_, nullptr);
     genesis_config_ = ConfigOf(*genesis_);
@@ -166,7 +160,7 @@ class BlockAssemblerTest : public ::testing::Test {
   void Rebuild(BlockAssembler& a, Follower& follower, uint64_t first, uint64_t last) {
     for (uint64_t n = first; n <= last; ++n) {
       SCOPED_TRACE(absl::StrCat("block ", n));
-      auto fabrics = Parse(Read(BlockFile(n)));
+      auto fabrics = Parse(testing::ReadVector(BlockFile(n)));
       ASSERT_NE(fabrics, nullptr);
       std::string ours_bytes;
       if (fabrics->IsConfigBlock()) {
@@ -226,9 +220,9 @@ TEST_F(BlockAssemblerTest, RebuildsFabricsChainFromGenesis) {
 // last config; blocks 18 and 19 (whose MESSAGE and CONFIG_UPDATE envelopes are ordered
 // like any other) then record it, as Fabric's orderer did.
 TEST_F(BlockAssemblerTest, RebuildsFabricsConfigBlockAndTheBlockAfter) {
-  auto a = Assembler(Read(CommittedFile(16)), orderer_, Unlimited());
+  auto a = Assembler(testing::ReadVector(CommittedFile(16)), orderer_, Unlimited());
   ASSERT_NE(a, nullptr);
-  auto block16 = Parse(Read(CommittedFile(16)));
+  auto block16 = Parse(testing::ReadVector(CommittedFile(16)));
   ASSERT_NE(block16, nullptr);
   Follower follower(*block16, genesis_config_);
   Rebuild(*a, follower, 17, 19);
@@ -237,9 +231,9 @@ TEST_F(BlockAssemblerTest, RebuildsFabricsConfigBlockAndTheBlockAfter) {
 // A new block after the last stored one (block 20) extends the chain and verifies
 // under the config of block 17.
 TEST_F(BlockAssemblerTest, ContinuesFromTheLastCommittedBlock) {
-  const std::string last = Read(CommittedFile(20));
+  const std::string last = testing::ReadVector(CommittedFile(20));
   auto tip = Parse(last);
-  auto config17 = Parse(Read(BlockFile(17)));
+  auto config17 = Parse(testing::ReadVector(BlockFile(17)));
   ASSERT_NE(tip, nullptr);
   ASSERT_NE(config17, nullptr);
   auto a = Assembler(last, orderer_, Unlimited());
@@ -383,7 +377,7 @@ TEST_F(BlockAssemblerTest, TickCutsOnlyAfterTheTimeout) {
 // A CONFIG envelope cuts what is pending, goes alone into the next block and is the
 // last config of every block after it.
 TEST_F(BlockAssemblerTest, ConfigEnvelopeGoesAloneAndBecomesLastConfig) {
-  const std::string block16 = Read(CommittedFile(16));
+  const std::string block16 = testing::ReadVector(CommittedFile(16));
   auto tip = Parse(block16);
   ASSERT_NE(tip, nullptr);
   auto a = Assembler(block16, orderer_, Unlimited());

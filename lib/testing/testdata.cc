@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "absl/status/status.h"
+#include "gtest/gtest.h"
 
 namespace fabric::testing {
 
@@ -26,6 +27,15 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+std::string ReadVector(const std::string& relative) {
+  absl::StatusOr<std::string> bytes = ReadFile(ConformanceDir() + "/" + relative);
+  if (!bytes.ok()) {
+    ADD_FAILURE() << relative << ": " << bytes.status();
+    return "";
+  }
+  return *std::move(bytes);
 }
 
 std::vector<std::string> ListFiles(const std::string& dir, const std::string& suffix) {

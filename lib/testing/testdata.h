@@ -19,6 +19,10 @@ std::string ThroughputDir();
 
 absl::StatusOr<std::string> ReadFile(const std::string& path);
 
+// The bytes of conformance vector `relative` (e.g. "genesis.block"); a test failure
+// naming the file, and "", if it cannot be read.
+std::string ReadVector(const std::string& relative);
+
 // The regular files in `dir` whose names end with `suffix`, sorted, as full paths.
 std::vector<std::string> ListFiles(const std::string& dir, const std::string& suffix);
 

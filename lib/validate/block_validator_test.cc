@@ -21,14 +21,8 @@ namespace {
 
 using nlohmann::json;
 
-std::string Read(const std::string& name) {
-  auto b = testing::ReadFile(testing::ConformanceDir() + "/" + name);
-  EXPECT_TRUE(b.ok()) << name << ": " << b.status();
-  return b.ok() ? *b : "";
-}
-
 std::shared_ptr<const wire::ParsedBlock> Parse(const std::string& name) {
-  auto b = wire::ParsedBlock::Parse(Read(name));
+  auto b = wire::ParsedBlock::Parse(testing::ReadVector(name));
   EXPECT_TRUE(b.ok()) << name << ": " << b.status();
   return b.ok() ? *b : nullptr;
 }
@@ -52,8 +46,8 @@ class BlockValidatorTest : public ::testing::TestWithParam<int> {
  protected:
   void SetUp() override {
     dir_ = fabric::testing::FreshTempDir(absl::StrFormat("block_validator_%d", GetParam()));
-    expected_ = json::parse(Read("expected.json"));
-    auto l = ledger::Ledger::Create(dir_, Read("genesis.block"), {});
+    expected_ = json::parse(testing::ReadVector("expected.json"));
+    auto l = ledger::Ledger::Create(dir_, testing::ReadVector("genesis.block"), {});
     ASSERT_TRUE(l.ok()) << l.status();
     ledger_ = *std::move(l);
     auto genesis = Parse("genesis.block");
@@ -96,7 +90,7 @@ TEST_P(BlockValidatorTest, EveryTransactionGetsFabricsValidatorCode) {
 
   // The crash blocks apply after the last block: each gets a code for every
   // transaction, equal to Fabric's where Fabric got that far.
-  json crash = json::parse(Read("crash/crash.json"));
+  json crash = json::parse(testing::ReadVector("crash/crash.json"));
   for (const json& c : crash["results"]) {
     auto block = Parse(c["file"]);
     ASSERT_NE(block, nullptr);

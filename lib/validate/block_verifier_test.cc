@@ -25,13 +25,7 @@ using wire::ParsedBlock;
 
 std::string Path(const std::string& name) { return testing::ConformanceDir() + "/" + name; }
 
-std::string Read(const std::string& name) {
-  auto bytes = testing::ReadFile(Path(name));
-  EXPECT_TRUE(bytes.ok()) << bytes.status();
-  return bytes.ok() ? *bytes : "";
-}
-
-json ReadJson(const std::string& name) { return json::parse(Read(name)); }
+json ReadJson(const std::string& name) { return json::parse(testing::ReadVector(name)); }
 
 std::shared_ptr<const ParsedBlock> Parse(std::string bytes) {
   auto b = ParsedBlock::Parse(std::move(bytes));
@@ -39,7 +33,7 @@ std::shared_ptr<const ParsedBlock> Parse(std::string bytes) {
   return b.ok() ? *b : nullptr;
 }
 
-std::shared_ptr<const ParsedBlock> Block(const std::string& name) { return Parse(Read(name)); }
+std::shared_ptr<const ParsedBlock> Block(const std::string& name) { return Parse(testing::ReadVector(name)); }
 
 std::shared_ptr<const channelconfig::ChannelConfig> Config(const ParsedBlock& config_block) {
   auto c = channelconfig::ChannelConfig::FromBlock(config_block);
@@ -88,10 +82,10 @@ TEST(BlockVerifierTest, TamperedBlocksAsFabricJudgedThem) {
     const bool mcs_accepted = mcs["accepted"].get<bool>();
     const std::string fabric_error = mcs_accepted ? commit_error : mcs["error"].get<std::string>();
 
-    auto verdict = ParseAndVerifyBlock(Read(file), *config, number, block1->header_hash());
+    auto verdict = ParseAndVerifyBlock(testing::ReadVector(file), *config, number, block1->header_hash());
     ExpectVerdict(verdict.status(), mcs_accepted && commit_error.empty(), fabric_error);
     if (verdict.ok()) {
-      EXPECT_EQ((*verdict)->raw(), Read(file));
+      EXPECT_EQ((*verdict)->raw(), testing::ReadVector(file));
     }
   }
   // Every tampered block has a verdict.
@@ -156,7 +150,7 @@ TEST(BlockVerifierTest, CrashBlocksAsFabricJudgedThem) {
     const std::string fabric_error = outcome.substr(
         from + key.size(), to == std::string::npos ? std::string::npos : to - from - key.size());
 
-    auto verdict = ParseAndVerifyBlock(Read(file), *config, r["block_number"].get<uint64_t>(),
+    auto verdict = ParseAndVerifyBlock(testing::ReadVector(file), *config, r["block_number"].get<uint64_t>(),
                                        last->header_hash());
     ExpectVerdict(verdict.status(), fabric_error == "<nil>", fabric_error);
   }

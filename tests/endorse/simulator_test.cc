@@ -41,12 +41,6 @@ using Mode = TxSimulator::Mode;
 // U+10FFFF in UTF-8.
 constexpr char kMaxRune[] = "\xF4\x8F\xBF\xBF";
 
-std::string Read(const std::string& name) {
-  auto b = testing::ReadFile(testing::ConformanceDir() + "/" + name);
-  EXPECT_TRUE(b.ok()) << name << ": " << b.status();
-  return b.ok() ? *b : "";
-}
-
 // ---- Ledgers ----
 
 // The conformance chain submitted to a channel in `dir`, as a peer receives it (block
@@ -55,7 +49,7 @@ std::string Read(const std::string& name) {
 void ReplayConformance(
     const std::string& dir,
     const std::function<void(const ledger::Ledger&, const std::string& block)>& before_each = {}) {
-  auto c = channel::Channel::Create(dir, Read("genesis.block"), channel::ChannelOptions());
+  auto c = channel::Channel::Create(dir, testing::ReadVector("genesis.block"), channel::ChannelOptions());
   ASSERT_TRUE(c.ok()) << c.status();
   for (const std::string& path :
        testing::ListFiles(testing::ConformanceDir() + "/blocks", ".block")) {
@@ -739,7 +733,7 @@ TEST(FabricConformanceTest, FabricMadeReadWriteSetsAreReproducedByteForByte) {
     auto block = wire::ParsedBlock::Parse(bytes);
     ASSERT_TRUE(block.ok()) << block.status();
     auto committed =
-        wire::ParsedBlock::Parse(Read(absl::StrFormat("committed/%06d.block", (*block)->number())));
+        wire::ParsedBlock::Parse(testing::ReadVector(absl::StrFormat("committed/%06d.block", (*block)->number())));
     ASSERT_TRUE(committed.ok());
     const absl::string_view filter = (*committed)->metadata(2);  // the final codes
     ASSERT_EQ(filter.size(), (*block)->num_transactions());
@@ -782,7 +776,7 @@ class OwnLedgerTest : public ::testing::Test {
     auto l = ledger::Ledger::Create(
         fabric::testing::FreshTempDir(absl::StrCat(
             "simulator_test_", ::testing::UnitTest::GetInstance()->current_test_info()->name())),
-        Read("genesis.block"), ledger::LedgerOptions());
+        testing::ReadVector("genesis.block"), ledger::LedgerOptions());
     ASSERT_TRUE(l.ok()) << l.status();
     ledger_ = *std::move(l);
   }
