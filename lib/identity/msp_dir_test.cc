@@ -85,16 +85,6 @@ RoleType RoleOf(const std::string& name) {
   return common::MSPRole::CLIENT;
 }
 
-common::MSPPrincipal RolePrincipal(const std::string& mspid, RoleType role) {
-  common::MSPRole r;
-  r.set_msp_identifier(mspid);
-  r.set_role(role);
-  common::MSPPrincipal p;
-  p.set_principal_classification(common::MSPPrincipal::ROLE);
-  p.set_principal(r.SerializeAsString());
-  return p;
-}
-
 std::string TempDir(const std::string& name) { return fabric::testing::FreshTempDir(name); }
 
 void Write(const fs::path& path, const std::string& bytes) {
@@ -176,7 +166,7 @@ TEST(MspDirTest, ValidatesEachOrgsIdentitiesWithTheirRoles) {
       const RoleType role = RoleOf(t.name);
       for (RoleType r : {common::MSPRole::ADMIN, common::MSPRole::CLIENT, common::MSPRole::PEER,
                          common::MSPRole::ORDERER, common::MSPRole::MEMBER}) {
-        absl::Status sat = m->SatisfiesPrincipal(**id, RolePrincipal(org.mspid, r));
+        absl::Status sat = m->SatisfiesPrincipal(**id, testing::RolePrincipal(org.mspid, r));
         EXPECT_EQ(sat.ok(), r == role || r == common::MSPRole::MEMBER)
             << "role " << r << ": " << sat;
       }

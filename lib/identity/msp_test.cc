@@ -61,16 +61,6 @@ std::shared_ptr<const Identity> MustDeserialize(const MspManager& mgr, const Tes
   return id.ok() ? *id : nullptr;
 }
 
-common::MSPPrincipal Role(const std::string& mspid, common::MSPRole::MSPRoleType role) {
-  common::MSPRole r;
-  r.set_msp_identifier(mspid);
-  r.set_role(role);
-  common::MSPPrincipal p;
-  p.set_principal_classification(common::MSPPrincipal::ROLE);
-  p.set_principal(r.SerializeAsString());
-  return p;
-}
-
 common::MSPPrincipal Principal(common::MSPPrincipal::Classification c, const std::string& bytes) {
   common::MSPPrincipal p;
   p.set_principal_classification(c);
@@ -321,7 +311,7 @@ TEST(MspTest, CaCertificatesAreNotIdentities) {
     EXPECT_THAT(std::string(Genesis()->Validate(**id).message()),
                 HasSubstr("Certificate Authority equals true"))
         << c.path;
-    EXPECT_FALSE(Genesis()->SatisfiesPrincipal(**id, Role(c.mspid, common::MSPRole::MEMBER)).ok());
+    EXPECT_FALSE(Genesis()->SatisfiesPrincipal(**id, testing::RolePrincipal(c.mspid, common::MSPRole::MEMBER)).ok());
   }
 }
 
@@ -392,7 +382,7 @@ TEST(MspTest, RolePrincipals) {
     TestIdentity t = Find(c.name);
     std::shared_ptr<const Identity> id = MustDeserialize(*Genesis(), t);
     ASSERT_NE(id, nullptr);
-    absl::Status st = Genesis()->SatisfiesPrincipal(*id, Role(t.mspid, c.role));
+    absl::Status st = Genesis()->SatisfiesPrincipal(*id, testing::RolePrincipal(t.mspid, c.role));
     EXPECT_EQ(st.ok(), c.satisfied)
         << c.name << " as " << R::MSPRoleType_Name(c.role) << ": " << st;
   }
@@ -401,9 +391,9 @@ TEST(MspTest, RolePrincipals) {
 TEST(MspTest, PrincipalOfAnotherMspFails) {
   std::shared_ptr<const Identity> peer =
       MustDeserialize(*Genesis(), Find("peer0.org1.example.com"));
-  absl::Status st = Genesis()->SatisfiesPrincipal(*peer, Role("Org2MSP", common::MSPRole::PEER));
+  absl::Status st = Genesis()->SatisfiesPrincipal(*peer, testing::RolePrincipal("Org2MSP", common::MSPRole::PEER));
   EXPECT_THAT(std::string(st.message()), HasSubstr("different MSP"));
-  st = Genesis()->SatisfiesPrincipal(*peer, Role("Org2MSP", common::MSPRole::MEMBER));
+  st = Genesis()->SatisfiesPrincipal(*peer, testing::RolePrincipal("Org2MSP", common::MSPRole::MEMBER));
   EXPECT_FALSE(st.ok());
 }
 
@@ -451,16 +441,16 @@ TEST(MspTest, CombinedAndAnonymityPrincipals) {
     return Principal(common::MSPPrincipal::COMBINED, c.SerializeAsString());
   };
   EXPECT_TRUE(Genesis()
-                  ->SatisfiesPrincipal(*peer, combined({Role("Org1MSP", common::MSPRole::MEMBER),
-                                                        Role("Org1MSP", common::MSPRole::PEER)}))
+                  ->SatisfiesPrincipal(*peer, combined({testing::RolePrincipal("Org1MSP", common::MSPRole::MEMBER),
+                                                        testing::RolePrincipal("Org1MSP", common::MSPRole::PEER)}))
                   .ok());
   EXPECT_FALSE(Genesis()
-                   ->SatisfiesPrincipal(*peer, combined({Role("Org1MSP", common::MSPRole::MEMBER),
-                                                         Role("Org1MSP", common::MSPRole::CLIENT)}))
+                   ->SatisfiesPrincipal(*peer, combined({testing::RolePrincipal("Org1MSP", common::MSPRole::MEMBER),
+                                                         testing::RolePrincipal("Org1MSP", common::MSPRole::CLIENT)}))
                    .ok());
   EXPECT_TRUE(Genesis()
                   ->SatisfiesPrincipal(
-                      *peer, combined({combined({Role("Org1MSP", common::MSPRole::PEER)})}))
+                      *peer, combined({combined({testing::RolePrincipal("Org1MSP", common::MSPRole::PEER)})}))
                   .ok());
   EXPECT_THAT(std::string(Genesis()->SatisfiesPrincipal(*peer, combined({})).message()),
               HasSubstr("No principals"));
@@ -492,7 +482,7 @@ TEST(MspTest, MalformedPrincipalsFailCleanly) {
                    .ok());
   EXPECT_FALSE(
       Genesis()
-          ->SatisfiesPrincipal(*peer, Role("Org1MSP", static_cast<common::MSPRole::MSPRoleType>(7)))
+          ->SatisfiesPrincipal(*peer, testing::RolePrincipal("Org1MSP", static_cast<common::MSPRole::MSPRoleType>(7)))
           .ok());
 }
 

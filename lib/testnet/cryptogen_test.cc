@@ -104,16 +104,6 @@ std::vector<Member> MembersOf(const OrgSpec& spec) {
   return out;
 }
 
-common::MSPPrincipal RolePrincipal(const std::string& mspid, RoleType role) {
-  common::MSPRole r;
-  r.set_msp_identifier(mspid);
-  r.set_role(role);
-  common::MSPPrincipal p;
-  p.set_principal_classification(common::MSPPrincipal::ROLE);
-  p.set_principal(r.SerializeAsString());
-  return p;
-}
-
 TEST(CryptogenTest, LayoutMatchesCryptogen) {
   const fs::path org = OrgDir(kOrg1, Root());
   EXPECT_EQ(org, fs::path(Root()) / "peerOrganizations" / "org1.example.com");
@@ -304,7 +294,7 @@ TEST(CryptogenTest, EveryIdentityValidatesWithItsRoleAndSigns) {
            {common::MSPRole::MEMBER, common::MSPRole::ADMIN, common::MSPRole::CLIENT,
             common::MSPRole::PEER, common::MSPRole::ORDERER}) {
         const bool expected = role == common::MSPRole::MEMBER || role == member.role;
-        absl::Status sat = m->SatisfiesPrincipal(**id, RolePrincipal(spec.mspid, role));
+        absl::Status sat = m->SatisfiesPrincipal(**id, identity::testing::RolePrincipal(spec.mspid, role));
         EXPECT_EQ(sat.ok(), expected) << "role " << role << ": " << sat;
       }
 

@@ -43,6 +43,16 @@ std::string Vector(absl::string_view relative) {
   return absl::StrCat(fabric::testing::ConformanceDir(), "/", relative);
 }
 
+common::MSPPrincipal RolePrincipal(const std::string& mspid, common::MSPRole::MSPRoleType role) {
+  common::MSPRole r;
+  r.set_msp_identifier(mspid);
+  r.set_role(role);
+  common::MSPPrincipal p;
+  p.set_principal_classification(common::MSPPrincipal::ROLE);
+  p.set_principal(r.SerializeAsString());
+  return p;
+}
+
 std::string Read(const std::string& path) {
   absl::StatusOr<std::string> bytes = fabric::testing::ReadFile(path);
   EXPECT_TRUE(bytes.ok()) << bytes.status();

@@ -12,6 +12,7 @@
 #include "lib/identity/msp.h"
 #include "lib/identity/msp_manager.h"
 #include "lib/wire/proto/msp_config.pb.h"
+#include "lib/wire/proto/msp_principal.pb.h"
 
 namespace fabric::identity::testing {
 
@@ -44,6 +45,9 @@ TestIdentity Find(absl::string_view name);
 
 // SerializedIdentity{mspid, id_bytes}, marshaled.
 std::string Serialize(absl::string_view mspid, absl::string_view id_bytes);
+
+// MSPPrincipal{ROLE, MSPRole{mspid, role}}.
+common::MSPPrincipal RolePrincipal(const std::string& mspid, common::MSPRole::MSPRoleType role);
 
 // The file's bytes; "" (and a test failure) if unreadable.
 std::string Read(const std::string& path);
