@@ -24,33 +24,33 @@
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
 #include "lib/base/status_macros.h"
-#include "lib/ordering/block_assembler.h"
+#include "lib/channel/channel.h"
 #include "lib/client/client.h"
 #include "lib/endorse/contract.h"
 #include "lib/endorse/endorser.h"
 #include "lib/endorse/simulator.h"
 #include "lib/identity/signing_identity.h"
-#include "lib/channel/channel.h"
+#include "lib/ordering/block_assembler.h"
 #include "lib/testing/testdata.h"
 
 namespace {
 
 namespace fs = std::filesystem;
-using fabric::ordering::BatchOptions;
-using fabric::ordering::BlockAssembler;
-using fabric::endorse::Contract;
+using fabric::channel::BlockResult;
+using fabric::channel::Channel;
 using fabric::client::CreateSignedProposal;
 using fabric::client::CreateSignedTx;
+using fabric::client::ProposalSpec;
+using fabric::client::SignedProposal;
+using fabric::endorse::Contract;
 using fabric::endorse::Endorser;
 using fabric::endorse::ProposalResult;
-using fabric::client::ProposalSpec;
 using fabric::endorse::Response;
-using fabric::client::SignedProposal;
 using fabric::endorse::Stub;
 using fabric::endorse::TxSimulator;
 using fabric::identity::SigningIdentity;
-using fabric::channel::BlockResult;
-using fabric::channel::Channel;
+using fabric::ordering::BatchOptions;
+using fabric::ordering::BlockAssembler;
 
 constexpr char kChannel[] = "mychannel";
 constexpr char kKey[] = "bench-key";  // committed in cc_or by the fixture

@@ -24,8 +24,8 @@
 #include "lib/policy/dsl.h"
 #include "lib/policy/signature_policy.h"
 #include "lib/policy/signature_set.h"
-#include "lib/wire/proto/identities.pb.h"
 #include "lib/testing/testdata.h"
+#include "lib/wire/proto/identities.pb.h"
 
 namespace {
 

@@ -1,6 +1,8 @@
 // Channels (the committing peer, channel::Channel) through the C ABI: create/open,
 // submit, block results, callbacks, waiting for transactions, the channel's ledger
 // and config.
+#include "lib/channel/channel.h"
+
 #include <algorithm>
 #include <cstring>
 #include <map>
@@ -10,7 +12,6 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "capi/internal.h"
-#include "lib/channel/channel.h"
 
 using fabric::capi::Guard;
 using fabric::capi::SaveError;

@@ -91,8 +91,8 @@ int TxAssemble(fabric_buf* out, const fabric_signer* creator, const uint8_t* sig
   if (int rc = CopyBytes(responses, num_responses, "responses", &rs, err); rc != FABRIC_OK) {
     return rc;
   }
-  absl::StatusOr<std::string> env = fabric::client::CreateSignedTx(
-      View(signed_proposal, signed_proposal_len), rs, *creator->rep);
+  absl::StatusOr<std::string> env =
+      fabric::client::CreateSignedTx(View(signed_proposal, signed_proposal_len), rs, *creator->rep);
   if (!env.ok()) return SaveError(env.status(), err);
   return FillBuf(*env, out, err);
 }

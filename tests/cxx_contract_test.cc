@@ -22,8 +22,8 @@
 #include <utility>
 #include <vector>
 
-#include "tests/ctest.h"
 #include "lib/testing/temp_dir.h"
+#include "tests/ctest.h"
 
 namespace {
 

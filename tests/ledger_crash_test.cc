@@ -16,8 +16,8 @@
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "lib/ledger/ledger.h"
-#include "lib/testing/testdata.h"
 #include "lib/testing/temp_dir.h"
+#include "lib/testing/testdata.h"
 
 namespace fabric {
 namespace {

@@ -7,9 +7,9 @@
 
 #include "gtest/gtest.h"
 #include "lib/inspect/json.h"
+#include "lib/testing/testdata.h"
 #include "lib/wire/block.h"
 #include "lib/wire/well_formed.h"
-#include "lib/testing/testdata.h"
 
 namespace fabric {
 namespace {

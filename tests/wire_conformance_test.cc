@@ -6,10 +6,10 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "lib/testing/testdata.h"
 #include "lib/wire/block.h"
 #include "lib/wire/hashes.h"
 #include "nlohmann/json.hpp"
-#include "lib/testing/testdata.h"
 
 namespace fabric {
 namespace {

@@ -16,8 +16,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/message_differencer.h"
-#include "lib/ledger/ledger.h"
 #include "lib/channel/channel.h"
+#include "lib/ledger/ledger.h"
 #include "lib/wire/block.h"
 #include "lib/wire/proto/kv_rwset.pb.h"
 #include "nlohmann/json.hpp"
@@ -28,10 +28,10 @@ namespace fabric::tools {
 namespace {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 using channel::BlockResult;
 using channel::Channel;
 using channel::SubmitOptions;
+using nlohmann::json;
 
 struct Tally {
   int ok = 0;
@@ -338,8 +338,7 @@ class Conformance {
     const json cases = json::parse(*text);
     for (const json& t : cases["results"]) {
       const std::string what = absl::StrCat("tampered ", t["name"].get<std::string>());
-      std::unique_ptr<Channel> c =
-          ChannelThrough("tampered", t["base_block"].get<uint64_t>() - 1);
+      std::unique_ptr<Channel> c = ChannelThrough("tampered", t["base_block"].get<uint64_t>() - 1);
       if (c == nullptr) continue;
       auto bytes = ReadVector(t["file"]);
       if (!bytes) continue;

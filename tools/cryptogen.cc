@@ -8,8 +8,8 @@
 #include <string>
 
 #include "absl/strings/numbers.h"
-#include "tools/commands.h"
 #include "lib/testnet/network.h"
+#include "tools/commands.h"
 
 namespace fabric::tools {
 

@@ -15,10 +15,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "lib/base/thread_pool.h"
-#include "tools/commands.h"
 #include "lib/testnet/network.h"
 #include "lib/testnet/summary.h"
 #include "lib/testnet/workload.h"
+#include "tools/commands.h"
 #include "tools/progress.h"
 #include "tools/scratch_dir.h"
 

@@ -11,7 +11,8 @@ namespace {
 
 constexpr char kUsage[] = "usage: fabric identity check CERT --msp ID --config BLOCK";
 
-absl::StatusOr<std::shared_ptr<const channelconfig::ChannelConfig>> LoadConfig(const std::string& path) {
+absl::StatusOr<std::shared_ptr<const channelconfig::ChannelConfig>> LoadConfig(
+    const std::string& path) {
   auto bytes = ReadInput(path);
   if (!bytes.ok()) return bytes.status();
   auto block = wire::ParsedBlock::Parse(*std::move(bytes));

@@ -34,8 +34,8 @@ inline constexpr char kLifecycleNamespace[] = "_lifecycle";
 // The layout above, for readers and for the writer (endorse/lifecycle_contract.h).
 // The metadata's datatype and the fields of a definition, in Fabric's declaration order.
 inline constexpr char kDefinitionType[] = "ChaincodeDefinition";
-inline constexpr const char* kDefinitionFields[] = {"Sequence", "EndorsementInfo",
-                                                    "ValidationInfo", "Collections"};
+inline constexpr const char* kDefinitionFields[] = {"Sequence", "EndorsementInfo", "ValidationInfo",
+                                                    "Collections"};
 // "namespaces/metadata/<name>"
 std::string DefinitionMetadataKey(absl::string_view name);
 // "namespaces/fields/<name>/<field>"

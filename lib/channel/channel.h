@@ -92,12 +92,12 @@ class Channel : public endorse::ChannelView {
  public:
   // A new channel ledger in `dir` from its genesis block.
   static absl::StatusOr<std::unique_ptr<Channel>> Create(const std::string& dir,
-                                                           std::string genesis_block,
-                                                           const ChannelOptions& options);
+                                                         std::string genesis_block,
+                                                         const ChannelOptions& options);
   // The channel ledger in `dir`, recovered (ledger.h); the channel config is the one
   // its last valid config transaction installed.
   static absl::StatusOr<std::unique_ptr<Channel>> Open(const std::string& dir,
-                                                         const ChannelOptions& options);
+                                                       const ChannelOptions& options);
   ~Channel() override;  // waits for queued blocks
 
   Channel(const Channel&) = delete;

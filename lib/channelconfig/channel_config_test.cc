@@ -3,10 +3,10 @@
 #include <set>
 
 #include "gtest/gtest.h"
+#include "lib/testing/testdata.h"
 #include "lib/wire/proto/configuration.pb.h"
 #include "lib/wire/proto/identities.pb.h"
 #include "lib/wire/proto/msp_config.pb.h"
-#include "lib/testing/testdata.h"
 
 namespace fabric::channelconfig {
 namespace {

@@ -9,9 +9,9 @@
 #include "gtest/gtest.h"
 #include "lib/identity/signing_identity.h"
 #include "lib/policy/testing/signers.h"
+#include "lib/testing/testdata.h"
 #include "lib/wire/block.h"
 #include "lib/wire/proto/common.pb.h"
-#include "lib/testing/testdata.h"
 
 namespace fabric::channelconfig {
 namespace {

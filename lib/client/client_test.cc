@@ -15,6 +15,7 @@
 #include "lib/base/sha256.h"
 #include "lib/channelconfig/channel_config.h"
 #include "lib/identity/signing_identity.h"
+#include "lib/testing/testdata.h"
 #include "lib/validate/tx_checks.h"
 #include "lib/wire/block.h"
 #include "lib/wire/hashes.h"
@@ -24,7 +25,6 @@
 #include "lib/wire/proto/rwset.pb.h"
 #include "lib/wire/transaction.h"
 #include "nlohmann/json.hpp"
-#include "lib/testing/testdata.h"
 
 namespace fabric::client {
 namespace {

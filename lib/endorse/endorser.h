@@ -1,8 +1,8 @@
 // The endorsing peer of one channel: what a Fabric peer's endorser (core/endorser) does
 // with a SignedProposal, without the networking.
 //
-//   Endorser e(channel, signer);                  // the channel (channel_view.h), the peer's identity
-//   e.RegisterContract("basic", std::make_shared<Assets>());
+//   Endorser e(channel, signer);                  // the channel (channel_view.h), the peer's
+//   identity e.RegisterContract("basic", std::make_shared<Assets>());
 //   absl::StatusOr<ProposalResult> r = e.Endorse(signed_proposal_bytes);
 //   // r->proposal_response: a signed ProposalResponse, to send back to the client
 //   absl::StatusOr<ProposalResult> q = e.Evaluate(signed_proposal_bytes);   // a query
@@ -84,8 +84,7 @@ struct ProposalResult {
 class Endorser {
  public:
   // `channel` must outlive the endorser.
-  Endorser(const ChannelView* channel,
-           std::shared_ptr<const identity::SigningIdentity> signer);
+  Endorser(const ChannelView* channel, std::shared_ptr<const identity::SigningIdentity> signer);
   ~Endorser();
   Endorser(const Endorser&) = delete;
   Endorser& operator=(const Endorser&) = delete;

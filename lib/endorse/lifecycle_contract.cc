@@ -97,7 +97,8 @@ absl::Status ValidateDefinitionInput(const lifecycle::CommitChaincodeDefinitionA
 
 // The committed Sequence of chaincode `name` (0 if undefined), read through the stub.
 absl::StatusOr<int64_t> CurrentSequence(Stub& stub, absl::string_view name) {
-  FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> stored, stub.GetState(chaincode::SequenceKey(name)));
+  FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                          stub.GetState(chaincode::SequenceKey(name)));
   return chaincode::DecodeSequence(name, stored);
 }
 
@@ -112,7 +113,8 @@ std::string BytesField(const std::string& bytes) {
 // the old metadata listed but the type no longer has are deleted.
 absl::Status SerializeDefinition(Stub& stub, absl::string_view name,
                                  const std::map<std::string, std::string>& fields) {
-  FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> meta_bytes, stub.GetState(chaincode::DefinitionMetadataKey(name)));
+  FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> meta_bytes,
+                          stub.GetState(chaincode::DefinitionMetadataKey(name)));
   lifecycle::StateMetadata metadata;
   if (meta_bytes.has_value() && !metadata.ParseFromString(*meta_bytes)) {
     return absl::DataLossError(
@@ -138,7 +140,8 @@ absl::Status SerializeDefinition(Stub& stub, absl::string_view name,
     metadata.set_datatype(chaincode::kDefinitionType);
     metadata.clear_fields();
     for (const char* field : chaincode::kDefinitionFields) metadata.add_fields(field);
-    FABRIC_RETURN_IF_ERROR(stub.PutState(chaincode::DefinitionMetadataKey(name), metadata.SerializeAsString()));
+    FABRIC_RETURN_IF_ERROR(
+        stub.PutState(chaincode::DefinitionMetadataKey(name), metadata.SerializeAsString()));
   }
   for (const auto& [key, unused] : existing) FABRIC_RETURN_IF_ERROR(stub.DelState(key));
   return absl::OkStatus();

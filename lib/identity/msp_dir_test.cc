@@ -18,8 +18,8 @@
 #include "lib/identity/internal/yaml.h"
 #include "lib/identity/msp.h"
 #include "lib/identity/testing/fixtures.h"
-#include "lib/wire/proto/msp_principal.pb.h"
 #include "lib/testing/temp_dir.h"
+#include "lib/wire/proto/msp_principal.pb.h"
 
 namespace fabric::identity {
 namespace {

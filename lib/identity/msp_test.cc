@@ -20,8 +20,8 @@
 #include "gtest/gtest.h"
 #include "lib/base/sha256.h"
 #include "lib/identity/internal/certificate.h"
-#include "lib/identity/pem.h"
 #include "lib/identity/msp_manager.h"
+#include "lib/identity/pem.h"
 #include "lib/identity/testing/fixtures.h"
 
 namespace fabric::identity {
@@ -311,7 +311,10 @@ TEST(MspTest, CaCertificatesAreNotIdentities) {
     EXPECT_THAT(std::string(Genesis()->Validate(**id).message()),
                 HasSubstr("Certificate Authority equals true"))
         << c.path;
-    EXPECT_FALSE(Genesis()->SatisfiesPrincipal(**id, testing::RolePrincipal(c.mspid, common::MSPRole::MEMBER)).ok());
+    EXPECT_FALSE(
+        Genesis()
+            ->SatisfiesPrincipal(**id, testing::RolePrincipal(c.mspid, common::MSPRole::MEMBER))
+            .ok());
   }
 }
 
@@ -391,9 +394,11 @@ TEST(MspTest, RolePrincipals) {
 TEST(MspTest, PrincipalOfAnotherMspFails) {
   std::shared_ptr<const Identity> peer =
       MustDeserialize(*Genesis(), Find("peer0.org1.example.com"));
-  absl::Status st = Genesis()->SatisfiesPrincipal(*peer, testing::RolePrincipal("Org2MSP", common::MSPRole::PEER));
+  absl::Status st = Genesis()->SatisfiesPrincipal(
+      *peer, testing::RolePrincipal("Org2MSP", common::MSPRole::PEER));
   EXPECT_THAT(std::string(st.message()), HasSubstr("different MSP"));
-  st = Genesis()->SatisfiesPrincipal(*peer, testing::RolePrincipal("Org2MSP", common::MSPRole::MEMBER));
+  st = Genesis()->SatisfiesPrincipal(*peer,
+                                     testing::RolePrincipal("Org2MSP", common::MSPRole::MEMBER));
   EXPECT_FALSE(st.ok());
 }
 
@@ -441,16 +446,19 @@ TEST(MspTest, CombinedAndAnonymityPrincipals) {
     return Principal(common::MSPPrincipal::COMBINED, c.SerializeAsString());
   };
   EXPECT_TRUE(Genesis()
-                  ->SatisfiesPrincipal(*peer, combined({testing::RolePrincipal("Org1MSP", common::MSPRole::MEMBER),
-                                                        testing::RolePrincipal("Org1MSP", common::MSPRole::PEER)}))
-                  .ok());
-  EXPECT_FALSE(Genesis()
-                   ->SatisfiesPrincipal(*peer, combined({testing::RolePrincipal("Org1MSP", common::MSPRole::MEMBER),
-                                                         testing::RolePrincipal("Org1MSP", common::MSPRole::CLIENT)}))
-                   .ok());
-  EXPECT_TRUE(Genesis()
                   ->SatisfiesPrincipal(
-                      *peer, combined({combined({testing::RolePrincipal("Org1MSP", common::MSPRole::PEER)})}))
+                      *peer, combined({testing::RolePrincipal("Org1MSP", common::MSPRole::MEMBER),
+                                       testing::RolePrincipal("Org1MSP", common::MSPRole::PEER)}))
+                  .ok());
+  EXPECT_FALSE(
+      Genesis()
+          ->SatisfiesPrincipal(
+              *peer, combined({testing::RolePrincipal("Org1MSP", common::MSPRole::MEMBER),
+                               testing::RolePrincipal("Org1MSP", common::MSPRole::CLIENT)}))
+          .ok());
+  EXPECT_TRUE(Genesis()
+                  ->SatisfiesPrincipal(*peer, combined({combined({testing::RolePrincipal(
+                                                  "Org1MSP", common::MSPRole::PEER)})}))
                   .ok());
   EXPECT_THAT(std::string(Genesis()->SatisfiesPrincipal(*peer, combined({})).message()),
               HasSubstr("No principals"));
@@ -482,7 +490,8 @@ TEST(MspTest, MalformedPrincipalsFailCleanly) {
                    .ok());
   EXPECT_FALSE(
       Genesis()
-          ->SatisfiesPrincipal(*peer, testing::RolePrincipal("Org1MSP", static_cast<common::MSPRole::MSPRoleType>(7)))
+          ->SatisfiesPrincipal(*peer, testing::RolePrincipal(
+                                          "Org1MSP", static_cast<common::MSPRole::MSPRoleType>(7)))
           .ok());
 }
 
@@ -528,8 +537,7 @@ TEST(MspTest, MalformedSerializedIdentitiesAreErrors) {
     if (id.ok()) (void)org1->Validate(**id);
   }
   // The PEM's type is not checked (Fabric's pem.Decode takes the first block).
-  EXPECT_TRUE(
-      Genesis()->Deserialize(Serialize("Org1MSP", PemEncode("SOMETHING", der))).ok());
+  EXPECT_TRUE(Genesis()->Deserialize(Serialize("Org1MSP", PemEncode("SOMETHING", der))).ok());
   // Text around the block is ignored.
   EXPECT_TRUE(Genesis()->Deserialize(Serialize("Org1MSP", "hello\n" + user.cert_pem + "bye")).ok());
 }

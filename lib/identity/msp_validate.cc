@@ -14,8 +14,8 @@
 #include "lib/base/status_macros.h"
 #include "lib/identity/internal/certificate.h"
 #include "lib/identity/internal/der.h"
-#include "lib/identity/pem.h"
 #include "lib/identity/msp.h"
+#include "lib/identity/pem.h"
 #include "lib/wire/proto/identities.pb.h"
 
 namespace fabric::identity {

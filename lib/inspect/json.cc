@@ -68,7 +68,7 @@ void LinkEveryProtoFile() {
       protos::AnchorPeers::descriptor(),       common::Policy::descriptor(),
       protos::ApplicationPolicy::descriptor(), protos::Proposal::descriptor(),
       protos::ProposalResponse::descriptor(),  queryresult::KV::descriptor(),
-      ::rwset::TxReadWriteSet::descriptor(),     protos::Transaction::descriptor(),
+      ::rwset::TxReadWriteSet::descriptor(),   protos::Transaction::descriptor(),
   };
   (void)kOnePerFile;
 }

@@ -13,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lib/identity/x509_summary.h"
+#include "lib/testing/testdata.h"
 #include "lib/wire/block.h"
 #include "lib/wire/proto/common.pb.h"
 #include "lib/wire/proto/configtx.pb.h"
@@ -21,7 +22,6 @@
 #include "lib/wire/proto/msp_principal.pb.h"
 #include "lib/wire/proto/orderer_config.pb.h"
 #include "lib/wire/proto/policies.pb.h"
-#include "lib/testing/testdata.h"
 
 namespace fabric::inspect {
 namespace {

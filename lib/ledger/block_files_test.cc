@@ -1,5 +1,4 @@
 #include "lib/ledger/block_files.h"
-#include "lib/testing/temp_dir.h"
 
 #include <unistd.h>
 
@@ -8,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "lib/testing/temp_dir.h"
 
 namespace fabric::ledger {
 namespace {

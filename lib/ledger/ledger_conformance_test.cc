@@ -9,10 +9,10 @@
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "lib/ledger/ledger.h"
+#include "lib/testing/temp_dir.h"
+#include "lib/testing/testdata.h"
 #include "lib/wire/proto/kv_rwset.pb.h"
 #include "nlohmann/json.hpp"
-#include "lib/testing/testdata.h"
-#include "lib/testing/temp_dir.h"
 
 namespace fabric::ledger {
 namespace {
@@ -36,7 +36,8 @@ class LedgerConformanceTest : public ::testing::Test {
                                          absl::StrFormat("/committed/%06d.block", n));
       if (!committed.ok()) break;
       auto stored = wire::ParsedBlock::Parse(*committed);
-      auto delivered = wire::ParsedBlock::Parse(testing::ReadVector(absl::StrFormat("blocks/%06d.block", n)));
+      auto delivered =
+          wire::ParsedBlock::Parse(testing::ReadVector(absl::StrFormat("blocks/%06d.block", n)));
       EXPECT_TRUE(stored.ok() && delivered.ok());
       absl::Status s =
           l->Commit(**delivered, std::string((*stored)->metadata(common::TRANSACTIONS_FILTER)));
@@ -50,7 +51,8 @@ class LedgerConformanceTest : public ::testing::Test {
     for (uint64_t n = 0; n < l.chain_info().height; ++n) {
       auto bytes = l.blocks().BlockByNumber(n);
       ASSERT_TRUE(bytes.ok()) << bytes.status();
-      EXPECT_EQ(*bytes, testing::ReadVector(absl::StrFormat("committed/%06d.block", n))) << "block " << n;
+      EXPECT_EQ(*bytes, testing::ReadVector(absl::StrFormat("committed/%06d.block", n)))
+          << "block " << n;
     }
     EXPECT_EQ(l.chain_info().height, expected_["ledger_height"].get<uint64_t>());
     EXPECT_EQ(Hex(l.chain_info().current_hash),

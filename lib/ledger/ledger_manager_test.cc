@@ -3,8 +3,8 @@
 #include <filesystem>
 
 #include "gtest/gtest.h"
-#include "lib/testing/testdata.h"
 #include "lib/testing/temp_dir.h"
+#include "lib/testing/testdata.h"
 
 namespace fabric::ledger {
 namespace {

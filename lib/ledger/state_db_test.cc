@@ -1,10 +1,10 @@
 #include "lib/ledger/state_db.h"
-#include "lib/testing/temp_dir.h"
 
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "lib/testing/temp_dir.h"
 
 namespace fabric::ledger {
 namespace {

@@ -12,9 +12,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
-#include "lib/wire/hashes.h"
-#include "lib/testing/testdata.h"
 #include "lib/testing/temp_dir.h"
+#include "lib/testing/testdata.h"
+#include "lib/wire/hashes.h"
 
 namespace fabric::ledger {
 namespace {

@@ -24,8 +24,8 @@ TxOps CollectOps(const wire::ActionView& action) {
   TxOps ops;
   rwset::ForEachWrite(
       action,
-      [&ops](const std::string& ns, const std::string& coll, const std::string& key,
-             bool is_delete, const std::string& value) {
+      [&ops](const std::string& ns, const std::string& coll, const std::string& key, bool is_delete,
+             const std::string& value) {
         KeyOps& o = ops[OpKey(ns, coll, key)];
         if (is_delete) {
           o.flags += rwset::kDelete;

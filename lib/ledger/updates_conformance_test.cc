@@ -11,9 +11,9 @@
 #include "lib/ledger/commit_hash.h"
 #include "lib/ledger/history.h"
 #include "lib/ledger/update_batch.h"
+#include "lib/testing/testdata.h"
 #include "lib/wire/proto/kv_rwset.pb.h"
 #include "nlohmann/json.hpp"
-#include "lib/testing/testdata.h"
 
 namespace fabric::ledger {
 namespace {

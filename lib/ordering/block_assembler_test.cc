@@ -15,10 +15,10 @@
 #include "gtest/gtest.h"
 #include "lib/channelconfig/channel_config.h"
 #include "lib/identity/signing_identity.h"
+#include "lib/testing/testdata.h"
 #include "lib/validate/block_verifier.h"
 #include "lib/wire/block.h"
 #include "lib/wire/proto/common.pb.h"
-#include "lib/testing/testdata.h"
 
 namespace fabric::ordering {
 namespace {
@@ -91,7 +91,8 @@ BatchOptions Unlimited() {
 // ledger height and the last header hash, then becomes the new tip.
 class Follower {
  public:
-  explicit Follower(const ParsedBlock& tip, std::shared_ptr<const channelconfig::ChannelConfig> config)
+  explicit Follower(const ParsedBlock& tip,
+                    std::shared_ptr<const channelconfig::ChannelConfig> config)
       : height_(tip.number() + 1), tip_hash_(tip.header_hash()), config_(std::move(config)) {}
 
   // Verifies `bytes` as the next block and returns it parsed, or nullptr.

@@ -9,9 +9,9 @@
 #include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
 #include "lib/testing/small_stack.h"
+#include "lib/testing/testdata.h"
 #include "lib/wire/proto/msp_principal.pb.h"
 #include "nlohmann/json.hpp"
-#include "lib/testing/testdata.h"
 
 namespace fabric::policy {
 namespace {

@@ -10,7 +10,6 @@
 
 #include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
-#include "lib/testing/small_stack.h"
 #include "lib/identity/testing/fixtures.h"
 #include "lib/policy/application_policy.h"
 #include "lib/policy/dsl.h"
@@ -20,8 +19,9 @@
 #include "lib/policy/signature_set.h"
 #include "lib/policy/testing/deep_policies.h"
 #include "lib/policy/testing/signers.h"
-#include "nlohmann/json.hpp"
+#include "lib/testing/small_stack.h"
 #include "lib/testing/testdata.h"
+#include "nlohmann/json.hpp"
 
 namespace fabric::policy {
 namespace {

@@ -9,9 +9,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "lib/testing/small_stack.h"
 #include "lib/policy/dsl.h"
 #include "lib/policy/testing/deep_policies.h"
+#include "lib/testing/small_stack.h"
 #include "lib/wire/proto/msp_principal.pb.h"
 
 namespace fabric::policy {

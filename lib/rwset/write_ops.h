@@ -51,7 +51,8 @@ enum class KeyOutcome {
 KeyOutcome OutcomeOf(uint8_t flags);
 
 // The flag a metadata write adds: an empty entry list deletes the key's metadata.
-inline WriteFlag MetadataFlag(const google::protobuf::RepeatedPtrField<kvrwset::KVMetadataEntry>& e) {
+inline WriteFlag MetadataFlag(
+    const google::protobuf::RepeatedPtrField<kvrwset::KVMetadataEntry>& e) {
   return e.empty() ? kMetadataDelete : kMetadataUpdate;
 }
 

@@ -383,7 +383,8 @@ absl::StatusOr<std::string> MakeGenesisBlock(const ChannelProfile& profile) {
 
   // The config must load as a peer loads it: MSPs that build, distinct MSP ids, policies
   // that compile.
-  if (auto loaded = channelconfig::ChannelConfig::FromConfig(config, profile.channel_id); !loaded.ok()) {
+  if (auto loaded = channelconfig::ChannelConfig::FromConfig(config, profile.channel_id);
+      !loaded.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "genesis profile: the channel config does not load: ", loaded.status().message()));
   }

@@ -17,17 +17,17 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "lib/channel/channel.h"
 #include "lib/channelconfig/channel_config.h"
 #include "lib/identity/testing/fixtures.h"
 #include "lib/policy/dsl.h"
 #include "lib/policy/signature_set.h"
 #include "lib/policy/testing/signers.h"
-#include "lib/channel/channel.h"
+#include "lib/testing/temp_dir.h"
 #include "lib/wire/block.h"
 #include "lib/wire/hashes.h"
 #include "lib/wire/marshal.h"
 #include "lib/wire/proto/peer_configuration.pb.h"
-#include "lib/testing/temp_dir.h"
 
 namespace fabric::testnet {
 namespace {

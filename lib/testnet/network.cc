@@ -10,9 +10,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "lib/base/status_macros.h"
-#include "lib/testnet/genesis.h"
 #include "lib/client/client.h"
 #include "lib/identity/msp_dir.h"
+#include "lib/testnet/genesis.h"
 
 namespace fabric::testnet {
 namespace {
@@ -161,8 +161,8 @@ const ChannelPeer* Channel::PeerOf(int org) const {
 }
 
 absl::StatusOr<client::SignedProposal> Channel::Propose(const identity::SigningIdentity& client,
-                                                         const std::string& chaincode,
-                                                         std::vector<std::string> args) const {
+                                                        const std::string& chaincode,
+                                                        std::vector<std::string> args) const {
   client::ProposalSpec spec;
   spec.channel_id = spec_.id;
   spec.chaincode = chaincode;

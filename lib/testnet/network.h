@@ -30,13 +30,13 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
-#include "lib/ordering/block_assembler.h"
+#include "lib/channel/channel.h"
 #include "lib/client/client.h"
 #include "lib/endorse/contract.h"
 #include "lib/endorse/endorser.h"
-#include "lib/testnet/cryptogen.h"
 #include "lib/identity/signing_identity.h"
-#include "lib/channel/channel.h"
+#include "lib/ordering/block_assembler.h"
+#include "lib/testnet/cryptogen.h"
 
 namespace fabric::testnet {
 
@@ -156,8 +156,8 @@ class Channel {
  private:
   void Deliver(std::string block);
   absl::StatusOr<client::SignedProposal> Propose(const identity::SigningIdentity& client,
-                                                  const std::string& chaincode,
-                                                  std::vector<std::string> args) const;
+                                                 const std::string& chaincode,
+                                                 std::vector<std::string> args) const;
 
   const ChannelSpec spec_;
   const std::string genesis_;

@@ -14,10 +14,10 @@
 
 #include "gtest/gtest.h"
 #include "lib/channel/channel.h"
+#include "lib/testing/temp_dir.h"
 #include "lib/testnet/asset_transfer.h"
 #include "lib/testnet/summary.h"
 #include "lib/testnet/workload.h"
-#include "lib/testing/temp_dir.h"
 
 namespace fabric::testnet {
 namespace {
@@ -141,7 +141,7 @@ TEST_F(NetworkTest, WrittenChainReplaysToTheSameHead) {
     EXPECT_EQ(files.front().filename(), "000001.block");
 
     auto replay = channel::Channel::Create((*root_ + "/replay-") + ch->id(),
-                                              Slurp(dir / "genesis.block"), {});
+                                           Slurp(dir / "genesis.block"), {});
     ASSERT_TRUE(replay.ok()) << replay.status();
     const std::vector<channel::BlockResult> want = ch->peers()[0]->results();
     for (size_t i = 0; i < files.size(); ++i) {

@@ -5,9 +5,9 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "lib/testnet/asset_transfer.h"
 #include "lib/wire/hashes.h"
 #include "lib/wire/proto/common.pb.h"
-#include "lib/testnet/asset_transfer.h"
 
 namespace fabric::testnet {
 namespace {

@@ -13,9 +13,9 @@
 #include "lib/base/status_macros.h"
 #include "lib/endorse/lifecycle_contract.h"
 #include "lib/policy/dsl.h"
+#include "lib/testnet/asset_transfer.h"
 #include "lib/wire/proto/policy.pb.h"
 #include "nlohmann/json.hpp"
-#include "lib/testnet/asset_transfer.h"
 
 namespace fabric::testnet {
 namespace {

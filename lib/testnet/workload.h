@@ -31,8 +31,8 @@
 
 #include "absl/status/statusor.h"
 #include "lib/base/thread_pool.h"
-#include "lib/wire/proto/transaction.pb.h"
 #include "lib/testnet/network.h"
+#include "lib/wire/proto/transaction.pb.h"
 
 namespace fabric::testnet {
 

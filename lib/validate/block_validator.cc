@@ -177,8 +177,9 @@ std::string FilterOf(const std::vector<TxVerdict>& verdicts) {
   return filter;
 }
 
-PreparedBlock BlockValidator::Prepare(std::shared_ptr<const wire::ParsedBlock> block,
-                                      std::shared_ptr<const channelconfig::ChannelConfig> config) const {
+PreparedBlock BlockValidator::Prepare(
+    std::shared_ptr<const wire::ParsedBlock> block,
+    std::shared_ptr<const channelconfig::ChannelConfig> config) const {
   PreparedBlock out;
   out.block = std::move(block);
   out.config = std::move(config);

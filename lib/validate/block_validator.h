@@ -77,9 +77,9 @@ class BlockValidator {
                                            const ledger::Ledger& ledger);
 
   // Both.
-  absl::StatusOr<BlockValidation> Validate(std::shared_ptr<const wire::ParsedBlock> block,
-                                           std::shared_ptr<const channelconfig::ChannelConfig> config,
-                                           const ledger::Ledger& ledger) {
+  absl::StatusOr<BlockValidation> Validate(
+      std::shared_ptr<const wire::ParsedBlock> block,
+      std::shared_ptr<const channelconfig::ChannelConfig> config, const ledger::Ledger& ledger) {
     return Validate(Prepare(std::move(block), std::move(config)), ledger);
   }
 

@@ -12,9 +12,9 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "lib/ledger/ledger.h"
-#include "nlohmann/json.hpp"
-#include "lib/testing/testdata.h"
 #include "lib/testing/temp_dir.h"
+#include "lib/testing/testdata.h"
+#include "nlohmann/json.hpp"
 
 namespace fabric::validate {
 namespace {

@@ -13,9 +13,9 @@
 #include "gtest/gtest.h"
 #include "lib/identity/signing_identity.h"
 #include "lib/policy/testing/signers.h"
+#include "lib/testing/testdata.h"
 #include "lib/wire/hashes.h"
 #include "nlohmann/json.hpp"
-#include "lib/testing/testdata.h"
 
 namespace fabric::validate {
 namespace {
@@ -33,7 +33,9 @@ std::shared_ptr<const ParsedBlock> Parse(std::string bytes) {
   return b.ok() ? *b : nullptr;
 }
 
-std::shared_ptr<const ParsedBlock> Block(const std::string& name) { return Parse(testing::ReadVector(name)); }
+std::shared_ptr<const ParsedBlock> Block(const std::string& name) {
+  return Parse(testing::ReadVector(name));
+}
 
 std::shared_ptr<const channelconfig::ChannelConfig> Config(const ParsedBlock& config_block) {
   auto c = channelconfig::ChannelConfig::FromBlock(config_block);
@@ -82,7 +84,8 @@ TEST(BlockVerifierTest, TamperedBlocksAsFabricJudgedThem) {
     const bool mcs_accepted = mcs["accepted"].get<bool>();
     const std::string fabric_error = mcs_accepted ? commit_error : mcs["error"].get<std::string>();
 
-    auto verdict = ParseAndVerifyBlock(testing::ReadVector(file), *config, number, block1->header_hash());
+    auto verdict =
+        ParseAndVerifyBlock(testing::ReadVector(file), *config, number, block1->header_hash());
     ExpectVerdict(verdict.status(), mcs_accepted && commit_error.empty(), fabric_error);
     if (verdict.ok()) {
       EXPECT_EQ((*verdict)->raw(), testing::ReadVector(file));
@@ -150,8 +153,8 @@ TEST(BlockVerifierTest, CrashBlocksAsFabricJudgedThem) {
     const std::string fabric_error = outcome.substr(
         from + key.size(), to == std::string::npos ? std::string::npos : to - from - key.size());
 
-    auto verdict = ParseAndVerifyBlock(testing::ReadVector(file), *config, r["block_number"].get<uint64_t>(),
-                                       last->header_hash());
+    auto verdict = ParseAndVerifyBlock(testing::ReadVector(file), *config,
+                                       r["block_number"].get<uint64_t>(), last->header_hash());
     ExpectVerdict(verdict.status(), fabric_error == "<nil>", fabric_error);
   }
 }

@@ -122,7 +122,8 @@ absl::StatusOr<chaincode::ValidationInfo> PolicySource::Info(absl::string_view n
     auto it = infos_.find(ns);
     if (it != infos_.end()) return it->second;
   }
-  absl::StatusOr<chaincode::ValidationInfo> info = chaincode::ReadValidationInfo(*state_, config(), ns);
+  absl::StatusOr<chaincode::ValidationInfo> info =
+      chaincode::ReadValidationInfo(*state_, config(), ns);
   absl::MutexLock lock(&mu_);
   return infos_.emplace(std::string(ns), std::move(info)).first->second;
 }

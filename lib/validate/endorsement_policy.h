@@ -30,11 +30,11 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "lib/chaincode/definition.h"
 #include "lib/channelconfig/channel_config.h"
 #include "lib/ledger/update_batch.h"
 #include "lib/policy/policy.h"
 #include "lib/policy/signature_set.h"
-#include "lib/chaincode/definition.h"
 #include "lib/validate/tx_checks.h"
 #include "lib/wire/transaction.h"
 
@@ -88,7 +88,8 @@ class PolicySource {
   PolicyCache* const cache_;
   const ledger::StateReader* const state_;
   absl::Mutex mu_;
-  absl::flat_hash_map<std::string, absl::StatusOr<chaincode::ValidationInfo>> infos_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, absl::StatusOr<chaincode::ValidationInfo>> infos_
+      ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, absl::StatusOr<std::string>> collections_ ABSL_GUARDED_BY(mu_);
   // Whether a namespace (or collection) may hold keys with metadata at all.
   absl::flat_hash_map<std::string, absl::StatusOr<bool>> may_have_metadata_ ABSL_GUARDED_BY(mu_);

@@ -69,8 +69,8 @@ using TxOps = absl::flat_hash_map<OpKey, uint8_t>;
 void CollectOps(const wire::ActionView& action, TxOps* ops) {
   rwset::ForEachWrite(
       action,
-      [ops](const std::string& ns, const std::string& coll, const std::string& key,
-            bool is_delete, const std::string&) {
+      [ops](const std::string& ns, const std::string& coll, const std::string& key, bool is_delete,
+            const std::string&) {
         (*ops)[OpKey(ns, coll, key)] += is_delete ? rwset::kDelete : rwset::kUpsert;
       },
       [ops](const std::string& ns, const std::string& coll, const std::string& key,

@@ -14,11 +14,11 @@
 #include "lib/ledger/db.h"
 #include "lib/ledger/ledger.h"
 #include "lib/rwset/range_query.h"
+#include "lib/testing/temp_dir.h"
+#include "lib/testing/testdata.h"
 #include "lib/wire/proto/transaction.pb.h"
 #include "lib/wire/testing/unsigned_tx.h"
 #include "nlohmann/json.hpp"
-#include "lib/testing/testdata.h"
-#include "lib/testing/temp_dir.h"
 
 namespace fabric::validate {
 namespace {

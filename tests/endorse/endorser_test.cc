@@ -16,12 +16,14 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "lib/base/sha256.h"
-#include "lib/ordering/block_assembler.h"
-#include "lib/client/client.h"
-#include "lib/endorse/lifecycle_contract.h"
-#include "lib/policy/testing/deep_policies.h"
 #include "lib/chaincode/definition.h"
 #include "lib/channel/channel.h"
+#include "lib/client/client.h"
+#include "lib/endorse/lifecycle_contract.h"
+#include "lib/ordering/block_assembler.h"
+#include "lib/policy/testing/deep_policies.h"
+#include "lib/testing/temp_dir.h"
+#include "lib/testing/testdata.h"
 #include "lib/wire/proto/chaincode_event.pb.h"
 #include "lib/wire/proto/common.pb.h"
 #include "lib/wire/proto/kv_rwset.pb.h"
@@ -30,15 +32,13 @@
 #include "lib/wire/proto/proposal.pb.h"
 #include "lib/wire/proto/proposal_response.pb.h"
 #include "lib/wire/proto/rwset.pb.h"
-#include "lib/testing/testdata.h"
-#include "lib/testing/temp_dir.h"
 
 namespace fabric::endorse {
 namespace {
 
-using protos::TxValidationCode;
 using channel::BlockResult;
 using client::SignedProposal;
+using protos::TxValidationCode;
 
 // A key-value contract with a function per behaviour under test.
 class KvContract : public Contract {
@@ -507,7 +507,8 @@ TEST_F(EndorserTest, ContractErrorIsTheResultAndIsNotEndorsed) {
   protos::ProposalResponse unendorsed;
   unendorsed.mutable_response()->set_status(r->response.status);
   unendorsed.mutable_response()->set_message(r->response.message);
-  EXPECT_FALSE(client::CreateSignedTx(p.signed_proposal, {unendorsed.SerializeAsString()}, *user_).ok());
+  EXPECT_FALSE(
+      client::CreateSignedTx(p.signed_proposal, {unendorsed.SerializeAsString()}, *user_).ok());
 }
 
 TEST_F(EndorserTest, SecondOfTwoConflictingUpdatesFailsMvcc) {
@@ -616,7 +617,8 @@ TEST_F(EndorserTest, ProposalsAreSimulatedConcurrently) {
   std::vector<std::string> envelopes;
   for (int i = 0; i < kN; ++i) {
     ASSERT_TRUE(results[i].ok()) << results[i].status();
-    auto tx = client::CreateSignedTx(proposals[i].signed_proposal, {results[i]->proposal_response}, *user_);
+    auto tx = client::CreateSignedTx(proposals[i].signed_proposal, {results[i]->proposal_response},
+                                     *user_);
     ASSERT_TRUE(tx.ok()) << tx.status();
     envelopes.push_back(*tx);
   }

@@ -22,16 +22,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
+#include "lib/channel/channel.h"
 #include "lib/endorse/contract.h"
 #include "lib/ledger/ledger.h"
-#include "lib/channel/channel.h"
-#include "lib/validate/mvcc.h"
 #include "lib/rwset/range_query.h"
+#include "lib/testing/temp_dir.h"
+#include "lib/testing/testdata.h"
+#include "lib/validate/mvcc.h"
 #include "lib/wire/block.h"
 #include "lib/wire/hashes.h"
 #include "lib/wire/testing/unsigned_tx.h"
-#include "lib/testing/testdata.h"
-#include "lib/testing/temp_dir.h"
 
 namespace fabric::endorse {
 namespace {
@@ -49,7 +49,8 @@ constexpr char kMaxRune[] = "\xF4\x8F\xBF\xBF";
 void ReplayConformance(
     const std::string& dir,
     const std::function<void(const ledger::Ledger&, const std::string& block)>& before_each = {}) {
-  auto c = channel::Channel::Create(dir, testing::ReadVector("genesis.block"), channel::ChannelOptions());
+  auto c = channel::Channel::Create(dir, testing::ReadVector("genesis.block"),
+                                    channel::ChannelOptions());
   ASSERT_TRUE(c.ok()) << c.status();
   for (const std::string& path :
        testing::ListFiles(testing::ConformanceDir() + "/blocks", ".block")) {
@@ -729,36 +730,38 @@ bool ReplayCalls(const wire::ActionView& action, TxSimulator* sim) {
 // ours against the ledger as of the block before it: the same bytes.
 TEST(FabricConformanceTest, FabricMadeReadWriteSetsAreReproducedByteForByte) {
   int compared = 0, skipped = 0, with_ranges = 0, with_metadata = 0;
-  ReplayConformance(fabric::testing::FreshTempDir("simulator_test_replay"), [&](const ledger::Ledger& l, const std::string& bytes) {
-    auto block = wire::ParsedBlock::Parse(bytes);
-    ASSERT_TRUE(block.ok()) << block.status();
-    auto committed =
-        wire::ParsedBlock::Parse(testing::ReadVector(absl::StrFormat("committed/%06d.block", (*block)->number())));
-    ASSERT_TRUE(committed.ok());
-    const absl::string_view filter = (*committed)->metadata(2);  // the final codes
-    ASSERT_EQ(filter.size(), (*block)->num_transactions());
-    for (const wire::TxView& tx : (*block)->transactions()) {
-      if (tx.type() != common::ENDORSER_TRANSACTION || !tx.ok() || tx.actions.empty() ||
-          !tx.actions_ok() || filter[tx.index] != protos::VALID) {
-        continue;
-      }
-      const wire::ActionView& action = tx.actions[0];
-      TxSimulator sim(l, Mode::kEndorse);
-      if (!ReplayCalls(action, &sim)) {
-        ++skipped;
-        continue;
-      }
-      absl::StatusOr<std::string> results = sim.Results();
-      ASSERT_TRUE(results.ok()) << results.status();
-      EXPECT_EQ(*results, action.chaincode_action.results())
-          << "block " << (*block)->number() << " tx " << tx.index << " (" << tx.txid() << ")";
-      ++compared;
-      for (const wire::NamespaceView& ns : action.namespaces) {
-        with_ranges += ns.kv.range_queries_info_size() > 0;
-        with_metadata += ns.kv.metadata_writes_size() > 0;
-      }
-    }
-  });
+  ReplayConformance(
+      fabric::testing::FreshTempDir("simulator_test_replay"),
+      [&](const ledger::Ledger& l, const std::string& bytes) {
+        auto block = wire::ParsedBlock::Parse(bytes);
+        ASSERT_TRUE(block.ok()) << block.status();
+        auto committed = wire::ParsedBlock::Parse(
+            testing::ReadVector(absl::StrFormat("committed/%06d.block", (*block)->number())));
+        ASSERT_TRUE(committed.ok());
+        const absl::string_view filter = (*committed)->metadata(2);  // the final codes
+        ASSERT_EQ(filter.size(), (*block)->num_transactions());
+        for (const wire::TxView& tx : (*block)->transactions()) {
+          if (tx.type() != common::ENDORSER_TRANSACTION || !tx.ok() || tx.actions.empty() ||
+              !tx.actions_ok() || filter[tx.index] != protos::VALID) {
+            continue;
+          }
+          const wire::ActionView& action = tx.actions[0];
+          TxSimulator sim(l, Mode::kEndorse);
+          if (!ReplayCalls(action, &sim)) {
+            ++skipped;
+            continue;
+          }
+          absl::StatusOr<std::string> results = sim.Results();
+          ASSERT_TRUE(results.ok()) << results.status();
+          EXPECT_EQ(*results, action.chaincode_action.results())
+              << "block " << (*block)->number() << " tx " << tx.index << " (" << tx.txid() << ")";
+          ++compared;
+          for (const wire::NamespaceView& ns : action.namespaces) {
+            with_ranges += ns.kv.range_queries_info_size() > 0;
+            with_metadata += ns.kv.metadata_writes_size() > 0;
+          }
+        }
+      });
   EXPECT_GT(compared, 30);
   EXPECT_GT(with_ranges, 0);
   EXPECT_GT(with_metadata, 0);

@@ -8,9 +8,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "lib/testing/testdata.h"
 #include "lib/wire/block.h"
 #include "lib/wire/proto/identities.pb.h"
-#include "lib/testing/testdata.h"
 
 namespace fabric::identity::testing {
 namespace {
