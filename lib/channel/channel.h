@@ -2,11 +2,9 @@
 // the committing peer's work on each block the ordering service delivers, without the
 // networking, and what endorsers read of it (endorse/channel_view.h).
 //
-// Ledger directories: a Channel owns the directory it is created or opened on, one
-// channel per directory, for as long as it (or a ledger it shared) is open. Where the
-// directories of many channels live is the host's choice; ledger::LedgerManager is one
-// such choice (<root>/ledgers/<channel id>/), and a channel may be opened on a
-// directory it made. No two open objects write one directory: the ledger locks it.
+// A Channel owns the directory it is created or opened on while it, or a ledger it
+// shared, is open. How channels and ledger::LedgerManager share ledger directories is
+// stated once, in include/fabric/fabric.h under "Ledger directories".
 //
 //   auto c = Channel::Create(dir, genesis_bytes, ChannelOptions());  // or Open(dir, ...)
 //   absl::StatusOr<BlockResult> r = (*c)->Submit(block_bytes);
