@@ -23,24 +23,32 @@ done < <(sed -n '/^LAYERS = \[/,/^\]/p' lib/layers.bzl)
 pkg_of() { local l=${1#//}; echo "${l%%:*}"; }
 
 bad=0
-declare -A uses
-while read -r from to; do
+declare -A uses test_uses
+# Edges between lib/ targets: "<from> <to> <kind of from>" for libraries, then tests.
+edges() {
+  "$BAZEL" query --noshow_progress "let lib = //lib/... in deps($1, 1) intersect \$lib" \
+    --output=graph --nograph:factored 2>/dev/null | sed -n 's/^ *"\(\/\/lib[^"]*\)" -> "\(\/\/lib[^"]*\)"$/\1 \2/p'
+}
+while read -r from to kind; do
   a=$(pkg_of "$from"); b=$(pkg_of "$to")
   [[ "$a" == "$b" ]] && continue
   [[ -n "${layer[$a]+x}" ]] || { echo "not in lib/layers.bzl: $a"; bad=1; continue; }
   [[ -n "${layer[$b]+x}" ]] || { echo "not in lib/layers.bzl: $b"; bad=1; continue; }
-  uses[$a]+=" $b"
+  if [[ "$kind" == lib ]]; then uses[$a]+=" $b"; else test_uses[$a]+=" $b"; fi
   if (( layer[$b] >= layer[$a] )); then
     echo "LAYERING: $from (layer ${layer[$a]}) depends on $to (layer ${layer[$b]})"
     bad=1
   fi
-done < <("$BAZEL" query --noshow_progress 'let lib = //lib/... in deps($lib, 1) intersect $lib' \
-           --output=graph 2>/dev/null | sed -n 's/^ *"\(\/\/lib[^"]*\)" -> "\(\/\/lib[^"]*\)"$/\1 \2/p')
+done < <(edges 'attr(testonly, 0, kind("cc_library|proto_library|cc_proto_library", //lib/...))' | sed 's/$/ lib/'
+         edges '//lib/... except attr(testonly, 0, kind("cc_library|proto_library|cc_proto_library", //lib/...))' | sed 's/$/ test/')
 
-echo "layer  package              uses"
+list() { tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -u | sed 's|^lib/||' | tr '\n' ' '; }
+printf "%5s  %-15s %s\n" layer package "uses  [and its tests also use]"
 for p in $(for k in "${!layer[@]}"; do echo "${layer[$k]} $k"; done | sort -n | cut -d' ' -f2); do
-  used=$(tr ' ' '\n' <<<"${uses[$p]:-}" | sed '/^$/d' | sort -u | sed 's|^lib/||' | tr '\n' ' ')
-  printf "%5d  %-20s %s\n" "${layer[$p]}" "${p#lib/}" "${used:--}"
+  used=$(list "${uses[$p]:-}")
+  extra=$(comm -13 <(list "${uses[$p]:-}" | tr ' ' '\n' | sort) \
+                   <(list "${test_uses[$p]:-}" | tr ' ' '\n' | sort) | sed '/^$/d' | tr '\n' ' ')
+  printf "%5d  %-15s %s%s\n" "${layer[$p]}" "${p#lib/}" "${used:--}" "${extra:+ [$extra]}"
 done
 
 # Rule 2: lib/X/internal/ headers from outside lib/X, other than tests.
