@@ -32,7 +32,8 @@ struct Tip {
 
 // The config the last valid config transaction stored in state, else the genesis
 // block's.
-absl::StatusOr<std::shared_ptr<const channelconfig::ChannelConfig>> LoadConfig(const ledger::Ledger& l) {
+absl::StatusOr<std::shared_ptr<const channelconfig::ChannelConfig>> LoadConfig(
+    const ledger::Ledger& l) {
   FABRIC_ASSIGN_OR_RETURN(
       std::optional<ledger::VersionedValue> stored,
       l.state().Get(ledger::kChannelConfigNamespace, ledger::kChannelConfigKey));
@@ -99,8 +100,8 @@ struct Channel::Impl {
     if (s.job.options.skip_verification) {
       block = wire::ParsedBlock::Parse(std::move(bytes));
     } else {
-      block =
-          validate::ParseAndVerifyBlock(std::move(bytes), *s.config, s.tip.next_number, s.tip.previous_hash);
+      block = validate::ParseAndVerifyBlock(std::move(bytes), *s.config, s.tip.next_number,
+                                            s.tip.previous_hash);
     }
     if (!block.ok()) {
       s.error = block.status();
@@ -254,8 +255,8 @@ Channel::Channel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Channel::~Channel() = default;
 
 absl::StatusOr<std::unique_ptr<Channel>> Channel::Create(const std::string& dir,
-                                                             std::string genesis_block,
-                                                             const ChannelOptions& options) {
+                                                         std::string genesis_block,
+                                                         const ChannelOptions& options) {
   FABRIC_ASSIGN_OR_RETURN(auto genesis, wire::ParsedBlock::Parse(genesis_block));
   FABRIC_ASSIGN_OR_RETURN(auto config, channelconfig::ChannelConfig::FromBlock(*genesis));
   FABRIC_ASSIGN_OR_RETURN(auto l,
@@ -265,7 +266,7 @@ absl::StatusOr<std::unique_ptr<Channel>> Channel::Create(const std::string& dir,
 }
 
 absl::StatusOr<std::unique_ptr<Channel>> Channel::Open(const std::string& dir,
-                                                           const ChannelOptions& options) {
+                                                       const ChannelOptions& options) {
   FABRIC_ASSIGN_OR_RETURN(auto l, ledger::Ledger::Open(dir, options.ledger));
   FABRIC_ASSIGN_OR_RETURN(auto config, LoadConfig(*l));
   return std::unique_ptr<Channel>(
@@ -305,7 +306,7 @@ void Channel::Unsubscribe(int id) {
 }
 
 absl::StatusOr<TxResult> Channel::WaitForTransaction(const std::string& txid,
-                                                       absl::Duration timeout) {
+                                                     absl::Duration timeout) {
   Impl::Waiter w;
   absl::MutexLock lock(&impl_->mu);
   // Checked under the lock that Publish takes after each commit, so a block committing
@@ -335,6 +336,12 @@ absl::StatusOr<TxResult> Channel::WaitForTransaction(const std::string& txid,
 const ledger::Ledger& Channel::ledger() const { return *impl_->ledger; }
 std::shared_ptr<ledger::Ledger> Channel::shared_ledger() const { return impl_->ledger; }
 const std::string& Channel::channel_id() const { return impl_->ledger->channel_id(); }
+
+absl::StatusOr<bool> Channel::HasTransaction(absl::string_view txid) const {
+  FABRIC_ASSIGN_OR_RETURN(std::vector<ledger::TxLocation> found,
+                          ledger().blocks().TxLocations(txid));
+  return !found.empty();
+}
 std::shared_ptr<const channelconfig::ChannelConfig> Channel::config() const {
   return impl_->CurrentConfig();
 }

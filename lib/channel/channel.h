@@ -120,11 +120,15 @@ class Channel : public endorse::ChannelView {
   // `timeout`.
   absl::StatusOr<TxResult> WaitForTransaction(const std::string& txid, absl::Duration timeout);
 
-  const ledger::Ledger& ledger() const override;
+  const ledger::Ledger& ledger() const;
   // The same ledger, shared: queries through it may outlive the channel. Committing
   // through it behind the channel's back is a programming error.
   std::shared_ptr<ledger::Ledger> shared_ledger() const;
   const std::string& channel_id() const override;
+  // endorse::ChannelView: the ledger's state and history, and its txid index.
+  const ledger::StateDb& state() const override { return ledger().state(); }
+  const ledger::HistoryDb& history() const override { return ledger().history(); }
+  absl::StatusOr<bool> HasTransaction(absl::string_view txid) const override;
   std::shared_ptr<const channelconfig::ChannelConfig> config() const override;
 
  private:

@@ -1,6 +1,6 @@
 // What an endorser reads of its channel, and nothing more: the channel's id and current
 // config, the committed state and history it simulates on, and whether a txid is
-// already committed. lib/channel's Channel implements it; a host or a test may give
+// already in a block. lib/channel's Channel implements it; a host or a test may give
 // an endorser any other channel that can answer these.
 //
 // Thread safety: every method may be called from any thread, while blocks commit.
@@ -10,8 +10,11 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "lib/channelconfig/channel_config.h"
-#include "lib/ledger/ledger.h"
+#include "lib/ledger/history_db.h"
+#include "lib/ledger/state_db.h"
 
 namespace fabric::endorse {
 
@@ -22,9 +25,11 @@ class ChannelView {
   virtual const std::string& channel_id() const = 0;
   // The config in force for the next block.
   virtual std::shared_ptr<const channelconfig::ChannelConfig> config() const = 0;
-  // The committed ledger, for reads only: state and history to simulate on, and its
-  // txid index for the duplicate check.
-  virtual const ledger::Ledger& ledger() const = 0;
+  // The committed world state and key history, as a simulation reads them.
+  virtual const ledger::StateDb& state() const = 0;
+  virtual const ledger::HistoryDb& history() const = 0;
+  // Whether a committed block carries `txid`, valid or not (Fabric's duplicate check).
+  virtual absl::StatusOr<bool> HasTransaction(absl::string_view txid) const = 0;
 };
 
 }  // namespace fabric::endorse

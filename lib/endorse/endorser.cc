@@ -171,10 +171,9 @@ absl::StatusOr<std::shared_ptr<const identity::Identity>> CheckCreator(
 }
 
 // Fabric's GetTransactionByID finds any stored transaction, valid or not.
-absl::Status CheckNotDuplicate(const UnpackedProposal& up, const ledger::Ledger& ledger) {
-  FABRIC_ASSIGN_OR_RETURN(std::vector<ledger::TxLocation> found,
-                          ledger.blocks().TxLocations(up.channel_header.tx_id()));
-  if (!found.empty()) {
+absl::Status CheckNotDuplicate(const UnpackedProposal& up, const ChannelView& channel) {
+  FABRIC_ASSIGN_OR_RETURN(const bool found, channel.HasTransaction(up.channel_header.tx_id()));
+  if (found) {
     return absl::AlreadyExistsError(
         absl::StrCat("duplicate transaction found [", up.channel_header.tx_id(), "]. Creator [",
                      absl::BytesToHexString(up.signature_header.creator()), "]"));
@@ -318,7 +317,7 @@ bool IsSystemChaincode(absl::string_view name) {
 // Go's protobuf decodes it (rule_tree.h), since it may nest deeper than protobuf's C++
 // parser and serializer can go on a host's stack.
 absl::StatusOr<std::string> BuildInterest(absl::string_view rwset_bytes,
-                                          const ledger::Ledger& ledger) {
+                                          const ledger::StateDb& state) {
   ::rwset::TxReadWriteSet rwset;
   FABRIC_RETURN_IF_ERROR(Parse(rwset_bytes, &rwset));
   std::string interest;
@@ -335,7 +334,7 @@ absl::StatusOr<std::string> BuildInterest(absl::string_view rwset_bytes,
     std::vector<std::string> key_policies;
     for (const std::string& key : written) {
       FABRIC_ASSIGN_OR_RETURN(std::optional<ledger::VersionedValue> v,
-                              ledger.state().Get(ns.namespace_(), key));
+                              state.Get(ns.namespace_(), key));
       kvrwset::KVMetadataWrite metadata;
       if (v.has_value() && !metadata.ParseFromString(v->metadata)) {
         return absl::DataLossError(
@@ -453,7 +452,6 @@ absl::StatusOr<ProposalResult> Endorser::Evaluate(absl::string_view signed_propo
 absl::StatusOr<ProposalResult> Endorser::Process(absl::string_view signed_proposal,
                                                  bool is_query) const {
   const std::shared_ptr<const channelconfig::ChannelConfig> config = channel_->config();
-  const ledger::Ledger& ledger = channel_->ledger();
 
   // Fabric's order: UnpackProposal and the expiration auth filter, the channel, Validate
   // (headers, txid, creator, signature), the duplicate check, the ACL, the chaincode's
@@ -463,12 +461,12 @@ absl::StatusOr<ProposalResult> Endorser::Process(absl::string_view signed_propos
   FABRIC_RETURN_IF_ERROR(CheckHeaders(up, channel_id()));
   FABRIC_ASSIGN_OR_RETURN(std::shared_ptr<const identity::Identity> creator,
                           CheckCreator(up, config->msps(), channel_id()));
-  FABRIC_RETURN_IF_ERROR(CheckNotDuplicate(up, ledger));
+  FABRIC_RETURN_IF_ERROR(CheckNotDuplicate(up, *channel_));
   FABRIC_RETURN_IF_ERROR(CheckAccess(creator, *config, AccessPolicy(up, *config, is_query)));
 
   // A query is simulated as a proposal is, as Fabric's evaluate does: its writes are
   // recorded and dropped, never signed.
-  TxSimulator sim(ledger, TxSimulator::Mode::kEndorse);
+  TxSimulator sim(channel_->state(), channel_->history(), TxSimulator::Mode::kEndorse);
   lifecycle::ChaincodeEndorsementInfo info;
   if (up.chaincode == chaincode::kLifecycleNamespace) {
     info.set_version(kSystemChaincodeVersion);
@@ -477,7 +475,7 @@ absl::StatusOr<ProposalResult> Endorser::Process(absl::string_view signed_propos
     FABRIC_ASSIGN_OR_RETURN(const int64_t sequence,
                             DefinedSequence(sim, up.chaincode, channel_id()));
     FABRIC_ASSIGN_OR_RETURN(std::shared_ptr<const chaincode::ChaincodeDefinition> defined,
-                            definitions_.At(ledger.state(), up.chaincode, sequence));
+                            definitions_.At(channel_->state(), up.chaincode, sequence));
     info = defined->endorsement_info;
     if (info.endorsement_plugin().empty()) info.set_endorsement_plugin(kBuiltinEndorsementPlugin);
   }
@@ -504,7 +502,7 @@ absl::StatusOr<ProposalResult> Endorser::Process(absl::string_view signed_propos
   if (is_query || result.response.status >= kStatusErrorThreshold) return result;
 
   FABRIC_ASSIGN_OR_RETURN(result.rwset, sim.Results());
-  FABRIC_ASSIGN_OR_RETURN(std::string interest, BuildInterest(result.rwset, ledger));
+  FABRIC_ASSIGN_OR_RETURN(std::string interest, BuildInterest(result.rwset, channel_->state()));
   FABRIC_ASSIGN_OR_RETURN(
       result.proposal_response,
       SignResponse(up, result.response, result.rwset, StubEvent(*stub), info, interest, *signer_));

@@ -86,7 +86,8 @@ std::vector<KeyValue> ToKeyValues(std::vector<ledger::KeyValue> kvs) {
 
 }  // namespace
 
-TxSimulator::TxSimulator(const ledger::Ledger& ledger, Mode mode) : ledger_(ledger), mode_(mode) {}
+TxSimulator::TxSimulator(const ledger::StateDb& state, const ledger::HistoryDb& history, Mode mode)
+    : state_(state), history_(history), mode_(mode) {}
 
 TxSimulator::~TxSimulator() = default;
 
@@ -100,7 +101,7 @@ TxSimulator::Namespace& TxSimulator::Ns(absl::string_view ns) {
 
 absl::StatusOr<std::optional<std::string>> TxSimulator::GetState(absl::string_view ns,
                                                                  absl::string_view key) {
-  FABRIC_ASSIGN_OR_RETURN(std::optional<ledger::VersionedValue> vv, ledger_.state().Get(ns, key));
+  FABRIC_ASSIGN_OR_RETURN(std::optional<ledger::VersionedValue> vv, state_.Get(ns, key));
   std::optional<ledger::Version> version;
   if (vv.has_value()) version = vv->version;
   Ns(ns).reads[std::string(key)] = version;
@@ -129,8 +130,7 @@ absl::Status TxSimulator::DelState(absl::string_view ns, absl::string_view key) 
 absl::StatusOr<std::vector<KeyValue>> TxSimulator::GetStateRange(absl::string_view ns,
                                                                  absl::string_view start,
                                                                  absl::string_view end) {
-  FABRIC_ASSIGN_OR_RETURN(ledger::RangeResult r,
-                          ledger_.state().Range(ns, start, end, kTotalQueryLimit));
+  FABRIC_ASSIGN_OR_RETURN(ledger::RangeResult r, state_.Range(ns, start, end, kTotalQueryLimit));
   Ns(ns).AddRangeQuery(RangeInfo(start, end, r.kvs, r.kvs.size() == kTotalQueryLimit));
   return ToKeyValues(std::move(r.kvs));
 }
@@ -146,7 +146,7 @@ absl::StatusOr<RangePage> TxSimulator::GetStateRangePage(absl::string_view ns,
   }
   paginated_ = true;
   limit = std::min(limit, kTotalQueryLimit);
-  FABRIC_ASSIGN_OR_RETURN(ledger::RangeResult r, ledger_.state().Range(ns, start, end, limit));
+  FABRIC_ASSIGN_OR_RETURN(ledger::RangeResult r, state_.Range(ns, start, end, limit));
   Ns(ns).AddRangeQuery(RangeInfo(start, end, r.kvs, r.kvs.size() == limit));
   RangePage page;
   page.bookmark = std::move(r.bookmark);
@@ -156,7 +156,7 @@ absl::StatusOr<RangePage> TxSimulator::GetStateRangePage(absl::string_view ns,
 
 absl::StatusOr<std::map<std::string, std::string>> TxSimulator::GetStateMetadata(
     absl::string_view ns, absl::string_view key) {
-  FABRIC_ASSIGN_OR_RETURN(std::optional<ledger::VersionedValue> vv, ledger_.state().Get(ns, key));
+  FABRIC_ASSIGN_OR_RETURN(std::optional<ledger::VersionedValue> vv, state_.Get(ns, key));
   std::optional<ledger::Version> version;
   if (vv.has_value()) version = vv->version;
   Ns(ns).reads[std::string(key)] = version;
@@ -182,7 +182,7 @@ absl::Status TxSimulator::SetStateMetadata(absl::string_view ns, absl::string_vi
 absl::StatusOr<std::vector<KeyModification>> TxSimulator::GetHistoryForKey(absl::string_view ns,
                                                                            absl::string_view key) {
   FABRIC_ASSIGN_OR_RETURN(std::vector<ledger::HistoryRecord> records,
-                          ledger_.history().Get(ns, key, kTotalQueryLimit));
+                          history_.Get(ns, key, kTotalQueryLimit));
   std::vector<KeyModification> out;
   out.reserve(records.size());
   for (ledger::HistoryRecord& r : records) {

@@ -62,8 +62,11 @@ class TxSimulator {
  public:
   enum class Mode { kEndorse, kQuery };
 
-  // `ledger` must outlive the simulator.
-  TxSimulator(const ledger::Ledger& ledger, Mode mode);
+  // Over the committed `state` and `history`, which must outlive the simulator.
+  TxSimulator(const ledger::StateDb& state, const ledger::HistoryDb& history, Mode mode);
+  // Over `ledger`'s state and history.
+  TxSimulator(const ledger::Ledger& ledger, Mode mode)
+      : TxSimulator(ledger.state(), ledger.history(), mode) {}
   ~TxSimulator();
   TxSimulator(const TxSimulator&) = delete;
   TxSimulator& operator=(const TxSimulator&) = delete;
@@ -105,7 +108,8 @@ class TxSimulator {
   // OK if the transaction may write now (and then it has written).
   absl::Status CheckWrite();
 
-  const ledger::Ledger& ledger_;
+  const ledger::StateDb& state_;
+  const ledger::HistoryDb& history_;
   const Mode mode_;
   bool wrote_ = false;      // a write was recorded
   bool paginated_ = false;  // a paginated query was made
