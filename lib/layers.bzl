@@ -21,8 +21,9 @@ LAYERS = [
     ["lib/ledger"],
     ["lib/chaincode"],
     ["lib/endorse", "lib/validate"],
-    # An application's side and an orderer's: they use nothing of the peer's, but their
-    # tests check what they make against the peer's validation.
+    # The channel, above validation and endorsement; and beside it an application's side
+    # (client) and an orderer's (ordering), which use nothing of the peer's but sit here
+    # so that their tests can check what they make against the peer's validation.
     ["lib/channel", "lib/client", "lib/ordering"],
     ["lib/testnet"],
 ]

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Checks the layering of lib/ (doc/architecture.md) and prints it:
-#   1. from Bazel's own dependency graph (bazel query, tests included): every lib/
-#      package uses only packages of the layers below its own in lib/layers.bzl;
+#   1. from Bazel's own dependency graph (bazel query; libraries, and tests apart): every
+#      lib/ package uses only packages of the layers below its own in lib/layers.bzl;
 #   2. from the sources: a package's internal/ headers are included only by the
 #      package itself and by tests.
 # Bazel's visibility (users_of in lib/layers.bzl) already fails a build that breaks
@@ -10,25 +10,39 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BAZEL=${BAZEL:-bazel}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 
-# package -> layer index, from the LAYERS table.
+# package -> layer index, from the LAYERS table (one layer per line; comments allowed).
 declare -A layer
 i=0
 while IFS= read -r line; do
+  line=${line%%#*}
   [[ "$line" =~ ^[[:space:]]*\[(.*)\],?[[:space:]]*$ ]] || continue
   for p in $(grep -o '"lib/[^"]*"' <<<"${BASH_REMATCH[1]}" | tr -d '"'); do layer[$p]=$i; done
   i=$((i + 1))
 done < <(sed -n '/^LAYERS = \[/,/^\]/p' lib/layers.bzl)
+if (( i == 0 )); then echo "no layers read from lib/layers.bzl"; exit 1; fi
+
+# Edges between lib/ targets, "<from> <to>", of the targets `$1` selects, into file $2.
+LIBS='attr(testonly, 0, kind("cc_library|proto_library|cc_proto_library", //lib/...))'
+edges() {
+  if ! "$BAZEL" query --noshow_progress "let lib = //lib/... in deps($1, 1) intersect \$lib" \
+      --output=graph --nograph:factored > "$work/graph" 2> "$work/err"; then
+    cat "$work/err"
+    echo "layering: bazel query failed"
+    exit 1
+  fi
+  sed -n 's/^ *"\(\/\/lib[^"]*\)" -> "\(\/\/lib[^"]*\)"$/\1 \2/p' "$work/graph" > "$2"
+}
+edges "$LIBS" "$work/lib_edges"
+edges "//lib/... except $LIBS" "$work/test_edges"
+if [[ ! -s "$work/lib_edges" ]]; then echo "layering: no dependencies found (query output changed?)"; exit 1; fi
 
 pkg_of() { local l=${1#//}; echo "${l%%:*}"; }
 
 bad=0
 declare -A uses test_uses
-# Edges between lib/ targets: "<from> <to> <kind of from>" for libraries, then tests.
-edges() {
-  "$BAZEL" query --noshow_progress "let lib = //lib/... in deps($1, 1) intersect \$lib" \
-    --output=graph --nograph:factored 2>/dev/null | sed -n 's/^ *"\(\/\/lib[^"]*\)" -> "\(\/\/lib[^"]*\)"$/\1 \2/p'
-}
 while read -r from to kind; do
   a=$(pkg_of "$from"); b=$(pkg_of "$to")
   [[ "$a" == "$b" ]] && continue
@@ -39,8 +53,7 @@ while read -r from to kind; do
     echo "LAYERING: $from (layer ${layer[$a]}) depends on $to (layer ${layer[$b]})"
     bad=1
   fi
-done < <(edges 'attr(testonly, 0, kind("cc_library|proto_library|cc_proto_library", //lib/...))' | sed 's/$/ lib/'
-         edges '//lib/... except attr(testonly, 0, kind("cc_library|proto_library|cc_proto_library", //lib/...))' | sed 's/$/ test/')
+done < <(sed 's/$/ lib/' "$work/lib_edges"; sed 's/$/ test/' "$work/test_edges")
 
 list() { tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -u | sed 's|^lib/||' | tr '\n' ' '; }
 printf "%5s  %-15s %s\n" layer package "uses  [and its tests also use]"
@@ -60,4 +73,5 @@ while IFS=: read -r file _ inc; do
 done < <(git grep -n '#include "lib/[a-z_/]*/internal/' -- lib capi tools bench include || true)
 
 if (( bad )); then echo "layering: FAILED"; exit 1; fi
-echo "layering: OK (no package uses one of its own layer or above; internal headers stay inside)"
+echo "layering: OK (no package uses one of its own layer or above; internal headers stay" \
+  "inside their packages and tests)"

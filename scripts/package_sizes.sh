@@ -3,6 +3,7 @@
 # (a file belongs to the nearest package above it). Run from the checkout's root:
 #   scripts/package_sizes.sh
 set -eu
+printf '%-22s %8s %8s\n' package source tests
 git ls-files 'lib/*' | awk '
   /\/BUILD\.bazel$/ { sub(/\/BUILD\.bazel$/, ""); pkg[$0] = 1; next }
   /\.(cc|h|proto)$/ { files[++n] = $0 }
@@ -20,4 +21,4 @@ done | awk '
   { if ($2 == "src") src[$1] += $3; else tst[$1] += $3; seen[$1] = 1 }
   END {
     for (p in seen) printf "%-22s %8d %8d\n", p, src[p], tst[p]
-  }' | sort | sed '1i package                  source    tests'
+  }' | sort

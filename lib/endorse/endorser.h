@@ -1,8 +1,8 @@
 // The endorsing peer of one channel: what a Fabric peer's endorser (core/endorser) does
 // with a SignedProposal, without the networking.
 //
-//   Endorser e(channel, signer);                  // the channel (channel_view.h), the peer's
-//   identity e.RegisterContract("basic", std::make_shared<Assets>());
+//   Endorser e(channel, signer);    // channel_view.h; the peer's identity
+//   e.RegisterContract("basic", std::make_shared<Assets>());
 //   absl::StatusOr<ProposalResult> r = e.Endorse(signed_proposal_bytes);
 //   // r->proposal_response: a signed ProposalResponse, to send back to the client
 //   absl::StatusOr<ProposalResult> q = e.Evaluate(signed_proposal_bytes);   // a query

@@ -1,7 +1,7 @@
 // What a range query records of its results, for phantom-read detection: the results
 // themselves, or, past `max_degree` results, Fabric's Merkle summary of them. The
-// endorsement simulator builds it while the chaincode iterates; the committer rebuilds
-// it over the latest state and compares (mvcc.h).
+// endorsement simulator builds it while the chaincode iterates; validation's MVCC
+// rebuilds it over the latest state and compares (validate/mvcc.h).
 //
 // The summary (Fabric's rwsetutil RangeQueryResultsHelper): results are cut, in order,
 // into groups of max_degree + 1 (the last group may be smaller); each group is hashed as

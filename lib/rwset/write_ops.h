@@ -73,13 +73,13 @@ using MetadataEntries = google::protobuf::RepeatedPtrField<kvrwset::KVMetadataEn
 // the value hash. The strings live as long as `action`.
 template <typename OnWrite, typename OnMetadata>
 void ForEachWrite(const wire::ActionView& action, OnWrite&& on_write, OnMetadata&& on_metadata) {
-  static const std::string kPublic;
+  static const std::string* const kPublic = new std::string();  // never destroyed
   for (const wire::NamespaceView& ns : action.namespaces) {
     for (const kvrwset::KVWrite& w : ns.kv.writes()) {
-      on_write(ns.name, kPublic, w.key(), IsDelete(w), w.value());
+      on_write(ns.name, *kPublic, w.key(), IsDelete(w), w.value());
     }
     for (const kvrwset::KVMetadataWrite& m : ns.kv.metadata_writes()) {
-      on_metadata(ns.name, kPublic, m.key(), m.entries());
+      on_metadata(ns.name, *kPublic, m.key(), m.entries());
     }
     for (const wire::CollectionView& c : ns.collections) {
       for (const kvrwset::KVWriteHash& w : c.hashed.hashed_writes()) {

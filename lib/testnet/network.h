@@ -10,7 +10,7 @@
 //   ch.Order(tx->envelope); ch.Cut(); ch.Drain();
 //
 // Layout under `root`:
-//   crypto/peerOrganizations/org<N>.example.com/...   (identity/cryptogen.h)
+//   crypto/peerOrganizations/org<N>.example.com/...   (testnet/cryptogen.h)
 //   crypto/ordererOrganizations/example.com/...
 //   peers/peer<i>.org<N>.example.com/<channel>/        each peer's ledger of a channel
 //

@@ -9,7 +9,6 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "lib/base/sha256.h"
 #include "lib/base/status_macros.h"
 #include "lib/rwset/range_query.h"
 #include "lib/rwset/write_ops.h"
