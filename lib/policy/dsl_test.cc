@@ -8,6 +8,7 @@
 
 #include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
+#include "lib/identity/testing/fixtures.h"
 #include "lib/testing/small_stack.h"
 #include "lib/testing/testdata.h"
 #include "lib/wire/proto/msp_principal.pb.h"
@@ -18,15 +19,7 @@ namespace {
 
 using nlohmann::json;
 
-common::MSPPrincipal Role(const std::string& msp, common::MSPRole::MSPRoleType role) {
-  common::MSPRole r;
-  r.set_msp_identifier(msp);
-  r.set_role(role);
-  common::MSPPrincipal p;
-  p.set_principal_classification(common::MSPPrincipal::ROLE);
-  p.set_principal(r.SerializeAsString());
-  return p;
-}
+using identity::testing::RolePrincipal;
 
 common::SignaturePolicy SignedBy(int i) {
   common::SignaturePolicy p;
@@ -107,7 +100,7 @@ TEST(DslConformance, ChaincodePoliciesMatchFabricBytes) {
 }
 
 TEST(Dsl, OutOfAndOrBuildFabricsEnvelopes) {
-  const auto a = Role("A", kMember), b = Role("B", kMember);
+  const auto a = RolePrincipal("A", kMember), b = RolePrincipal("B", kMember);
   EXPECT_EQ(Bytes("OutOf(1, 'A.member', 'B.member')"),
             Envelope(OutOf(1, {SignedBy(0), SignedBy(1)}), {a, b}).SerializeAsString());
   EXPECT_EQ(Bytes("OutOf(2, 'A.member', 'B.member')"),
@@ -117,11 +110,13 @@ TEST(Dsl, OutOfAndOrBuildFabricsEnvelopes) {
   EXPECT_EQ(Bytes("OR('A.member', 'B.member')"),
             Envelope(OutOf(1, {SignedBy(0), SignedBy(1)}), {a, b}).SerializeAsString());
   EXPECT_EQ(Bytes("AND('A.client', 'B.peer')"),
-            Envelope(OutOf(2, {SignedBy(0), SignedBy(1)}), {Role("A", kClient), Role("B", kPeer)})
+            Envelope(OutOf(2, {SignedBy(0), SignedBy(1)}),
+                     {RolePrincipal("A", kClient), RolePrincipal("B", kPeer)})
                 .SerializeAsString());
   EXPECT_EQ(Bytes("OR('A.peer', 'B.admin', 'C.orderer', 'D.client')"),
             Envelope(OutOf(1, {SignedBy(0), SignedBy(1), SignedBy(2), SignedBy(3)}),
-                     {Role("A", kPeer), Role("B", kAdmin), Role("C", kOrderer), Role("D", kClient)})
+                     {RolePrincipal("A", kPeer), RolePrincipal("B", kAdmin),
+                      RolePrincipal("C", kOrderer), RolePrincipal("D", kClient)})
                 .SerializeAsString());
 }
 
@@ -129,29 +124,32 @@ TEST(Dsl, OutOfAndOrBuildFabricsEnvelopes) {
 TEST(Dsl, PrincipalsAreNumberedNestedGatesFirst) {
   EXPECT_EQ(Bytes("OR('A.member', AND('B.member', 'C.member'))"),
             Envelope(OutOf(1, {SignedBy(2), OutOf(2, {SignedBy(0), SignedBy(1)})}),
-                     {Role("B", kMember), Role("C", kMember), Role("A", kMember)})
+                     {RolePrincipal("B", kMember), RolePrincipal("C", kMember),
+                      RolePrincipal("A", kMember)})
                 .SerializeAsString());
-  EXPECT_EQ(
-      Bytes("OR(AND('A.member', 'B.member'), OR('C.admin', 'D.member'))"),
-      Envelope(
-          OutOf(1, {OutOf(2, {SignedBy(0), SignedBy(1)}), OutOf(1, {SignedBy(2), SignedBy(3)})}),
-          {Role("A", kMember), Role("B", kMember), Role("C", kAdmin), Role("D", kMember)})
-          .SerializeAsString());
+  EXPECT_EQ(Bytes("OR(AND('A.member', 'B.member'), OR('C.admin', 'D.member'))"),
+            Envelope(OutOf(1, {OutOf(2, {SignedBy(0), SignedBy(1)}),
+                               OutOf(1, {SignedBy(2), SignedBy(3)})}),
+                     {RolePrincipal("A", kMember), RolePrincipal("B", kMember),
+                      RolePrincipal("C", kAdmin), RolePrincipal("D", kMember)})
+                .SerializeAsString());
   // No de-duplication: the same principal twice is listed twice.
   EXPECT_EQ(Bytes("AND('A.peer', 'A.peer')"),
-            Envelope(OutOf(2, {SignedBy(0), SignedBy(1)}), {Role("A", kPeer), Role("A", kPeer)})
+            Envelope(OutOf(2, {SignedBy(0), SignedBy(1)}),
+                     {RolePrincipal("A", kPeer), RolePrincipal("A", kPeer)})
                 .SerializeAsString());
 }
 
 TEST(Dsl, MspIdsWithDotsAndDashes) {
   EXPECT_EQ(Bytes("OR('MSP.member', 'MSP.WITH.DOTS.member', 'MSP-WITH-DASHES.member')"),
             Envelope(OutOf(1, {SignedBy(0), SignedBy(1), SignedBy(2)}),
-                     {Role("MSP", kMember), Role("MSP.WITH.DOTS", kMember),
-                      Role("MSP-WITH-DASHES", kMember)})
+                     {RolePrincipal("MSP", kMember), RolePrincipal("MSP.WITH.DOTS", kMember),
+                      RolePrincipal("MSP-WITH-DASHES", kMember)})
                 .SerializeAsString());
   // The role is what follows the last dot.
-  EXPECT_EQ(Bytes("OR('A.peer.peer')"),
-            Envelope(OutOf(1, {SignedBy(0)}), {Role("A.peer", kPeer)}).SerializeAsString());
+  EXPECT_EQ(
+      Bytes("OR('A.peer.peer')"),
+      Envelope(OutOf(1, {SignedBy(0)}), {RolePrincipal("A.peer", kPeer)}).SerializeAsString());
 }
 
 TEST(Dsl, SpellingsQuotesWhitespaceAndThresholds) {
@@ -168,10 +166,12 @@ TEST(Dsl, SpellingsQuotesWhitespaceAndThresholds) {
   EXPECT_EQ(Bytes("Or('A.peer')"), Bytes("or('A.peer')"));
   // t may be 0 (always holds) or n + 1 (never holds), as Fabric allows.
   EXPECT_EQ(Bytes("OutOf(0, 'A.member', 'B.member')"),
-            Envelope(OutOf(0, {SignedBy(0), SignedBy(1)}), {Role("A", kMember), Role("B", kMember)})
+            Envelope(OutOf(0, {SignedBy(0), SignedBy(1)}),
+                     {RolePrincipal("A", kMember), RolePrincipal("B", kMember)})
                 .SerializeAsString());
   EXPECT_EQ(Bytes("OutOf(3, 'A.member', 'B.member')"),
-            Envelope(OutOf(3, {SignedBy(0), SignedBy(1)}), {Role("A", kMember), Role("B", kMember)})
+            Envelope(OutOf(3, {SignedBy(0), SignedBy(1)}),
+                     {RolePrincipal("A", kMember), RolePrincipal("B", kMember)})
                 .SerializeAsString());
 }
 
