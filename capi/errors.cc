@@ -75,7 +75,7 @@ const char* fabric_libversion(void) { return FABRIC_VERSION; }
 
 int fabric_libversion_number(void) { return FABRIC_VERSION_NUMBER; }
 
-const char* fabric_fabric_version(void) { return "2.5.12"; }
+const char* fabric_fabric_version(void) { return FABRIC_FABRIC_VERSION; }
 
 void fabric_error_free(fabric_error* err) {
   if (err == nullptr) return;

@@ -40,18 +40,17 @@ extern "C" {
 
 /* ---- Versions ------------------------------------------------------------------- */
 
-#define FABRIC_VERSION_MAJOR 0
-#define FABRIC_VERSION_MINOR 1
-#define FABRIC_VERSION_PATCH 0
-#define FABRIC_VERSION "0.1.0"
-/* MAJOR * 1000000 + MINOR * 1000 + PATCH */
-#define FABRIC_VERSION_NUMBER 1000
+/* FABRIC_VERSION_MAJOR, _MINOR, _PATCH, FABRIC_VERSION ("MAJOR.MINOR.PATCH"),
+ * FABRIC_VERSION_NUMBER (MAJOR * 1000000 + MINOR * 1000 + PATCH) and
+ * FABRIC_FABRIC_VERSION (the Fabric release reproduced), from capi/abi/version.bzl. */
+#include <fabric/version.h>
 
 /* The version of the library actually loaded (compare with FABRIC_VERSION). */
 FABRIC_EXPORT const char *fabric_libversion(void);
 FABRIC_EXPORT int fabric_libversion_number(void);
 
-/* The Fabric release whose behaviour this library reproduces, e.g. "2.5.12". */
+/* The Fabric release whose behaviour this library reproduces, e.g. "2.5.12"
+ * (FABRIC_FABRIC_VERSION when it was built). */
 FABRIC_EXPORT const char *fabric_fabric_version(void);
 
 /* ---- Errors --------------------------------------------------------------------- */
