@@ -3,6 +3,8 @@
 #   make demo    setup if needed, then the main job: the sample network (fabric demo),
 #                its chain replayed, then the CLI over the Fabric-made vectors
 #   make bench   setup if needed, then the benchmarks (optimized build)
+#   make install PREFIX=/usr/local   the header, the shared library, fabricpeer.pc, the
+#                CMake package and the CLI (optimized build); see examples/README.md
 #   make check   what CI runs (.ci/run): make test, then clang with thread-safety analysis
 #                as errors + the whole suite under ASan/UBSan, the concurrent tests under
 #                TSan, and the fuzz targets for FUZZ_SECONDS each (stages: check-*)
@@ -13,7 +15,7 @@ BAZEL ?= bazel
 FABRIC_VECTORS ?= $(abspath $(CURDIR)/../shared/vectors)
 VECTOR_ENV := --test_env=FABRIC_VECTORS=$(FABRIC_VECTORS)
 
-.PHONY: all setup build test demo bench clean abi check check-asan check-tsan check-fuzz check-clean
+.PHONY: all setup build test install demo bench clean abi check check-asan check-tsan check-fuzz check-clean
 
 all: build
 
@@ -28,6 +30,12 @@ build: setup
 test: setup
 	$(call timed,gcc build + tests (//...),$(BAZEL) test $(VECTOR_ENV) //...)
 	@BAZEL=$(BAZEL) scripts/check_layers.sh
+	$(call timed,examples built outside Bazel against an install,tests/install_test.sh)
+
+PREFIX ?= /usr/local
+install: setup
+	$(BAZEL) build -c opt //capi:libfabricpeer.so //include:version_h //tools:fabric
+	scripts/install.sh $(PREFIX)
 
 demo: setup
 	$(BAZEL) build -c opt //tools:fabric

@@ -26,7 +26,8 @@ PACKAGES=(
   clang               # --config=clang builds; a second compiler keeps us honest
   libclang-rt-14-dev  # clang's sanitizer and libFuzzer runtimes (make check: ASan, UBSan, TSan, fuzz)
   llvm-14             # llvm-symbolizer: sanitizer reports with file:line
-  binutils            # nm, for the exported-symbols test of libfabricpeer.so
+  binutils            # nm, for the exported-symbols and ABI tests of libfabricpeer.so
+  cmake make g++      # the examples, built outside Bazel against an install by make test
 )
 
 missing=()
