@@ -1,7 +1,9 @@
 /*
  * fabric-peer: Hyperledger Fabric's peer logic as an embeddable library.
  *
- * This header is the library's only stable contract (its ABI). It is plain C (C99),
+ * This header is the library's contract (its ABI), recorded in capi/abi/fabricpeer.abi;
+ * doc/api-stability.md says what stays stable within a major version (while the major
+ * version is 0, the ABI may still change between minor versions). It is plain C (C99),
  * and so is everything it declares; C++ hosts include it as is.
  *
  * Conventions, the same for every function:
@@ -279,7 +281,9 @@ FABRIC_EXPORT int fabric_policy_to_dsl(fabric_buf *out, const uint8_t *envelope,
  *     read many channels' ledgers.
  * A directory either one made opens with the other once the first has let go of it (see
  * each one's lifetimes). While it is open, opening it again fails with FABRIC_ERROR and
- * a message saying it is locked; nothing is changed. */
+ * a message saying it is locked; nothing is changed. A ledger written by a newer library
+ * in an on-disk format this one does not read fails to open with FABRIC_EUNSUPPORTED
+ * (doc/ledger_format.md). */
 
 /* ---- Ledgers ---------------------------------------------------------------------- */
 

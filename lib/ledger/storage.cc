@@ -1,11 +1,34 @@
 #include "lib/ledger/storage.h"
 
 #include <filesystem>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "lib/base/status_macros.h"
+#include "lib/ledger/internal/schema.h"
 
 namespace fabric::ledger {
+namespace {
+
+// OK for a ledger of a format this code reads (or a new, empty one).
+absl::Status CheckFormat(const Db& db, const std::string& dir) {
+  FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                          db.Get(Cf::kMeta, internal::kFormatKey));
+  if (!stored.has_value()) return absl::OkStatus();
+  absl::string_view in = *stored;
+  uint64_t format = 0;
+  if (!internal::GetVarint64(&in, &format) || !in.empty()) {
+    return absl::DataLossError(absl::StrCat("corrupt ledger format record in ", dir));
+  }
+  if (format > Storage::kFormatVersion) {
+    return absl::UnimplementedError(absl::StrCat(
+        "the ledger in ", dir, " has on-disk format ", format, "; this library reads format ",
+        Storage::kFormatVersion, " and older: open it with the newer libfabricpeer that wrote it"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const std::string& dir,
                                                        const StorageOptions& options) {
@@ -15,6 +38,7 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const std::string& dir,
   std::filesystem::create_directories(dir, ec);
   if (ec) return absl::UnavailableError(absl::StrCat("creating ", dir, ": ", ec.message()));
   FABRIC_ASSIGN_OR_RETURN(s->db_, Db::Open(dir + "/index"));
+  FABRIC_RETURN_IF_ERROR(CheckFormat(*s->db_, dir));
   FABRIC_ASSIGN_OR_RETURN(
       s->blocks_, BlockStore::Open(s->db_.get(), dir + "/chains",
                                    BlockFilesOptions{options.max_block_file_size, options.sync}));
@@ -27,8 +51,14 @@ absl::Status Storage::Commit(const wire::ParsedBlock& block, const BlockUpdates&
   absl::string_view filter = block.metadata(common::TRANSACTIONS_FILTER);
   rocksdb::WriteBatch batch;
   FABRIC_RETURN_IF_ERROR(blocks_->Stage(block, filter, &batch));
-  // A new ledger indexes the namespaces with metadata from its first block on.
-  if (block.number() == 0) state_->StartMetadataIndex(&batch);
+  // A new ledger records its format, and indexes the namespaces with metadata from its
+  // first block on.
+  if (block.number() == 0) {
+    std::string format;
+    internal::PutVarint64(&format, kFormatVersion);
+    batch.Put(db_->cf(Cf::kMeta), internal::kFormatKey, format);
+    state_->StartMetadataIndex(&batch);
+  }
   state_->Apply(updates, &batch);
   FABRIC_RETURN_IF_ERROR(history_->Add(block, filter, &batch));
   // The synced block file is the durable log: after a crash, whatever the database lost

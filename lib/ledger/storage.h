@@ -39,6 +39,10 @@ struct StorageOptions {
 
 class Storage {
  public:
+  // The on-disk format this code writes and the newest it reads (doc/ledger_format.md).
+  static constexpr uint64_t kFormatVersion = 1;
+
+  // Unimplemented (and nothing changed) when `dir` holds a ledger of a newer format.
   static absl::StatusOr<std::unique_ptr<Storage>> Open(const std::string& dir,
                                                        const StorageOptions& options);
 

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
+#include "lib/ledger/internal/schema.h"
 #include "lib/testing/temp_dir.h"
 #include "lib/testing/testdata.h"
 #include "lib/wire/hashes.h"
@@ -309,6 +310,38 @@ TEST(StorageTest, CorruptIndexAndStateGiveDataLoss) {
   auto bad_savepoint = Storage::Open(dir, {});
   EXPECT_EQ(bad_savepoint.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_NE(bad_savepoint.status().message().find("savepoint"), std::string::npos);
+}
+
+// A ledger records its on-disk format with block 0; a newer format is refused on open,
+// clearly and without a change, and a damaged record is DataLoss.
+TEST(StorageTest, RecordsItsFormatAndRefusesANewerOne) {
+  std::vector<Block> blocks = CommittedBlocks();
+  std::string dir = fabric::testing::FreshTempDir("ledger_format");
+  {
+    auto s = OpenOrDie(dir);
+    ASSERT_TRUE(s->Commit(*blocks[0], BlockUpdates()).ok());
+  }
+  std::string current;
+  internal::PutVarint64(&current, Storage::kFormatVersion);
+  Poke(dir, "default", internal::kFormatKey, current);  // as written: opens
+  ASSERT_TRUE(Storage::Open(dir, {}).ok());
+
+  std::string newer;
+  internal::PutVarint64(&newer, Storage::kFormatVersion + 1);
+  Poke(dir, "default", internal::kFormatKey, newer);
+  auto refused = Storage::Open(dir, {});
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnimplemented) << refused.status();
+  EXPECT_NE(refused.status().message().find("format " + std::to_string(Storage::kFormatVersion + 1)),
+            std::string::npos)
+      << refused.status();
+
+  Poke(dir, "default", internal::kFormatKey, "\xff");
+  EXPECT_EQ(Storage::Open(dir, {}).status().code(), absl::StatusCode::kDataLoss);
+
+  Poke(dir, "default", internal::kFormatKey, current);
+  auto reopened = Storage::Open(dir, {});
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ((*reopened)->chain_info().height, 1u);
 }
 
 // Flips one byte of the block files at `offset` of file 0.

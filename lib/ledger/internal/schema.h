@@ -50,6 +50,9 @@ std::string HistoryKey(absl::string_view ns, absl::string_view key, uint64_t blo
 
 // ---- default column family ----
 inline constexpr char kSavepointKey[] = "savepoint";
+// varint(format): the on-disk format the ledger was created in (doc/ledger_format.md),
+// written with block 0. Absent in ledgers made before it was kept: those are format 1.
+inline constexpr char kFormatKey[] = "format";
 // Present when the 'M' records below are kept (ledgers created since they exist).
 inline constexpr char kMetadataIndexKey[] = "metadata-index";
 // 'M' lp(ns): some key of state namespace `ns` has (or had) metadata.
