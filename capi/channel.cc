@@ -102,6 +102,12 @@ class Subscribers {
     ++rounds_;
   }
 
+  // Forgets every subscriber. REQUIRES: no block is being dispatched.
+  void Clear() {
+    absl::MutexLock lock(&mu_);
+    subs_.clear();
+  }
+
  private:
   struct Sub {
     fabric_commit_cb commit;
@@ -126,15 +132,25 @@ class Subscribers {
 
 }  // namespace
 
+// The host's handle. Endorsers share the Channel (fabric::capi::SharedChannelOf), so that
+// the two may be freed in any order: freeing the handle waits for queued blocks and
+// forgets the host's callbacks, and the Channel closes when its last user lets go.
 struct fabric_channel {
-  // Declared first, destroyed last: the Channel calls it until it is gone.
   std::shared_ptr<Subscribers> subscribers = std::make_shared<Subscribers>();
-  std::unique_ptr<Channel> rep;
+  std::shared_ptr<Channel> rep;
+
+  ~fabric_channel() {
+    if (rep == nullptr) return;
+    rep->Drain();
+    subscribers->Clear();
+  }
 };
 
 namespace fabric::capi {
 
-const channel::Channel& ChannelOf(const fabric_channel& channel) { return *channel.rep; }
+std::shared_ptr<const channel::Channel> SharedChannelOf(const fabric_channel& channel) {
+  return channel.rep;
+}
 
 }  // namespace fabric::capi
 

@@ -12,7 +12,10 @@ using fabric::capi::View;
 using fabric::endorse::Endorser;
 using fabric::endorse::ProposalResult;
 
+// The endorser shares its channel's Channel: destroyed after the endorser (members are
+// destroyed last to first), so a host may free the channel handle first.
 struct fabric_endorser {
+  std::shared_ptr<const fabric::channel::Channel> channel;
   std::unique_ptr<Endorser> rep;
 };
 
@@ -30,7 +33,8 @@ int Create(fabric_endorser** out, const fabric_channel* channel, const fabric_si
     return SaveError(FABRIC_EINVAL, "channel or signer is NULL", err);
   }
   auto e = std::make_unique<fabric_endorser>();
-  e->rep = std::make_unique<Endorser>(&fabric::capi::ChannelOf(*channel), signer->rep);
+  e->channel = fabric::capi::SharedChannelOf(*channel);
+  e->rep = std::make_unique<Endorser>(e->channel.get(), signer->rep);
   *out = e.release();
   return FABRIC_OK;
 }

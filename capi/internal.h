@@ -52,7 +52,7 @@ struct fabric_ledger {
 };
 
 // fabric_channel and fabric_block_result are defined in channel.cc, their
-// only user; endorsers reach the Channel through ChannelOf.
+// only user; endorsers share the Channel through SharedChannelOf.
 
 // Reads the range a chunk at a time (StateDb::Range, resuming at its bookmark).
 struct fabric_state_iterator {
@@ -120,8 +120,8 @@ inline const uint8_t* Bytes(const std::string& s, size_t* len_out) {
 // Fills `out` with a copy of `bytes` (NUL-terminated). Returns FABRIC_ENOMEM on failure.
 int FillBuf(absl::string_view bytes, fabric_buf* out, fabric_error** err);
 
-// The Channel behind a channel handle (channel.cc).
-const channel::Channel& ChannelOf(const fabric_channel& channel);
+// The Channel behind a channel handle, shared (channel.cc): an endorser keeps it.
+std::shared_ptr<const channel::Channel> SharedChannelOf(const fabric_channel& channel);
 
 // A host's C contract function as a Contract (contract.cc). `payload` is passed to
 // every call.

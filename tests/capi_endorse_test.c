@@ -811,10 +811,12 @@ int main(void) {
   fabric_endorser_free(NULL);
   fabric_proposal_result_free(NULL);
   fabric_block_assembler_free(NULL);
+  fabric_endorser_free(peers[0].endorser);
+  /* Freed in any order: peers[1] still endorses on the ledger of the freed channel. */
+  fabric_channel_free(ch);
+  check_query(&peers[1], user, "get", "capi_key", FABRIC_STATUS_OK, "capi_value2");
+  fabric_endorser_free(peers[1].endorser);
   fabric_signer_free(user);
   fabric_signer_free(orderer);
-  fabric_endorser_free(peers[0].endorser);
-  fabric_endorser_free(peers[1].endorser);
-  fabric_channel_free(ch);
   return ctest_finish("capi_endorse_test");
 }

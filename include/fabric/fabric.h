@@ -543,10 +543,11 @@ FABRIC_EXPORT int fabric_channel_create(fabric_channel **out, const char *dir,
 FABRIC_EXPORT int fabric_channel_open(fabric_channel **out, const char *dir,
                                       const fabric_channel_options *options, fabric_error **err);
 
-/* Waits for blocks being processed, then releases the channel. The ledger stays open
- * while a fabric_ledger (or an iterator) from fabric_channel_ledger still uses it; the
- * directory is released when the last of them is freed. Must not be called from a
- * callback of this channel. */
+/* Waits for blocks being processed, then releases the channel: no callback of it runs
+ * once this returns. The ledger stays open while a fabric_ledger (or an iterator) from
+ * fabric_channel_ledger, or an endorser made on the channel, still uses it; the directory
+ * is released when the last of them is freed. Must not be called from a callback of this
+ * channel. */
 FABRIC_EXPORT void fabric_channel_free(fabric_channel *channel);
 
 /* The channel id (borrowed from the channel). */
@@ -882,8 +883,9 @@ typedef struct fabric_endorser fabric_endorser;
 typedef struct fabric_proposal_result fabric_proposal_result;
 
 /* An endorser over the channel's ledger and config, signing as `signer` (a peer of one
- * of the channel's orgs; the endorser keeps its own reference: the signer may be freed
- * after). The channel must outlive the endorser. */
+ * of the channel's orgs). The endorser keeps its own references to both: the signer and
+ * the channel may be freed before it, in any order (once the channel is freed, no more
+ * blocks arrive, and the endorser goes on reading the ledger as last committed). */
 FABRIC_EXPORT int fabric_endorser_create(fabric_endorser **out, const fabric_channel *channel,
                                          const fabric_signer *signer, fabric_error **err);
 
