@@ -541,8 +541,9 @@ inline int RegisterContract(fabric_endorser* endorser, const std::string& name, 
 // Thread safety: every method may be called from any thread, also concurrently.
 class Endorser {
  public:
-  // An endorser over the channel's ledger and config, signing as `signer` (which may be
-  // freed after). The channel must outlive the endorser. Throws Error.
+  // An endorser over the channel's ledger and config, signing as `signer`. It keeps its
+  // own references to both: they may be freed before it (fabric_endorser_create).
+  // Throws Error.
   Endorser(const fabric_channel* channel, const fabric_signer* signer) {
     fabric_endorser* e = nullptr;
     ErrorOut err;
