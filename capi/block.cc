@@ -3,6 +3,7 @@
 
 #include "capi/internal.h"
 #include "lib/inspect/json.h"
+#include "lib/wire/proto/transaction.pb.h"
 
 using fabric::capi::Guard;
 using fabric::capi::SaveError;
@@ -134,6 +135,12 @@ int fabric_block_to_json(fabric_buf* out, const fabric_block* block, fabric_erro
 int fabric_inspect_json(fabric_buf* out, const uint8_t* data, size_t data_len,
                         const char* type_name, fabric_error** err) {
   return Guard(err, [&] { return InspectJson(out, data, data_len, type_name, err); });
+}
+
+const char* fabric_tx_code_name(int code) {
+  if (!protos::TxValidationCode_IsValid(code)) return nullptr;
+  // The descriptor's names live as long as the program.
+  return protos::TxValidationCode_Name(static_cast<protos::TxValidationCode>(code)).c_str();
 }
 
 }  // extern "C"

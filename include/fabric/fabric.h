@@ -85,6 +85,46 @@ FABRIC_EXPORT void fabric_error_free(fabric_error *err);
 /* A static name for a code, e.g. "FABRIC_EMALFORMED"; "FABRIC_UNKNOWN" if not a code. */
 FABRIC_EXPORT const char *fabric_error_code_name(int code);
 
+/* ---- Transaction validation codes ---------------------------------------------- */
+
+/* Fabric's protos.TxValidationCode: the final code of each transaction of a committed
+ * block (TRANSACTIONS_FILTER), one byte each wherever this header reports one
+ * (uint8_t fields hold these values). */
+typedef enum fabric_tx_code {
+  FABRIC_TX_VALID = 0,
+  FABRIC_TX_NIL_ENVELOPE = 1,
+  FABRIC_TX_BAD_PAYLOAD = 2,
+  FABRIC_TX_BAD_COMMON_HEADER = 3,
+  FABRIC_TX_BAD_CREATOR_SIGNATURE = 4,
+  FABRIC_TX_INVALID_ENDORSER_TRANSACTION = 5,
+  FABRIC_TX_INVALID_CONFIG_TRANSACTION = 6,
+  FABRIC_TX_UNSUPPORTED_TX_PAYLOAD = 7,
+  FABRIC_TX_BAD_PROPOSAL_TXID = 8,
+  FABRIC_TX_DUPLICATE_TXID = 9,
+  FABRIC_TX_ENDORSEMENT_POLICY_FAILURE = 10,
+  FABRIC_TX_MVCC_READ_CONFLICT = 11,
+  FABRIC_TX_PHANTOM_READ_CONFLICT = 12,
+  FABRIC_TX_UNKNOWN_TX_TYPE = 13,
+  FABRIC_TX_TARGET_CHAIN_NOT_FOUND = 14,
+  FABRIC_TX_MARSHAL_TX_ERROR = 15,
+  FABRIC_TX_NIL_TXACTION = 16,
+  FABRIC_TX_EXPIRED_CHAINCODE = 17,
+  FABRIC_TX_CHAINCODE_VERSION_CONFLICT = 18,
+  FABRIC_TX_BAD_HEADER_EXTENSION = 19,
+  FABRIC_TX_BAD_CHANNEL_HEADER = 20,
+  FABRIC_TX_BAD_RESPONSE_PAYLOAD = 21,
+  FABRIC_TX_BAD_RWSET = 22,
+  FABRIC_TX_ILLEGAL_WRITESET = 23,
+  FABRIC_TX_INVALID_WRITESET = 24,
+  FABRIC_TX_INVALID_CHAINCODE = 25,
+  FABRIC_TX_NOT_VALIDATED = 254,
+  FABRIC_TX_INVALID_OTHER_REASON = 255
+} fabric_tx_code;
+
+/* Fabric's name of a validation code, e.g. "MVCC_READ_CONFLICT" for
+ * FABRIC_TX_MVCC_READ_CONFLICT (static); NULL for a value that is not a code. */
+FABRIC_EXPORT const char *fabric_tx_code_name(int code);
+
 /* ---- Buffers -------------------------------------------------------------------- */
 
 /* Bytes returned to the caller. Initialize with FABRIC_BUF_INIT; release with
@@ -375,11 +415,11 @@ FABRIC_EXPORT int fabric_ledger_chain_info(fabric_chain_info *out, const fabric_
                                            fabric_error **err);
 
 /* The final validation codes a block carries in its TRANSACTIONS_FILTER metadata, one
- * protos.TxValidationCode byte per transaction (borrowed from the block; *len_out is 0
+ * fabric_tx_code byte per transaction (borrowed from the block; *len_out is 0
  * if the block has no filter). A block read back from a ledger always has one. */
 FABRIC_EXPORT const uint8_t *fabric_block_tx_filter(const fabric_block *block, size_t *len_out);
 
-/* Commits the next block with its final validation codes (one protos.TxValidationCode
+/* Commits the next block with its final validation codes (one fabric_tx_code
  * byte per transaction, 0 = VALID; validation decides them, not the ledger): stores it
  * as Fabric's peer does (the codes in its TRANSACTIONS_FILTER, its COMMIT_HASH set) and
  * applies the writes of its valid transactions to state and history, atomically.
@@ -409,7 +449,7 @@ typedef struct fabric_tx_info {
   uint64_t block;           /* of the first occurrence */
   uint64_t tx;              /* its index in that block */
   size_t num_occurrences;   /* 1, or more for a duplicated txid */
-  uint8_t validation_code;  /* the first occurrence's final protos.TxValidationCode */
+  uint8_t validation_code;  /* the first occurrence's final fabric_tx_code */
 } fabric_tx_info;
 
 /* Looks a transaction id up. FABRIC_ENOTFOUND if no committed block holds it. */
@@ -606,7 +646,7 @@ FABRIC_EXPORT int fabric_block_result_config_updated(const fabric_block_result *
  * may add fields at the end in later versions. */
 typedef struct fabric_tx_result {
   const char *txid;       /* "" if its header does not parse */
-  uint8_t code;           /* the final protos.TxValidationCode, as committed */
+  uint8_t code;           /* the final fabric_tx_code, as committed */
   uint8_t validator_code; /* the code before the MVCC checks */
   const char *reason;     /* why it is not VALID (after an MVCC or phantom-read conflict,
                              the code's name); "" if it is */
@@ -666,7 +706,7 @@ FABRIC_EXPORT int fabric_channel_unsubscribe(fabric_channel *channel, int id, fa
 
 /* Waits until transaction `txid` has its final status: at once if the ledger holds it
  * (the code of its first occurrence), else when a block carrying it commits. code_out
- * receives its final protos.TxValidationCode (0 = VALID). FABRIC_ETIMEOUT if that did
+ * receives its final fabric_tx_code (FABRIC_TX_VALID = 0). FABRIC_ETIMEOUT if that did
  * not happen within timeout_ms milliseconds (0: do not wait). */
 FABRIC_EXPORT int fabric_channel_wait_tx(uint8_t *code_out, fabric_channel *channel,
                                          const char *txid, uint64_t timeout_ms, fabric_error **err);
