@@ -2,6 +2,8 @@
 // endorsement and evaluation of signed proposals, their results.
 #include "lib/endorse/endorser.h"
 
+#include <cstring>
+
 #include "capi/internal.h"
 #include "lib/channel/channel.h"
 
@@ -43,6 +45,11 @@ int Register(fabric_endorser* endorser, const char* name, fabric_contract_fn fn,
              fabric_error** err) {
   if (endorser == nullptr || name == nullptr || fn == nullptr) {
     return SaveError(FABRIC_EINVAL, "endorser, name or fn is NULL", err);
+  }
+  // Argument errors, not malformed input: checked here so that they get their own code.
+  if (*name == '\0') return SaveError(FABRIC_EINVAL, "a contract needs a chaincode name", err);
+  if (std::strcmp(name, "_lifecycle") == 0) {
+    return SaveError(FABRIC_EINVAL, "_lifecycle is built in and cannot be replaced", err);
   }
   return SaveError(endorser->rep->RegisterContract(name, fabric::capi::WrapContract(fn, payload)),
                    err);

@@ -803,7 +803,9 @@ int main(void) {
 
   CHECK(fabric_endorser_create(&extra, ch, NULL, NULL) == FABRIC_EINVAL && extra == NULL);
   CHECK(fabric_endorser_register_contract(peers[0].endorser, "_lifecycle", contract, NULL, NULL) ==
-        FABRIC_EMALFORMED);
+        FABRIC_EINVAL);
+  CHECK(fabric_endorser_register_contract(peers[0].endorser, "", contract, NULL, NULL) ==
+        FABRIC_EINVAL);
   CHECK(fabric_endorser_register_contract(peers[0].endorser, NULL, contract, NULL, NULL) ==
         FABRIC_EINVAL);
   CHECK(fabric_channel_unsubscribe(ch, event_id, NULL) == FABRIC_OK);

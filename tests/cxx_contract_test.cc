@@ -456,7 +456,7 @@ TEST_F(CxxContractTest, EndorserOwnsItsContracts) {
       endorser.RegisterContract("_lifecycle", std::make_shared<Assets>());
       ADD_FAILURE() << "_lifecycle was registered";
     } catch (const fabric::Error& e) {
-      EXPECT_EQ(e.code(), FABRIC_EMALFORMED) << e.what();
+      EXPECT_EQ(e.code(), FABRIC_EINVAL) << e.what();
     }
     try {
       endorser.RegisterContract("cc_or", nullptr);

@@ -555,8 +555,7 @@ class Endorser {
 
   // Hosts `contract` under chaincode `name`, replacing an earlier registration of the
   // name (the earlier contract is kept until the Endorser is destroyed, since calls may
-  // still run it). Throws Error: FABRIC_EMALFORMED for "" or "_lifecycle",
-  // FABRIC_EINVAL for a null contract.
+  // still run it). Throws Error: FABRIC_EINVAL for "", "_lifecycle" or a null contract.
   void RegisterContract(const std::string& name, std::shared_ptr<Contract> contract) {
     std::lock_guard<std::mutex> lock(mu_);
     Contract* c = contract.get();

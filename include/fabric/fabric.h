@@ -935,7 +935,7 @@ FABRIC_EXPORT void fabric_endorser_free(fabric_endorser *endorser);
 /* Hosts `fn` under chaincode name `name`, replacing an earlier registration of the name.
  * `payload` is given to each call and must stay valid until the endorser is freed, or
  * until the name is registered again and the calls running then have returned.
- * FABRIC_EMALFORMED for an empty name or "_lifecycle". */
+ * FABRIC_EINVAL for an empty name or "_lifecycle". */
 FABRIC_EXPORT int fabric_endorser_register_contract(fabric_endorser *endorser, const char *name,
                                                     fabric_contract_fn fn, void *payload,
                                                     fabric_error **err);
