@@ -51,21 +51,21 @@ int CheckInput(const fabric_stub* stub, const void* bytes, size_t len, const cha
   return FABRIC_OK;
 }
 
-// Calls `cb` for each entry until it returns non-zero.
-void CallEach(const std::vector<KeyValue>& kvs, fabric_kv_cb cb, void* payload) {
+// Calls `cb` for each entry until it returns non-zero; returns that value, else 0.
+int CallEach(const std::vector<KeyValue>& kvs, fabric_kv_cb cb, void* payload) {
   for (const KeyValue& kv : kvs) {
     size_t key_len = 0, value_len = 0;
     const uint8_t* key = Bytes(kv.key, &key_len);
     const uint8_t* value = Bytes(kv.value, &value_len);
-    if (cb(key, key_len, value, value_len, payload) != 0) break;
+    if (int stop = cb(key, key_len, value, value_len, payload); stop != 0) return stop;
   }
+  return FABRIC_OK;
 }
 
 int CallEach(const absl::StatusOr<std::vector<KeyValue>>& kvs, fabric_kv_cb cb, void* payload,
              fabric_error** err) {
   if (!kvs.ok()) return SaveError(kvs.status(), err);
-  CallEach(*kvs, cb, payload);
-  return FABRIC_OK;
+  return CallEach(*kvs, cb, payload);
 }
 
 // Copies C strings into attributes; FABRIC_EINVAL if one is NULL.
@@ -105,8 +105,10 @@ int RangePage(fabric_buf* bookmark_out, fabric_stub* stub, const uint8_t* start,
   auto page = stub->rep->GetStateByRangeWithPagination(View(start, start_len), View(end, end_len),
                                                        page_size, View(bookmark, bookmark_len));
   if (!page.ok()) return SaveError(page.status(), err);
-  CallEach(page->kvs, cb, payload);
-  return bookmark_out == nullptr ? FABRIC_OK : FillBuf(page->bookmark, bookmark_out, err);
+  if (bookmark_out != nullptr) {
+    if (int rc = FillBuf(page->bookmark, bookmark_out, err); rc != FABRIC_OK) return rc;
+  }
+  return CallEach(page->kvs, cb, payload);
 }
 
 int GetMetadata(fabric_stub* stub, const uint8_t* key, size_t key_len, fabric_metadata_cb cb,
@@ -118,7 +120,7 @@ int GetMetadata(fabric_stub* stub, const uint8_t* key, size_t key_len, fabric_me
   for (const auto& [name, value] : *entries) {
     size_t len = 0;
     const uint8_t* v = Bytes(value, &len);
-    if (cb(name.c_str(), v, len, payload) != 0) break;
+    if (int stop = cb(name.c_str(), v, len, payload); stop != 0) return stop;
   }
   return FABRIC_OK;
 }
@@ -136,7 +138,7 @@ int History(fabric_stub* stub, const uint8_t* key, size_t key_len, fabric_histor
     c.is_delete = m.is_delete ? 1 : 0;
     c.timestamp_seconds = m.timestamp_seconds;
     c.timestamp_nanos = m.timestamp_nanos;
-    if (cb(&c, payload) != 0) break;
+    if (int stop = cb(&c, payload); stop != 0) return stop;
   }
   return FABRIC_OK;
 }
@@ -149,9 +151,11 @@ int SplitKey(const uint8_t* key, size_t key_len, fabric_key_part_cb cb, void* pa
   auto parts = fabric::endorse::SplitCompositeKey(View(key, key_len));
   if (!parts.ok()) return SaveError(parts.status(), err);
   const auto& [object_type, attributes] = *parts;
-  if (cb(0, object_type.c_str(), object_type.size(), payload) != 0) return FABRIC_OK;
+  if (int stop = cb(0, object_type.c_str(), object_type.size(), payload); stop != 0) return stop;
   for (size_t i = 0; i < attributes.size(); ++i) {
-    if (cb(i + 1, attributes[i].c_str(), attributes[i].size(), payload) != 0) break;
+    if (int stop = cb(i + 1, attributes[i].c_str(), attributes[i].size(), payload); stop != 0) {
+      return stop;
+    }
   }
   return FABRIC_OK;
 }

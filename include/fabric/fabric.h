@@ -21,6 +21,9 @@
  *    fabric_buf_dispose (never with free()).
  *  - Objects are immutable unless a function says otherwise; an immutable object may be
  *    read from several threads at once.
+ *  - A callback that returns int stops an iteration by returning non-zero, and the
+ *    function that called it then returns that value as is: return a positive value
+ *    (no FABRIC_E* code is positive) to tell your stop from an error.
  */
 #ifndef FABRIC_FABRIC_H_
 #define FABRIC_FABRIC_H_
@@ -808,8 +811,8 @@ FABRIC_EXPORT int fabric_stub_del_state(fabric_stub *stub, const uint8_t *key, s
                                         fabric_error **err);
 
 /* Called once per key and value of a range, in byte order of the key; everything is
- * borrowed for the call only. A non-zero return stops the iteration (the function then
- * returns FABRIC_OK); what was read is recorded all the same. */
+ * borrowed for the call only. A non-zero return stops the iteration and is what the
+ * function returns; what was read is recorded all the same. */
 typedef int (*fabric_kv_cb)(const uint8_t *key, size_t key_len, const uint8_t *value,
                             size_t value_len, void *payload);
 
@@ -847,7 +850,7 @@ FABRIC_EXPORT int fabric_composite_key_create(fabric_buf *out, const char *objec
 
 /* Called with the parts of a composite key: index 0 is the object type, then the
  * attributes in order (NUL-terminated, borrowed for the call only). A non-zero return
- * stops. */
+ * stops, and the function returns it. */
 typedef int (*fabric_key_part_cb)(size_t index, const char *part, size_t part_len, void *payload);
 
 /* Splits a composite key into its parts. FABRIC_EMALFORMED if it is not one. */
@@ -855,7 +858,8 @@ FABRIC_EXPORT int fabric_composite_key_split(const uint8_t *key, size_t key_len,
                                              fabric_key_part_cb cb, void *payload,
                                              fabric_error **err);
 
-/* Called once per metadata entry of a key, sorted by name. A non-zero return stops. */
+/* Called once per metadata entry of a key, sorted by name. A non-zero return stops, and
+ * the function returns it. */
 typedef int (*fabric_metadata_cb)(const char *name, const uint8_t *value, size_t value_len,
                                   void *payload);
 
@@ -881,7 +885,8 @@ FABRIC_EXPORT int fabric_stub_set_event(fabric_stub *stub, const char *name, con
                                         size_t data_len, fabric_error **err);
 
 /* Called once per modification of a key, newest first; `mod` is borrowed for the call
- * only and its `version` is not known here (zeros). A non-zero return stops. */
+ * only and its `version` is not known here (zeros). A non-zero return stops, and the
+ * function returns it. */
 typedef int (*fabric_history_cb)(const fabric_key_modification *mod, void *payload);
 
 /* The modifications of `key` by valid transactions, newest first. */
