@@ -31,8 +31,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if defined(_WIN32)
+/* What the library exports: FABRIC_BUILDING_LIBRARY is defined only while building it,
+ * so that on Windows a host imports the functions the DLL exports. */
+#if defined(_WIN32) && defined(FABRIC_BUILDING_LIBRARY)
 #define FABRIC_EXPORT __declspec(dllexport)
+#elif defined(_WIN32)
+#define FABRIC_EXPORT __declspec(dllimport)
 #elif defined(__GNUC__)
 #define FABRIC_EXPORT __attribute__((visibility("default")))
 #else
