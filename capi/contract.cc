@@ -133,6 +133,8 @@ int History(fabric_stub* stub, const uint8_t* key, size_t key_len, fabric_histor
   if (!mods.ok()) return SaveError(mods.status(), err);
   for (const fabric::endorse::KeyModification& m : *mods) {
     fabric_key_modification c{};
+    c.version = FABRIC_KEY_MODIFICATION_VERSION;
+    c.key_version.version = FABRIC_KEY_VERSION_VERSION;
     c.txid = m.txid.c_str();
     c.value = Bytes(m.value, &c.value_len);
     c.is_delete = m.is_delete ? 1 : 0;

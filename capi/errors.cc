@@ -57,6 +57,15 @@ int SaveError(const absl::Status& s, fabric_error** err) {
   return SaveError(CodeOf(s), s.message(), err);
 }
 
+int CheckStructVersion(unsigned int version, unsigned int current, const char* name,
+                       fabric_error** err) {
+  if (version >= 1 && version <= current) return FABRIC_OK;
+  return SaveError(FABRIC_EINVAL,
+                   "unknown " + std::string(name) + " version " + std::to_string(version) +
+                       " (initialize it with its _INIT macro)",
+                   err);
+}
+
 int FillBuf(absl::string_view bytes, fabric_buf* out, fabric_error** err) {
   auto* p = static_cast<uint8_t*>(std::malloc(bytes.size() + 1));
   if (p == nullptr) return SaveError(FABRIC_ENOMEM, "out of memory", err);

@@ -117,6 +117,11 @@ inline const uint8_t* Bytes(const std::string& s, size_t* len_out) {
   return reinterpret_cast<const uint8_t*>(s.data());
 }
 
+// FABRIC_OK if `version`, the layout a caller says its struct `name` has, is one this
+// library fills (1 to `current`); else FABRIC_EINVAL, saying to use the _INIT macro.
+int CheckStructVersion(unsigned int version, unsigned int current, const char* name,
+                       fabric_error** err);
+
 // Fills `out` with a copy of `bytes` (NUL-terminated). Returns FABRIC_ENOMEM on failure.
 int FillBuf(absl::string_view bytes, fabric_buf* out, fabric_error** err);
 

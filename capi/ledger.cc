@@ -84,8 +84,14 @@ int ManagerList(fabric_strarray* out, const fabric_ledger_manager* m, fabric_err
 
 int ChainInfo(fabric_chain_info* out, const fabric_ledger* l, fabric_error** err) {
   if (out == nullptr || l == nullptr) return InvalidNull("out or ledger", err);
+  if (int rc = fabric::capi::CheckStructVersion(out->version, FABRIC_CHAIN_INFO_VERSION,
+                                                "fabric_chain_info", err);
+      rc != FABRIC_OK) {
+    return rc;
+  }
   const fabric::ledger::ChainInfo info = l->rep->chain_info();
   *out = fabric_chain_info{};
+  out->version = FABRIC_CHAIN_INFO_VERSION;
   out->height = info.height;
   std::memcpy(out->current_hash, info.current_hash.data(),
               std::min<size_t>(info.current_hash.size(), FABRIC_HASH_SIZE));
@@ -144,6 +150,11 @@ int Tx(fabric_tx_info* out, const fabric_ledger* l, const char* txid, fabric_err
   if (out == nullptr || l == nullptr || txid == nullptr) {
     return InvalidNull("out, ledger or txid", err);
   }
+  if (int rc = fabric::capi::CheckStructVersion(out->version, FABRIC_TX_INFO_VERSION,
+                                                "fabric_tx_info", err);
+      rc != FABRIC_OK) {
+    return rc;
+  }
   auto locations = l->rep->blocks().TxLocations(txid);
   if (!locations.ok()) return SaveError(locations.status(), err);
   if (locations->empty()) {
@@ -151,6 +162,7 @@ int Tx(fabric_tx_info* out, const fabric_ledger* l, const char* txid, fabric_err
   }
   const fabric::ledger::TxLocation& first = locations->front();
   *out = fabric_tx_info{};
+  out->version = FABRIC_TX_INFO_VERSION;
   out->block = first.block;
   out->tx = first.tx;
   out->num_occurrences = locations->size();
@@ -158,7 +170,7 @@ int Tx(fabric_tx_info* out, const fabric_ledger* l, const char* txid, fabric_err
   return FABRIC_OK;
 }
 
-int GetState(fabric_buf* value_out, fabric_version* version_out, fabric_buf* metadata_out,
+int GetState(fabric_buf* value_out, fabric_key_version* version_out, fabric_buf* metadata_out,
              const fabric_ledger* l, const char* ns, const uint8_t* key, size_t key_len,
              fabric_error** err) {
   if (value_out == nullptr || l == nullptr || ns == nullptr) {
@@ -166,6 +178,13 @@ int GetState(fabric_buf* value_out, fabric_version* version_out, fabric_buf* met
   }
   if (key == nullptr && key_len != 0) {
     return SaveError(FABRIC_EINVAL, "key is NULL but key_len is not 0", err);
+  }
+  if (version_out != nullptr) {
+    if (int rc = fabric::capi::CheckStructVersion(version_out->version, FABRIC_KEY_VERSION_VERSION,
+                                                  "fabric_key_version", err);
+        rc != FABRIC_OK) {
+      return rc;
+    }
   }
   auto v = l->rep->state().Get(ns, View(key, key_len));
   if (!v.ok()) return SaveError(v.status(), err);
@@ -179,7 +198,9 @@ int GetState(fabric_buf* value_out, fabric_version* version_out, fabric_buf* met
     }
   }
   *value_out = value;
-  if (version_out != nullptr) *version_out = {(*v)->version.block, (*v)->version.tx};
+  if (version_out != nullptr) {
+    *version_out = {FABRIC_KEY_VERSION_VERSION, (*v)->version.block, (*v)->version.tx};
+  }
   return FABRIC_OK;
 }
 
@@ -273,7 +294,7 @@ int fabric_ledger_tx(fabric_tx_info* out, const fabric_ledger* ledger, const cha
   return Guard(err, [&] { return Tx(out, ledger, txid, err); });
 }
 
-int fabric_ledger_get_state(fabric_buf* value_out, fabric_version* version_out,
+int fabric_ledger_get_state(fabric_buf* value_out, fabric_key_version* version_out,
                             fabric_buf* metadata_out, const fabric_ledger* ledger, const char* ns,
                             const uint8_t* key, size_t key_len, fabric_error** err) {
   return Guard(err, [&] {

@@ -45,9 +45,16 @@ int StateIteratorNew(fabric_state_iterator** out, const fabric_ledger* l, const 
 }
 
 int StateIteratorNext(const uint8_t** key, size_t* key_len, const uint8_t** value,
-                      size_t* value_len, fabric_version* version, fabric_state_iterator* it,
+                      size_t* value_len, fabric_key_version* version, fabric_state_iterator* it,
                       fabric_error** err) {
   if (it == nullptr) return SaveError(FABRIC_EINVAL, "iterator is NULL", err);
+  if (version != nullptr) {
+    if (int rc = fabric::capi::CheckStructVersion(version->version, FABRIC_KEY_VERSION_VERSION,
+                                                  "fabric_key_version", err);
+        rc != FABRIC_OK) {
+      return rc;
+    }
+  }
   // Chunks are non-empty unless the range is over; a page ends at page_limit entries.
   while (it->pos == it->chunk.kvs.size()) {
     const bool page_full = it->page_limit > 0 && it->loaded == it->page_limit;
@@ -60,7 +67,9 @@ int StateIteratorNext(const uint8_t** key, size_t* key_len, const uint8_t** valu
   if (key_len != nullptr) *key_len = kv.key.size();
   if (value != nullptr) *value = reinterpret_cast<const uint8_t*>(kv.value.value.data());
   if (value_len != nullptr) *value_len = kv.value.value.size();
-  if (version != nullptr) *version = {kv.value.version.block, kv.value.version.tx};
+  if (version != nullptr) {
+    *version = {FABRIC_KEY_VERSION_VERSION, kv.value.version.block, kv.value.version.tx};
+  }
   return FABRIC_OK;
 }
 
@@ -94,17 +103,23 @@ int HistoryIteratorNext(fabric_key_modification* out, fabric_history_iterator* i
   if (out == nullptr || it == nullptr) {
     return SaveError(FABRIC_EINVAL, "out or iterator is NULL", err);
   }
+  if (int rc = fabric::capi::CheckStructVersion(out->version, FABRIC_KEY_MODIFICATION_VERSION,
+                                                "fabric_key_modification", err);
+      rc != FABRIC_OK) {
+    return rc;
+  }
   if (it->pos == it->records.size()) return FABRIC_ITEROVER;
   const fabric::ledger::HistoryRecord& r = it->records[it->pos++];
   const fabric::ledger::KeyModification& m = r.modification;
   *out = fabric_key_modification{};
+  out->version = FABRIC_KEY_MODIFICATION_VERSION;
   out->txid = m.txid.c_str();
   out->value = reinterpret_cast<const uint8_t*>(m.value.data());
   out->value_len = m.value.size();
   out->is_delete = m.is_delete ? 1 : 0;
   out->timestamp_seconds = m.timestamp_seconds;
   out->timestamp_nanos = m.timestamp_nanos;
-  out->version = {r.version.block, r.version.tx};
+  out->key_version = {FABRIC_KEY_VERSION_VERSION, r.version.block, r.version.tx};
   return FABRIC_OK;
 }
 
@@ -123,7 +138,7 @@ int fabric_state_iterator_new(fabric_state_iterator** out, const fabric_ledger* 
 }
 
 int fabric_state_iterator_next(const uint8_t** key, size_t* key_len, const uint8_t** value,
-                               size_t* value_len, fabric_version* version,
+                               size_t* value_len, fabric_key_version* version,
                                fabric_state_iterator* iterator, fabric_error** err) {
   return Guard(err, [&] {
     return StateIteratorNext(key, key_len, value, value_len, version, iterator, err);

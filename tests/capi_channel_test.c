@@ -243,7 +243,7 @@ static void test_ledger(const fabric_channel *ch, const char *valid_txid, uint64
   fabric_ledger *l = NULL;
   fabric_block *b = NULL;
   fabric_buf buf = FABRIC_BUF_INIT;
-  fabric_tx_info info;
+  fabric_tx_info info = FABRIC_TX_INFO_INIT;
   fabric_error *err = NULL;
   uint8_t codes[256];
   CHECK(fabric_channel_ledger(&l, ch, NULL) == FABRIC_OK);
@@ -387,7 +387,7 @@ int main(void) {
   fabric_channel_free(ch);
   fabric_channel_free(NULL);
   {
-    fabric_chain_info info;
+    fabric_chain_info info = FABRIC_CHAIN_INFO_INIT;
     CHECK(fabric_ledger_chain_info(&info, kept, NULL) == FABRIC_OK && info.height == last + 1);
   }
   fabric_ledger_free(kept);

@@ -318,7 +318,7 @@ static int endorse_both(fabric_buf *envelope, const fabric_signer *user, peer pe
 static fabric_block_assembler *assembler_for(const fabric_channel *ch, const fabric_signer *orderer,
                                              const fabric_batch_options *options) {
   fabric_ledger *l = NULL;
-  fabric_chain_info info;
+  fabric_chain_info info = FABRIC_CHAIN_INFO_INIT;
   fabric_buf last = FABRIC_BUF_INIT;
   fabric_block_assembler *a = NULL;
   fabric_error *err = NULL;

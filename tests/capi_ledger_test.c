@@ -59,7 +59,7 @@ static uint64_t commit_all(fabric_ledger *l) {
 }
 
 static void test_info_and_blocks(const fabric_ledger *l, uint64_t height) {
-  fabric_chain_info info;
+  fabric_chain_info info = FABRIC_CHAIN_INFO_INIT;
   fabric_buf buf = FABRIC_BUF_INIT;
   fabric_block *last;
   uint8_t hash[FABRIC_HASH_SIZE];
@@ -71,6 +71,19 @@ static void test_info_and_blocks(const fabric_ledger *l, uint64_t height) {
   CHECK(info.height == height);
   CHECK(info.previous_hash_len == FABRIC_HASH_SIZE);
   CHECK(fabric_ledger_chain_info(NULL, l, NULL) == FABRIC_EINVAL);
+  CHECK(info.version == FABRIC_CHAIN_INFO_VERSION);
+  {
+    /* A struct the caller did not initialize, or of a layout from the future: refused,
+     * untouched, with a detail naming the struct. */
+    fabric_chain_info unset, future = FABRIC_CHAIN_INFO_INIT;
+    memset(&unset, 0, sizeof unset);
+    future.version = FABRIC_CHAIN_INFO_VERSION + 1;
+    CHECK(fabric_ledger_chain_info(&unset, l, &err) == FABRIC_EINVAL);
+    CHECK(err != NULL && strstr(err->message, "fabric_chain_info") != NULL);
+    fabric_error_free(err);
+    err = NULL;
+    CHECK(fabric_ledger_chain_info(&future, l, NULL) == FABRIC_EINVAL && future.height == 0);
+  }
   CHECK(strcmp(fabric_ledger_channel_id(l), CHANNEL) == 0);
 
   CHECK(fabric_ledger_block_by_number(&buf, l, height - 1, NULL) == FABRIC_OK);
@@ -102,7 +115,7 @@ static void test_tx(const fabric_ledger *l) {
   fabric_buf buf = FABRIC_BUF_INIT;
   fabric_block *b = parse_file(VECTORS "blocks/000002.block");
   fabric_block *found = NULL;
-  fabric_tx_info info;
+  fabric_tx_info info = FABRIC_TX_INFO_INIT;
   const char *txid;
   if (b == NULL) return;
   txid = fabric_block_txid(b, 0);
@@ -139,7 +152,7 @@ static void drain(key_list *keys, fabric_state_iterator *it, const fabric_ledger
   for (;;) {
     const uint8_t *key = NULL, *value = NULL;
     size_t key_len = 0, value_len = 0;
-    fabric_version version = {0, 0}, got_version = {0, 0};
+    fabric_key_version version = FABRIC_KEY_VERSION_INIT, got_version = FABRIC_KEY_VERSION_INIT;
     fabric_buf got = FABRIC_BUF_INIT;
     fabric_error *err = NULL;
     int rc = fabric_state_iterator_next(&key, &key_len, &value, &value_len, &version, it, &err);
@@ -234,7 +247,7 @@ static void test_state(const fabric_ledger *l) {
 
   {
     fabric_buf value = FABRIC_BUF_INIT, metadata = FABRIC_BUF_INIT;
-    fabric_version version = {99, 99};
+    fabric_key_version version = {FABRIC_KEY_VERSION_VERSION, 99, 99};
     static const uint8_t missing[] = {'n', 'o', 0, 'p', 'e'};
     fabric_error *err = NULL;
     CHECK(fabric_ledger_get_state(&value, &version, &metadata, l, ns, all.key[0], all.len[0],
@@ -277,8 +290,8 @@ static void test_history(const fabric_ledger *l) {
   static const char key[] = "blind_writes_33b90_bw";
   static const char deleted[] = "valid_delete_33b90_del";
   fabric_history_iterator *it = NULL;
-  fabric_key_modification m, older;
-  fabric_tx_info info;
+  fabric_key_modification m = FABRIC_KEY_MODIFICATION_INIT, older = FABRIC_KEY_MODIFICATION_INIT;
+  fabric_tx_info info = FABRIC_TX_INFO_INIT;
 
   /* Written "first", then "second": newest first. */
   CHECK(fabric_history_iterator_new(&it, l, "cc_or", (const uint8_t *)key, strlen(key), NULL) ==
@@ -287,11 +300,11 @@ static void test_history(const fabric_ledger *l) {
   CHECK(m.value_len == 6 && memcmp(m.value, "second", 6) == 0 && m.is_delete == 0);
   CHECK(m.timestamp_seconds > 0);
   CHECK(fabric_ledger_tx(&info, l, m.txid, NULL) == FABRIC_OK);
-  CHECK(info.block == m.version.block && info.tx == m.version.tx && info.validation_code == 0);
+  CHECK(info.block == m.key_version.block && info.tx == m.key_version.tx && info.validation_code == 0);
   CHECK(fabric_history_iterator_next(&older, it, NULL) == FABRIC_OK);
   CHECK(older.value_len == 5 && memcmp(older.value, "first", 5) == 0);
-  CHECK(older.version.block < m.version.block ||
-        (older.version.block == m.version.block && older.version.tx < m.version.tx));
+  CHECK(older.key_version.block < m.key_version.block ||
+        (older.key_version.block == m.key_version.block && older.key_version.tx < m.key_version.tx));
   CHECK(fabric_history_iterator_next(&m, it, NULL) == FABRIC_ITEROVER);
   fabric_history_iterator_free(it);
 
@@ -314,7 +327,7 @@ static void test_history(const fabric_ledger *l) {
 
 /* Blocks that are not the next one are refused, and change nothing. */
 static void test_commit_conflicts(fabric_ledger *l, uint64_t height) {
-  fabric_chain_info info;
+  fabric_chain_info info = FABRIC_CHAIN_INFO_INIT;
   fabric_error *err = NULL;
   fabric_block *b = parse_file(VECTORS "blocks/000003.block");
   uint8_t codes[256];
@@ -367,7 +380,7 @@ int main(void) {
   fabric_ledger_manager *m = NULL;
   fabric_ledger *l = NULL, *again = NULL;
   fabric_error *err = NULL;
-  fabric_chain_info info;
+  fabric_chain_info info = FABRIC_CHAIN_INFO_INIT;
   uint64_t committed;
   size_t genesis_len = 0;
   uint8_t *genesis = ctest_read_file(VECTORS "genesis.block", &genesis_len);

@@ -50,7 +50,7 @@ fabric_signer *ctest_load_signer(const char *mspid, const char *dir, const char 
 
 uint64_t ctest_channel_height(const fabric_channel *channel) {
   fabric_ledger *l = NULL;
-  fabric_chain_info info;
+  fabric_chain_info info = FABRIC_CHAIN_INFO_INIT;
   info.height = 0;
   CHECK(fabric_channel_ledger(&l, channel, NULL) == FABRIC_OK);
   CHECK(fabric_ledger_chain_info(&info, l, NULL) == FABRIC_OK);

@@ -270,7 +270,7 @@ class CxxContractTest : public ::testing::Test {
   static fabric::BlockResultPtr Commit(const std::string& envelope) {
     fabric::ErrorOut err;
     fabric::LedgerPtr ledger = Ledger();
-    fabric_chain_info info;
+    fabric_chain_info info = FABRIC_CHAIN_INFO_INIT;
     err.Check(fabric_ledger_chain_info(&info, ledger.get(), err.out()));
     fabric::Buf last;
     err.Check(fabric_ledger_block_by_number(last.out(), ledger.get(), info.height - 1, err.out()));

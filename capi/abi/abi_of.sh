@@ -21,6 +21,7 @@ sed 's/^/symbol /' <<<"$symbols"
 perl -e '
   local $/; my $h = <STDIN>;
   $h =~ s{/\*.*?\*/}{ }gs;                          # comments
+  $h =~ s{\\\n}{ }g;                                # continued lines
   $h =~ s{//[^\n]*}{}g;
   $h =~ s{#ifdef __cplusplus.*?#endif}{}gs;         # extern "C" { ... }
   $h =~ s{#if defined\(_WIN32\).*?#endif}{}gs;      # FABRIC_EXPORT itself

@@ -72,7 +72,7 @@ int main(int argc, char **argv) {
   fabric_endorser *endorser = NULL;
   fabric_signer *peer, *user;
   fabric_proposal_result *result = NULL;
-  fabric_chain_info info;
+  fabric_chain_info info = FABRIC_CHAIN_INFO_INIT;
   fabric_buf value = FABRIC_BUF_INIT, proposal = FABRIC_BUF_INIT;
   fabric_bytes args[3] = {{(const uint8_t *)"put", 3}, {(const uint8_t *)"greeting", 8},
                           {(const uint8_t *)"hello from C", 12}};

@@ -349,12 +349,25 @@ FABRIC_EXPORT int fabric_policy_to_dsl(fabric_buf *out, const uint8_t *envelope,
  * queried from several threads at once, also while one thread commits; commits must
  * not run concurrently with each other. An iterator is for one thread at a time. */
 
-/* The position of a write: the block and the transaction (index in the block) that
- * made it. */
-typedef struct fabric_version {
+/* Structs the library fills in for the caller (fabric_key_version, fabric_chain_info,
+ * fabric_tx_info, fabric_key_modification) start with `version`: the caller sets it,
+ * with the struct's _INIT macro, to the layout it was built with, and the library fills in
+ * the fields of that layout and refuses one it does not know (FABRIC_EINVAL). So the
+ * structs can grow in later versions without breaking a host. Where the library hands
+ * one to a callback, it sets `version` to the layout it filled. */
+
+/* A key's version: the block and the transaction (index in the block) that last wrote
+ * it. */
+typedef struct fabric_key_version {
+  unsigned int version; /* FABRIC_KEY_VERSION_VERSION */
   uint64_t block;
   uint64_t tx;
-} fabric_version;
+} fabric_key_version;
+
+#define FABRIC_KEY_VERSION_VERSION 1
+/* clang-format off */
+#define FABRIC_KEY_VERSION_INIT {FABRIC_KEY_VERSION_VERSION, 0, 0}
+/* clang-format on */
 
 /* A list of strings returned to the caller, released with fabric_strarray_dispose
  * (which leaves it empty). Initialize with FABRIC_STRARRAY_INIT. */
@@ -412,11 +425,17 @@ FABRIC_EXPORT const char *fabric_ledger_channel_id(const fabric_ledger *ledger);
 
 /* The chain as committed so far. */
 typedef struct fabric_chain_info {
+  unsigned int version;                     /* FABRIC_CHAIN_INFO_VERSION */
   uint64_t height;                          /* last block number + 1 */
   uint8_t current_hash[FABRIC_HASH_SIZE];   /* header hash of block height - 1 */
   uint8_t previous_hash[FABRIC_HASH_SIZE];  /* its previous hash (zeros if none) */
   size_t previous_hash_len;                 /* FABRIC_HASH_SIZE, or 0 when height < 2 */
 } fabric_chain_info;
+
+#define FABRIC_CHAIN_INFO_VERSION 1
+/* clang-format off */
+#define FABRIC_CHAIN_INFO_INIT {FABRIC_CHAIN_INFO_VERSION, 0, {0}, {0}, 0}
+/* clang-format on */
 
 FABRIC_EXPORT int fabric_ledger_chain_info(fabric_chain_info *out, const fabric_ledger *ledger,
                                            fabric_error **err);
@@ -453,11 +472,17 @@ FABRIC_EXPORT int fabric_ledger_block_by_txid(fabric_buf *out, const fabric_ledg
 
 /* Where a transaction id occurs. */
 typedef struct fabric_tx_info {
+  unsigned int version;     /* FABRIC_TX_INFO_VERSION */
   uint64_t block;           /* of the first occurrence */
   uint64_t tx;              /* its index in that block */
   size_t num_occurrences;   /* 1, or more for a duplicated txid */
   uint8_t validation_code;  /* the first occurrence's final fabric_tx_code */
 } fabric_tx_info;
+
+#define FABRIC_TX_INFO_VERSION 1
+/* clang-format off */
+#define FABRIC_TX_INFO_INIT {FABRIC_TX_INFO_VERSION, 0, 0, 0, 0}
+/* clang-format on */
 
 /* Looks a transaction id up. FABRIC_ENOTFOUND if no committed block holds it. */
 FABRIC_EXPORT int fabric_ledger_tx(fabric_tx_info *out, const fabric_ledger *ledger,
@@ -468,7 +493,7 @@ FABRIC_EXPORT int fabric_ledger_tx(fabric_tx_info *out, const fabric_ledger *led
  * kvrwset.KVMetadataWrite, empty if none) into metadata_out, both optional (NULL).
  * Keys are bytes and may hold NUL. FABRIC_ENOTFOUND if the key has no value (the
  * outputs are then left untouched). */
-FABRIC_EXPORT int fabric_ledger_get_state(fabric_buf *value_out, fabric_version *version_out,
+FABRIC_EXPORT int fabric_ledger_get_state(fabric_buf *value_out, fabric_key_version *version_out,
                                           fabric_buf *metadata_out, const fabric_ledger *ledger,
                                           const char *ns, const uint8_t *key, size_t key_len,
                                           fabric_error **err);
@@ -497,7 +522,7 @@ FABRIC_EXPORT int fabric_state_iterator_new(fabric_state_iterator **out,
  * FABRIC_ITEROVER when there is no more (or the page is full). */
 FABRIC_EXPORT int fabric_state_iterator_next(const uint8_t **key, size_t *key_len,
                                              const uint8_t **value, size_t *value_len,
-                                             fabric_version *version,
+                                             fabric_key_version *version,
                                              fabric_state_iterator *iterator,
                                              fabric_error **err);
 
@@ -514,14 +539,21 @@ FABRIC_EXPORT void fabric_state_iterator_free(fabric_state_iterator *iterator);
  * made. The pointers are borrowed from the iterator that returned it, until the next
  * call on it or its release. */
 typedef struct fabric_key_modification {
+  unsigned int version;       /* FABRIC_KEY_MODIFICATION_VERSION */
   const char *txid;
   const uint8_t *value;       /* empty for a delete */
   size_t value_len;
   int is_delete;              /* 1 or 0 */
   int64_t timestamp_seconds;  /* the transaction's channel header timestamp */
   int32_t timestamp_nanos;
-  fabric_version version;     /* the block and transaction that made it */
+  fabric_key_version key_version; /* the block and transaction that made it */
 } fabric_key_modification;
+
+#define FABRIC_KEY_MODIFICATION_VERSION 1
+/* clang-format off */
+#define FABRIC_KEY_MODIFICATION_INIT \
+  {FABRIC_KEY_MODIFICATION_VERSION, NULL, NULL, 0, 0, 0, 0, FABRIC_KEY_VERSION_INIT}
+/* clang-format on */
 
 /* Iterates the modifications of `key` in namespace `ns` by valid transactions, newest
  * first (private collections are not recorded). The history is read when the iterator
@@ -889,7 +921,7 @@ FABRIC_EXPORT int fabric_stub_set_event(fabric_stub *stub, const char *name, con
                                         size_t data_len, fabric_error **err);
 
 /* Called once per modification of a key, newest first; `mod` is borrowed for the call
- * only and its `version` is not known here (zeros). A non-zero return stops, and the
+ * only and its `key_version` is not known here (zeros). A non-zero return stops, and the
  * function returns it. */
 typedef int (*fabric_history_cb)(const fabric_key_modification *mod, void *payload);
 

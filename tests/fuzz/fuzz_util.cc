@@ -201,7 +201,7 @@ ChannelFixture::Snapshot ChannelFixture::Take() {
   fabric_error* err = nullptr;
   int rc = fabric_channel_ledger(&ledger, channel_, &err);
   FUZZ_CHECK(rc == FABRIC_OK, "ledger: %s", TakeError(err).c_str());
-  fabric_chain_info info;
+  fabric_chain_info info = FABRIC_CHAIN_INFO_INIT;
   rc = fabric_ledger_chain_info(&info, ledger, &err);
   FUZZ_CHECK(rc == FABRIC_OK, "chain info: %s", TakeError(err).c_str());
   s.height = info.height;
@@ -213,7 +213,7 @@ ChannelFixture::Snapshot ChannelFixture::Take() {
     for (;;) {
       const uint8_t *key, *value;
       size_t key_len, value_len;
-      fabric_version version;
+      fabric_key_version version = FABRIC_KEY_VERSION_INIT;
       rc = fabric_state_iterator_next(&key, &key_len, &value, &value_len, &version, it, &err);
       if (rc == FABRIC_ITEROVER) break;
       FUZZ_CHECK(rc == FABRIC_OK, "next %s: %s", ns.c_str(), TakeError(err).c_str());
@@ -238,7 +238,7 @@ std::string ChannelFixture::LastBlock() {
   fabric_error* err = nullptr;
   int rc = fabric_channel_ledger(&ledger, channel_, &err);
   FUZZ_CHECK(rc == FABRIC_OK, "ledger: %s", TakeError(err).c_str());
-  fabric_chain_info info;
+  fabric_chain_info info = FABRIC_CHAIN_INFO_INIT;
   rc = fabric_ledger_chain_info(&info, ledger, &err);
   FUZZ_CHECK(rc == FABRIC_OK, "chain info: %s", TakeError(err).c_str());
   fabric_buf buf = FABRIC_BUF_INIT;
