@@ -92,6 +92,35 @@ FABRIC_EXPORT void fabric_error_free(fabric_error *err);
 /* A static name for a code, e.g. "FABRIC_EMALFORMED"; "FABRIC_UNKNOWN" if not a code. */
 FABRIC_EXPORT const char *fabric_error_code_name(int code);
 
+/* ---- Logging -------------------------------------------------------------------- */
+
+/* The library says nothing unless the host asks: no output, no log file. With a log
+ * callback set, it reports what a Fabric peer's log would (a committed block and its
+ * timings, a refused block, a ledger recovering) under a component name ("channel",
+ * "ledger", and "rocksdb" for RocksDB's own log when asked for). */
+typedef enum fabric_log_level {
+  FABRIC_LOG_DEBUG = 0,
+  FABRIC_LOG_INFO = 1,
+  FABRIC_LOG_WARN = 2,
+  FABRIC_LOG_ERROR = 3
+} fabric_log_level;
+
+/* Forward RocksDB's informational log too (otherwise discarded). */
+#define FABRIC_LOG_ROCKSDB 0x1u
+
+/* Called with each message at the minimum level or above; `component` and `message` are
+ * NUL-terminated and borrowed for the call only. */
+typedef void (*fabric_log_cb)(int level, const char *component, const char *message,
+                              void *payload);
+
+/* Sets the process-wide log callback (NULL: no log, the default), its minimum level (a
+ * fabric_log_level) and flags (0 or FABRIC_LOG_ROCKSDB). The callback is called from the
+ * library's threads, concurrently; it must return quickly and must not call
+ * fabric_log_set. Calls in a previous callback have returned when this returns, so what
+ * it used may then be released. FABRIC_EINVAL for an unknown level or flag. */
+FABRIC_EXPORT int fabric_log_set(fabric_log_cb cb, int min_level, unsigned int flags,
+                                 void *payload, fabric_error **err);
+
 /* ---- Transaction validation codes ---------------------------------------------- */
 
 /* Fabric's protos.TxValidationCode: the final code of each transaction of a committed

@@ -5,24 +5,40 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 
+#include <algorithm>
 #include <cstdarg>
+#include <cstdio>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "lib/base/log.h"
 
 namespace fabric::ledger {
 namespace {
 
-// RocksDB's info log is kept out of the ledger directory. Its file logger asserts (and
+// RocksDB's info log is kept out of the ledger directory: its file logger asserts (and
 // Debian's RocksDB keeps assertions) when a write fails, so a full disk during WAL
-// recovery aborted the host instead of failing the open. Until the host can take these
-// lines through a log callback, they are dropped.
-class DiscardLogger final : public rocksdb::Logger {
+// recovery aborted the host instead of failing the open. Its lines go to the library's
+// log (component "rocksdb") when the host asked for them (base/log.h), else nowhere.
+class LogForwarder final : public rocksdb::Logger {
  public:
-  DiscardLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::HEADER_LEVEL) {}
+  LogForwarder() : rocksdb::Logger(rocksdb::InfoLogLevel::DEBUG_LEVEL) {}
   using rocksdb::Logger::Logv;
-  void Logv(const char*, va_list) override {}
-  void Logv(const rocksdb::InfoLogLevel, const char*, va_list) override {}
+  void Logv(const char* format, va_list ap) override {
+    Logv(rocksdb::InfoLogLevel::INFO_LEVEL, format, ap);
+  }
+  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
+    if (!log::RocksDbEnabled()) return;
+    const log::Level ours = level >= rocksdb::InfoLogLevel::ERROR_LEVEL   ? log::Level::kError
+                            : level == rocksdb::InfoLogLevel::WARN_LEVEL  ? log::Level::kWarn
+                            : level == rocksdb::InfoLogLevel::DEBUG_LEVEL ? log::Level::kDebug
+                                                                          : log::Level::kInfo;
+    if (!log::Enabled(ours)) return;
+    char line[1024];
+    const int n = std::vsnprintf(line, sizeof line, format, ap);
+    if (n < 0) return;
+    log::Write(ours, "rocksdb", absl::string_view(line, std::min<size_t>(n, sizeof line - 1)));
+  }
 };
 
 }  // namespace
@@ -53,7 +69,7 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& path) {
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.paranoid_checks = true;
-  options.info_log = std::make_shared<DiscardLogger>();
+  options.info_log = std::make_shared<LogForwarder>();
 
   // Point reads (MVCC versions, block lookups) dominate: bloom filters on every CF, and
   // a block cache big enough for the hot part of a large state (RocksDB's default is

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "lib/base/log.h"
 #include "lib/base/status_macros.h"
 #include "lib/ledger/commit_hash.h"
 #include "lib/ledger/update_batch.h"
@@ -93,6 +94,11 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
 absl::Status Ledger::Recover() {
   // Whole blocks the files hold past the savepoint carry their filter and commit hash.
   const size_t pending = storage_->unindexed_blocks();
+  if (pending > 0 && log::Enabled(log::Level::kInfo)) {
+    log::Write(log::Level::kInfo, "ledger",
+               absl::StrCat("[", channel_id_, "] Recovering: re-applying ", pending,
+                            " block(s) the block files hold past the savepoint"));
+  }
   for (size_t i = 0; i < pending; ++i) {
     FABRIC_ASSIGN_OR_RETURN(std::string bytes, storage_->ReadUnindexedBlock(i));
     FABRIC_ASSIGN_OR_RETURN(auto block, wire::ParsedBlock::Parse(std::move(bytes)));
