@@ -367,4 +367,18 @@ int fabric_channel_wait_tx(uint8_t* code_out, fabric_channel* channel, const cha
   return Guard(err, [&] { return WaitTx(code_out, channel, txid, timeout_ms, err); });
 }
 
+int fabric_metrics_prometheus(fabric_buf* out, const fabric_channel* const* channels,
+                              size_t num_channels, fabric_error** err) {
+  return Guard(err, [&] {
+    if (out == nullptr) return InvalidNull("out", err);
+    if (channels == nullptr && num_channels != 0) return InvalidNull("channels", err);
+    std::vector<std::pair<std::string, fabric::channel::MetricsSnapshot>> snapshots;
+    for (size_t i = 0; i < num_channels; ++i) {
+      if (channels[i] == nullptr) return InvalidNull("a channel", err);
+      snapshots.emplace_back(channels[i]->rep->channel_id(), channels[i]->rep->metrics());
+    }
+    return fabric::capi::FillBuf(fabric::channel::RenderPrometheus(snapshots), out, err);
+  });
+}
+
 }  // extern "C"

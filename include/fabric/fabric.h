@@ -959,6 +959,19 @@ FABRIC_EXPORT int fabric_stub_get_history_for_key(fabric_stub *stub, const uint8
                                                   size_t key_len, fabric_history_cb cb,
                                                   void *payload, fabric_error **err);
 
+/* ---- Metrics -------------------------------------------------------------------- */
+
+/* The channels' metrics, with the names, labels, help texts and buckets of a Fabric peer's
+ * ledger metrics, so that dashboards made for Fabric read them unchanged:
+ * ledger_blockchain_height, ledger_block_processing_time, ledger_blockstorage_commit_time,
+ * ledger_statedb_commit_time (histograms, seconds) and ledger_transaction_counts (by
+ * channel_name, transaction_type, chaincode_name, validation_code), counted since each
+ * channel was opened. Rendered into out in Prometheus' text exposition format (0.0.4):
+ * each family once, then a sample per channel; serve it as /metrics. */
+FABRIC_EXPORT int fabric_metrics_prometheus(fabric_buf *out,
+                                            const fabric_channel *const *channels,
+                                            size_t num_channels, fabric_error **err);
+
 /* ---- Endorsement: the endorsing peer ----------------------------------------------- */
 
 /* One channel's endorsing peer: what a Fabric peer does with a SignedProposal, without

@@ -136,9 +136,12 @@ struct Channel::Impl {
         absl::MakeSpan(reinterpret_cast<uint8_t*>(filter.data()), filter.size())));
     const absl::Time validated = absl::Now();
     FABRIC_RETURN_IF_ERROR(ledger->Commit(block, filter));
+    const absl::Time committed = absl::Now();
+    metrics.RecordBlock(block, filter, block.number() + 1, committed - started,
+                        ledger->last_commit_times().block_storage,
+                        ledger->last_commit_times().state);
     if (log::Enabled(log::Level::kInfo)) {
       // As Fabric's peer logs it (kvledger), with our two stages.
-      const absl::Time committed = absl::Now();
       log::Write(log::Level::kInfo, "channel",
                  absl::StrCat(
                      "[", ledger->channel_id(), "] Committed block [", block.number(), "] with ",
@@ -260,6 +263,7 @@ struct Channel::Impl {
   ChannelOptions options;
   ThreadPool pool;
   std::shared_ptr<ledger::Ledger> ledger;
+  ChannelMetrics metrics;
   validate::BlockValidator validator;  // used by the worker thread only (Prepare: any thread)
 
   absl::Mutex mu;
@@ -358,6 +362,8 @@ absl::StatusOr<TxResult> Channel::WaitForTransaction(const std::string& txid,
 const ledger::Ledger& Channel::ledger() const { return *impl_->ledger; }
 std::shared_ptr<ledger::Ledger> Channel::shared_ledger() const { return impl_->ledger; }
 const std::string& Channel::channel_id() const { return impl_->ledger->channel_id(); }
+
+MetricsSnapshot Channel::metrics() const { return impl_->metrics.Read(); }
 
 absl::StatusOr<bool> Channel::HasTransaction(absl::string_view txid) const {
   FABRIC_ASSIGN_OR_RETURN(std::vector<ledger::TxLocation> found,

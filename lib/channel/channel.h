@@ -42,6 +42,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "lib/channel/metrics.h"
 #include "lib/channelconfig/channel_config.h"
 #include "lib/endorse/channel_view.h"
 #include "lib/ledger/ledger.h"
@@ -125,6 +126,8 @@ class Channel : public endorse::ChannelView {
   // through it behind the channel's back is a programming error.
   std::shared_ptr<ledger::Ledger> shared_ledger() const;
   const std::string& channel_id() const override;
+  // Fabric's ledger metrics of this channel (metrics.h).
+  MetricsSnapshot metrics() const;
   // endorse::ChannelView: the ledger's state and history, and its txid index.
   const ledger::StateDb& state() const override { return ledger().state(); }
   const ledger::HistoryDb& history() const override { return ledger().history(); }

@@ -6,16 +6,18 @@
 #include "lib/channel/channel.h"
 
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
-#include "nlohmann/json.hpp"
 #include "lib/ledger/ledger_manager.h"
-#include "lib/testing/testdata.h"
 #include "lib/testing/temp_dir.h"
+#include "lib/testing/testdata.h"
+#include "nlohmann/json.hpp"
 
 namespace fabric::channel {
 namespace {
@@ -47,7 +49,8 @@ class ChannelTest : public ::testing::Test {
     if (!b["mcs_verify_block"]["accepted"].get<bool>()) {
       ASSERT_FALSE(r.ok()) << "block " << number << " should be rejected";
       EXPECT_EQ(c.ledger().chain_info().height, static_cast<uint64_t>(number));
-      r = c.Submit(testing::ReadVector(BlockFile(number)), SubmitOptions{.skip_verification = true});
+      r = c.Submit(testing::ReadVector(BlockFile(number)),
+                   SubmitOptions{.skip_verification = true});
     }
     ASSERT_TRUE(r.ok()) << "block " << number << ": " << r.status();
     EXPECT_EQ(r->number, static_cast<uint64_t>(number));
@@ -69,7 +72,8 @@ class ChannelTest : public ::testing::Test {
     for (uint64_t n = 0; n < c.ledger().chain_info().height; ++n) {
       auto stored = c.ledger().blocks().BlockByNumber(n);
       ASSERT_TRUE(stored.ok()) << stored.status();
-      EXPECT_EQ(*stored, testing::ReadVector(absl::StrFormat("committed/%06d.block", n))) << "block " << n;
+      EXPECT_EQ(*stored, testing::ReadVector(absl::StrFormat("committed/%06d.block", n)))
+          << "block " << n;
     }
     EXPECT_EQ(absl::BytesToHexString(c.ledger().chain_info().current_hash),
               expected_["ledger_current_block_hash"].get<std::string>());
@@ -86,6 +90,43 @@ TEST_F(ChannelTest, ChainEndsAsFabricsDid) {
   ASSERT_NE(c, nullptr);
   for (const json& b : expected_["blocks"]) SubmitAndCheck(*c, b);
   CheckStoredLikeFabric(*c);
+}
+
+// The channel's Fabric ledger metrics over the conformance chain: the height and the
+// transactions by final code are Fabric's (expected.json), one timing per block.
+TEST_F(ChannelTest, MetricsCountWhatFabricCommitted) {
+  auto c = Create();
+  ASSERT_NE(c, nullptr);
+  for (const json& b : expected_["blocks"]) SubmitAndCheck(*c, b);
+  const MetricsSnapshot m = c->metrics();
+  EXPECT_EQ(m.height, expected_["ledger_height"].get<uint64_t>());
+  std::map<std::string, uint64_t> by_code;
+  for (const auto& [key, n] : m.transactions) by_code[std::get<2>(key)] += n;
+  std::map<std::string, uint64_t> want;
+  for (const auto& [code, n] : expected_["code_counts"].items()) want[code] = n.get<uint64_t>();
+  EXPECT_EQ(by_code, want);
+  const uint64_t blocks = expected_["blocks"].size();
+  EXPECT_EQ(m.block_processing.count, blocks);
+  EXPECT_EQ(m.blockstorage_commit.count, blocks);
+  EXPECT_EQ(m.statedb_commit.count, blocks);
+
+  const std::string text = RenderPrometheus({{c->channel_id(), m}});
+  EXPECT_NE(text.find("# TYPE ledger_block_processing_time histogram\n"), std::string::npos);
+  EXPECT_NE(text.find(absl::StrCat("ledger_blockchain_height{channel_name=\"", c->channel_id(),
+                                   "\"} ", m.height, "\n")),
+            std::string::npos);
+  EXPECT_NE(text.find(absl::StrCat("ledger_block_processing_time_count{channel_name=\"",
+                                   c->channel_id(), "\"} ", blocks, "\n")),
+            std::string::npos);
+  // Every counter sample carries Fabric's four labels.
+  for (const auto& [key, n] : m.transactions) {
+    const auto& [type, chaincode, code] = key;
+    EXPECT_NE(text.find(absl::StrCat("ledger_transaction_counts{channel_name=\"", c->channel_id(),
+                                     "\",transaction_type=\"", type, "\",chaincode_name=\"",
+                                     chaincode, "\",validation_code=\"", code, "\"} ", n, "\n")),
+              std::string::npos)
+        << type << " " << chaincode << " " << code;
+  }
 }
 
 // Ledger directories have one format and one owner at a time (channel.h): a ledger a

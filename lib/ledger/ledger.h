@@ -61,6 +61,8 @@ class Ledger {
   const BlockStore& blocks() const { return storage_->blocks(); }
   const StateDb& state() const { return storage_->state(); }
   const HistoryDb& history() const { return storage_->history(); }
+  // How long the last Commit's storage took. REQUIRES: read by the committing thread.
+  const CommitTimes& last_commit_times() const { return storage_->last_commit_times(); }
 
  private:
   Ledger() = default;

@@ -21,6 +21,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "lib/ledger/block_store.h"
 #include "lib/ledger/db.h"
 #include "lib/ledger/history_db.h"
@@ -37,6 +38,13 @@ struct StorageOptions {
   bool sync = true;
 };
 
+// How long the last commit took: the block file's append and sync, and the database
+// batch (state, history, index).
+struct CommitTimes {
+  absl::Duration block_storage;
+  absl::Duration state;
+};
+
 class Storage {
  public:
   // The on-disk format this code writes and the newest it reads (doc/ledger_format.md).
@@ -45,6 +53,9 @@ class Storage {
   // Unimplemented (and nothing changed) when `dir` holds a ledger of a newer format.
   static absl::StatusOr<std::unique_ptr<Storage>> Open(const std::string& dir,
                                                        const StorageOptions& options);
+
+  // Of the last Commit. REQUIRES: read by the committing thread.
+  const CommitTimes& last_commit_times() const { return last_commit_times_; }
 
   // The savepoint: height and hashes of the last committed block.
   ChainInfo chain_info() const { return blocks_->chain_info(); }
@@ -73,6 +84,7 @@ class Storage {
   std::unique_ptr<BlockStore> blocks_;
   std::unique_ptr<StateDb> state_;
   std::unique_ptr<HistoryDb> history_;
+  CommitTimes last_commit_times_;
 };
 
 }  // namespace fabric::ledger

@@ -1,6 +1,7 @@
-/* The library's log through the C ABI: nothing until a callback is set; then a channel
- * reports its commits and refusals as Fabric's peer logs them, RocksDB's log when asked;
- * nothing again once the callback is removed. */
+/* What a host can observe through the C ABI. The log: nothing until a callback is set;
+ * then a channel reports its commits and refusals as Fabric's peer logs them, RocksDB's
+ * log when asked; nothing again once the callback is removed. The metrics: Fabric's
+ * ledger metrics of the channel, in Prometheus' text format. */
 #include <fabric/fabric.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,14 +52,14 @@ int main(void) {
   size_t genesis_len = 0;
   uint8_t *genesis = ctest_read_file(VECTORS "genesis.block", &genesis_len);
   CHECK(genesis != NULL);
-  if (genesis == NULL) return ctest_finish("capi_log_test");
+  if (genesis == NULL) return ctest_finish("capi_observability_test");
   memset(&seen, 0, sizeof seen);
 
   CHECK(fabric_log_set(on_log, 7, 0, &seen, NULL) == FABRIC_EINVAL);
   CHECK(fabric_log_set(on_log, FABRIC_LOG_INFO, 0x80u, &seen, NULL) == FABRIC_EINVAL);
   CHECK(fabric_log_set(on_log, FABRIC_LOG_INFO, FABRIC_LOG_ROCKSDB, &seen, NULL) == FABRIC_OK);
 
-  ctest_temp_path(dir, sizeof dir, "capi_log");
+  ctest_temp_path(dir, sizeof dir, "capi_observability");
   if (fabric_channel_create(&ch, dir, genesis, genesis_len, NULL, NULL) != FABRIC_OK) {
     fprintf(stderr, "create channel failed (a stale TEST_TMPDIR?)\n");
     return 1;
@@ -75,8 +76,27 @@ int main(void) {
   CHECK(fabric_log_set(NULL, FABRIC_LOG_INFO, 0, NULL, NULL) == FABRIC_OK);
   memset(&seen, 0, sizeof seen);
   CHECK(submit(ch, 3) == FABRIC_OK);
-  fabric_channel_free(ch);
   CHECK(seen.commits == 0 && seen.rocksdb == 0);
+
+  {
+    const fabric_channel *channels[1];
+    fabric_buf text = FABRIC_BUF_INIT;
+    channels[0] = ch;
+    CHECK(fabric_metrics_prometheus(&text, channels, 1, NULL) == FABRIC_OK);
+    CHECK(text.data != NULL);
+    if (text.data != NULL) {
+      const char *s = (const char *)text.data;
+      CHECK(strstr(s, "# TYPE ledger_blockchain_height gauge\n") != NULL);
+      CHECK(strstr(s, "ledger_blockchain_height{channel_name=\"mychannel\"} 4\n") != NULL);
+      CHECK(strstr(s, "ledger_block_processing_time_count{channel_name=\"mychannel\"} 3\n") !=
+            NULL);
+      CHECK(strstr(s, "ledger_transaction_counts{channel_name=\"mychannel\",") != NULL);
+    }
+    fabric_buf_dispose(&text);
+    CHECK(fabric_metrics_prometheus(NULL, channels, 1, NULL) == FABRIC_EINVAL);
+    CHECK(fabric_metrics_prometheus(&text, NULL, 1, NULL) == FABRIC_EINVAL);
+  }
+  fabric_channel_free(ch);
   free(genesis);
-  return ctest_finish("capi_log_test");
+  return ctest_finish("capi_observability_test");
 }
