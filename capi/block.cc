@@ -3,6 +3,7 @@
 
 #include "capi/internal.h"
 #include "lib/inspect/json.h"
+#include "lib/wire/proto/common.pb.h"
 #include "lib/wire/proto/transaction.pb.h"
 
 using fabric::capi::Guard;
@@ -105,6 +106,18 @@ const uint8_t* fabric_block_data_hash(const fabric_block* block, size_t* len_out
 void fabric_block_computed_data_hash(const fabric_block* block, uint8_t out[FABRIC_HASH_SIZE]) {
   if (block == nullptr || out == nullptr) return;
   std::memcpy(out, block->rep->computed_data_hash().data(), FABRIC_HASH_SIZE);
+}
+
+int fabric_block_commit_hash(uint8_t out[FABRIC_HASH_SIZE], const fabric_block* block) {
+  if (block == nullptr || out == nullptr) return 0;
+  const absl::string_view slot = block->rep->metadata(common::COMMIT_HASH);
+  common::Metadata metadata;
+  if (slot.empty() || !metadata.ParseFromArray(slot.data(), static_cast<int>(slot.size())) ||
+      metadata.value().size() != FABRIC_HASH_SIZE) {
+    return 0;
+  }
+  std::memcpy(out, metadata.value().data(), FABRIC_HASH_SIZE);
+  return 1;
 }
 
 int fabric_block_is_config(const fabric_block* block) {

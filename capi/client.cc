@@ -6,6 +6,8 @@
 
 #include "absl/time/time.h"
 #include "capi/internal.h"
+#include "lib/endorse/lifecycle_contract.h"
+#include "lib/wire/proto/policy.pb.h"
 
 using fabric::capi::FillBuf;
 using fabric::capi::Guard;
@@ -97,9 +99,52 @@ int TxAssemble(fabric_buf* out, const fabric_signer* creator, const uint8_t* sig
   return FillBuf(*env, out, err);
 }
 
+int LifecycleCommitArgs(fabric_buf* out, const fabric_chaincode_definition* d, fabric_error** err) {
+  if (out == nullptr || d == nullptr)
+    return SaveError(FABRIC_EINVAL, "out or definition is NULL", err);
+  if (d->version == 0 || d->version > FABRIC_CHAINCODE_DEFINITION_VERSION) {
+    return SaveError(FABRIC_EINVAL,
+                     "unknown fabric_chaincode_definition version " + std::to_string(d->version),
+                     err);
+  }
+  if (d->name == nullptr || d->chaincode_version == nullptr) {
+    return SaveError(FABRIC_EINVAL, "definition.name or definition.chaincode_version is NULL", err);
+  }
+  if (d->signature_policy == nullptr && d->signature_policy_len != 0) {
+    return SaveError(FABRIC_EINVAL, "definition.signature_policy is NULL with a length", err);
+  }
+  const bool has_signature_policy = d->signature_policy != nullptr;
+  if (has_signature_policy && d->channel_config_policy != nullptr) {
+    return SaveError(FABRIC_EINVAL,
+                     "definition has a signature policy and a channel config policy: give one",
+                     err);
+  }
+  std::string validation_parameter;  // empty: _lifecycle's default
+  protos::ApplicationPolicy policy;
+  if (has_signature_policy) {
+    if (!policy.mutable_signature_policy()->ParseFromArray(
+            d->signature_policy, static_cast<int>(d->signature_policy_len))) {
+      return SaveError(FABRIC_EMALFORMED,
+                       "definition.signature_policy is not a SignaturePolicyEnvelope", err);
+    }
+    validation_parameter = policy.SerializeAsString();
+  } else if (d->channel_config_policy != nullptr) {
+    policy.set_channel_config_policy_reference(d->channel_config_policy);
+    validation_parameter = policy.SerializeAsString();
+  }
+  const std::vector<std::string> args = fabric::endorse::CommitChaincodeDefinitionArgs(
+      d->name, d->chaincode_version, d->sequence, validation_parameter, d->init_required != 0);
+  return FillBuf(args.at(1), out, err);
+}
+
 }  // namespace
 
 extern "C" {
+
+int fabric_lifecycle_commit_args(fabric_buf* out, const fabric_chaincode_definition* definition,
+                                 fabric_error** err) {
+  return Guard(err, [&] { return LifecycleCommitArgs(out, definition, err); });
+}
 
 int fabric_proposal_options_init(fabric_proposal_options* opts, unsigned int version) {
   if (opts == nullptr || version == 0 || version > FABRIC_PROPOSAL_OPTIONS_VERSION) {

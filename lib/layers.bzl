@@ -32,7 +32,7 @@ HOSTS = [
     "//bench:__pkg__",
     "//capi:__pkg__",
     "//tests:__subpackages__",
-    "//tools:__pkg__",
+    "//tools:__subpackages__",
 ]
 
 def layer_of(package):

@@ -3,7 +3,10 @@
 #   1. from Bazel's own dependency graph (bazel query; libraries, and tests apart): every
 #      lib/ package uses only packages of the layers below its own in lib/layers.bzl;
 #   2. from the sources: a package's internal/ headers are included only by the
-#      package itself and by tests.
+#      package itself and by tests;
+#   3. from the sources: the demo network (tools/network) is a host of the C ABI: of
+#      our code it includes only fabric/*.h*, its own headers, the material of
+#      lib/testnet/material.h and lib/base's status macros and thread pool.
 # Bazel's visibility (users_of in lib/layers.bzl) already fails a build that breaks
 # rule 1; this script shows the graph, and rule 2, which visibility cannot see.
 #   scripts/check_layers.sh          (from the checkout's root; BAZEL=... to override)
@@ -72,6 +75,16 @@ while IFS=: read -r file _ inc; do
   bad=1
 done < <(git grep -n '#include "lib/[a-z_/]*/internal/' -- lib capi tools bench include || true)
 
+# Rule 3: tools/network on the C ABI.
+while IFS=: read -r file _ inc; do
+  case "$inc" in
+    *'"tools/network/'* | *'"lib/testnet/material.h"'* | *'"lib/testnet/cryptogen.h"'* | \
+      *'"lib/base/status_macros.h"'* | *'"lib/base/thread_pool.h"'* | *'"lib/testing/'*) continue ;;
+  esac
+  echo "NOT ON THE C ABI: $file includes $(tr -d ' ' <<<"$inc")"
+  bad=1
+done < <(git grep -n '#include "\(lib\|capi\|tools\)/' -- tools/network || true)
+
 if (( bad )); then echo "layering: FAILED"; exit 1; fi
 echo "layering: OK (no package uses one of its own layer or above; internal headers stay" \
-  "inside their packages and tests)"
+  "inside their packages and tests; tools/network uses the C ABI)"

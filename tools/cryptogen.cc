@@ -8,7 +8,7 @@
 #include <string>
 
 #include "absl/strings/numbers.h"
-#include "lib/testnet/network.h"
+#include "lib/testnet/material.h"
 #include "tools/commands.h"
 
 namespace fabric::tools {

@@ -1,8 +1,9 @@
 // fabric demo [--out DIR] [--root DIR] [--assets N] [--peers N] [--block-size N]
 //             [--threads N]
-// builds a sample network (lib/testnet/network.h) in a temporary directory, runs the
-// asset-transfer workload on it (lib/testnet/workload.h), checks that every peer of
-// each channel ended identical and with the expected codes (lib/testnet/summary.h),
+// builds a sample network (tools/network/network.h, on the C ABI alone) in a temporary
+// directory, runs the asset-transfer workload on it (tools/network/workload.h), checks
+// that every peer of each channel ended identical and with the expected codes
+// (tools/network/summary.h),
 // and prints a summary. --out also writes each channel as the vectors lay it out, for
 // `fabric replay`. Exit code 0 when every check passed, 1 otherwise, 2 for bad usage.
 #include <algorithm>
@@ -15,28 +16,28 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "lib/base/thread_pool.h"
-#include "lib/testnet/network.h"
-#include "lib/testnet/summary.h"
-#include "lib/testnet/workload.h"
 #include "tools/commands.h"
+#include "tools/network/network.h"
+#include "tools/network/summary.h"
+#include "tools/network/workload.h"
 #include "tools/progress.h"
 #include "tools/scratch_dir.h"
 
 namespace fabric::tools {
 namespace {
 
-using testnet::ChannelCheck;
-using testnet::Network;
-using testnet::NetworkSpec;
-using testnet::PhaseReport;
-using testnet::WorkloadSpec;
+using network::ChannelCheck;
+using network::Network;
+using network::NetworkSpec;
+using network::PhaseReport;
+using network::WorkloadSpec;
 
 constexpr char kUsage[] =
     "usage: fabric demo [--out DIR] [--root DIR] [--assets N] [--peers N] [--block-size N] "
     "[--threads N]";
 
 // One line per phase on stdout; a bar on stderr while it runs, on a terminal.
-class PhasePrinter : public testnet::PhaseObserver {
+class PhasePrinter : public network::PhaseObserver {
  public:
   void Started(const std::string& phase, size_t units) override { bar_.Start(phase, units); }
   void Advanced(size_t done) override { bar_.Update(done); }
@@ -102,11 +103,11 @@ int DemoCommand(const Args& args) {
       !NumberFlag(p, "--block-size", &block_size) || !NumberFlag(p, "--threads", &threads)) {
     return Fail("demo", "--assets, --peers, --block-size and --threads take positive numbers", 2);
   }
-  NetworkSpec spec = testnet::SampleNetwork();
+  NetworkSpec spec = network::SampleNetwork();
   spec.peers_per_org = peers;
   spec.block_size = static_cast<size_t>(block_size);
   const WorkloadSpec workload = WorkloadFor(assets);
-  if (absl::Status s = testnet::CheckWorkloadSpec(workload, spec); !s.ok()) {
+  if (absl::Status s = network::CheckWorkloadSpec(workload, spec); !s.ok()) {
     return Fail("demo", std::string(s.message()), 2);
   }
 
@@ -130,13 +131,13 @@ int DemoCommand(const Args& args) {
 
   ThreadPool pool(static_cast<size_t>(threads));
   PhasePrinter printer;
-  auto report = testnet::RunWorkload(**net, workload, pool, &printer);
+  auto report = network::RunWorkload(**net, workload, pool, &printer);
   if (!report.ok()) return Fail("demo", std::string(report.status().message()));
 
   std::vector<ChannelCheck> checks;
   bool ok = true;
   for (const auto& ch : (*net)->channels()) {
-    checks.push_back(testnet::CheckChannel(*ch, testnet::ExpectedFor(workload)));
+    checks.push_back(network::CheckChannel(*ch, network::ExpectedFor(workload)));
     ok &= checks.back().ok();
   }
   if (p.has("--out")) {
@@ -151,7 +152,7 @@ int DemoCommand(const Args& args) {
           out.c_str(), ch->id().c_str(), ch->blocks().size(), out.c_str(), ch->id().c_str());
     }
   }
-  testnet::PrintSummary(checks, *report, static_cast<size_t>(workload.endorsing_orgs), stdout);
+  network::PrintSummary(checks, *report, static_cast<size_t>(workload.endorsing_orgs), stdout);
   return ok ? 0 : 1;
 }
 

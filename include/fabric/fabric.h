@@ -209,6 +209,13 @@ FABRIC_EXPORT const uint8_t *fabric_block_data_hash(const fabric_block *block, s
 FABRIC_EXPORT void fabric_block_computed_data_hash(const fabric_block *block,
                                                    uint8_t out[FABRIC_HASH_SIZE]);
 
+/* The block's commit hash (its COMMIT_HASH metadata, which the peer that committed it
+ * set from block 1 on), into out (FABRIC_HASH_SIZE bytes): 1 if the block carries one,
+ * else 0 (out untouched). Two peers that committed the same blocks have the same commit
+ * hash at every height. */
+FABRIC_EXPORT int fabric_block_commit_hash(uint8_t out[FABRIC_HASH_SIZE],
+                                           const fabric_block *block);
+
 /* 1 if the block holds a single CONFIG transaction, else 0. */
 FABRIC_EXPORT int fabric_block_is_config(const fabric_block *block);
 
@@ -1109,6 +1116,40 @@ FABRIC_EXPORT int fabric_tx_assemble(fabric_buf *out, const fabric_signer *creat
                                      const uint8_t *signed_proposal, size_t signed_proposal_len,
                                      const fabric_bytes *responses, size_t num_responses,
                                      fabric_error **err);
+
+/* A chaincode definition, as an org's admin gives it to `_lifecycle` (Fabric's `peer
+ * lifecycle chaincode commit` flags). */
+typedef struct fabric_chaincode_definition {
+  unsigned int version;            /* FABRIC_CHAINCODE_DEFINITION_VERSION */
+  const char *name;                /* the chaincode name */
+  const char *chaincode_version;   /* the definition's version, e.g. "1.0" */
+  int64_t sequence;                /* the committed sequence + 1 */
+  const uint8_t *signature_policy; /* the endorsement policy as a serialized
+                                      SignaturePolicyEnvelope (fabric_policy_compile),
+                                      or NULL */
+  size_t signature_policy_len;
+  const char *channel_config_policy; /* or a channel policy by path, e.g.
+                                        "/Channel/Application/Endorsement", or NULL;
+                                        neither: the channel's Endorsement policy */
+  int init_required;                 /* 1: the first invocation must be Init */
+} fabric_chaincode_definition;
+
+#define FABRIC_CHAINCODE_DEFINITION_VERSION 1
+/* clang-format off */
+#define FABRIC_CHAINCODE_DEFINITION_INIT \
+  {FABRIC_CHAINCODE_DEFINITION_VERSION, NULL, NULL, 0, NULL, 0, NULL, 0}
+/* clang-format on */
+
+/* The argument that follows the function name "CommitChaincodeDefinition" in a
+ * proposal to `_lifecycle` (a serialized lifecycle.CommitChaincodeDefinitionArgs), into
+ * out (the caller disposes it):
+ *   fabric_bytes args[2] = {{"CommitChaincodeDefinition", 25}, {buf.data, buf.size}};
+ * FABRIC_EINVAL for an unknown version, a NULL name or chaincode_version, or both
+ * policies given; FABRIC_EMALFORMED if signature_policy does not parse. Whether the
+ * definition is acceptable is `_lifecycle`'s to say, when it is endorsed. */
+FABRIC_EXPORT int fabric_lifecycle_commit_args(fabric_buf *out,
+                                               const fabric_chaincode_definition *definition,
+                                               fabric_error **err);
 
 /* ---- Block assembly: standing in for an ordering service --------------------------- */
 

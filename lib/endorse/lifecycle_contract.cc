@@ -251,12 +251,14 @@ std::shared_ptr<Contract> NewLifecycleContract() { return std::make_shared<Lifec
 
 std::vector<std::string> CommitChaincodeDefinitionArgs(absl::string_view name,
                                                        absl::string_view version, int64_t sequence,
-                                                       absl::string_view policy) {
+                                                       absl::string_view policy,
+                                                       bool init_required) {
   lifecycle::CommitChaincodeDefinitionArgs args;
   args.set_name(std::string(name));
   args.set_version(std::string(version));
   args.set_sequence(sequence);
   args.set_validation_parameter(std::string(policy));
+  args.set_init_required(init_required);
   return {kCommit, args.SerializeAsString()};
 }
 

@@ -38,7 +38,8 @@ std::shared_ptr<Contract> NewLifecycleContract();
 // protos.ApplicationPolicy ("" = the channel's /Channel/Application/Endorsement).
 std::vector<std::string> CommitChaincodeDefinitionArgs(absl::string_view name,
                                                        absl::string_view version, int64_t sequence,
-                                                       absl::string_view policy);
+                                                       absl::string_view policy,
+                                                       bool init_required = false);
 
 }  // namespace fabric::endorse
 

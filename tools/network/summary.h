@@ -6,13 +6,14 @@
 //     same order, and the code counts are the expected ones;
 //   - the chaincode events its subscription received are the same and as expected;
 //   - the ledger has the same height, the same header hash for every block (the
-//     orderer's hashes), the same commit hash (Ledger::commit_hash);
+//     orderer's hashes), the same commit hash (the last block's), all read through the
+//     C ABI (fabric_channel_ledger);
 //   - the chaincode's and `_lifecycle`'s namespaces hold the same keys, values,
 //     metadata and versions.
 //
 // Thread safety: call once the channel's peers are drained.
-#ifndef FABRIC_LIB_TESTNET_SUMMARY_H_
-#define FABRIC_LIB_TESTNET_SUMMARY_H_
+#ifndef FABRIC_TOOLS_NETWORK_SUMMARY_H_
+#define FABRIC_TOOLS_NETWORK_SUMMARY_H_
 
 #include <cstdint>
 #include <cstdio>
@@ -20,10 +21,10 @@
 #include <string>
 #include <vector>
 
-#include "lib/testnet/network.h"
-#include "lib/testnet/workload.h"
+#include "tools/network/network.h"
+#include "tools/network/workload.h"
 
-namespace fabric::testnet {
+namespace fabric::network {
 
 struct ChannelCheck {
   std::string channel;
@@ -45,6 +46,6 @@ ChannelCheck CheckChannel(const Channel& channel, const ExpectedOutcome& expecte
 void PrintSummary(const std::vector<ChannelCheck>& channels, const WorkloadReport& report,
                   size_t endorsing_orgs, FILE* out);
 
-}  // namespace fabric::testnet
+}  // namespace fabric::network
 
-#endif  // FABRIC_LIB_TESTNET_SUMMARY_H_
+#endif  // FABRIC_TOOLS_NETWORK_SUMMARY_H_

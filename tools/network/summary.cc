@@ -1,54 +1,96 @@
-#include "lib/testnet/summary.h"
+#include "tools/network/summary.h"
 
+#include <fabric/fabric.h>
+
+#include <fabric/contract.hpp>
 #include <utility>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "lib/testnet/asset_transfer.h"
-#include "lib/wire/hashes.h"
-#include "lib/wire/proto/common.pb.h"
+#include "tools/network/asset_transfer.h"
+#include "tools/network/c_call.h"
 
-namespace fabric::testnet {
+namespace fabric::network {
 namespace {
 
 using Problems = std::vector<std::string>;
 
 std::string Hex(const std::string& bytes) { return absl::BytesToHexString(bytes); }
 
-// The header hashes of blocks 0..height-1 of a peer's ledger.
-std::vector<std::string> BlockHashes(const ledger::Ledger& l, Problems* problems) {
+// A block's header hash and commit hash ("" if it has none); false if it does not parse.
+bool Hashes(const std::string& block_bytes, std::string* header_hash, std::string* commit_hash) {
+  fabric_block* parsed = nullptr;
+  if (fabric_block_parse(&parsed, Bytes(block_bytes), block_bytes.size(), nullptr) != FABRIC_OK) {
+    return false;
+  }
+  uint8_t hash[FABRIC_HASH_SIZE];
+  fabric_block_header_hash(parsed, hash);
+  header_hash->assign(reinterpret_cast<const char*>(hash), FABRIC_HASH_SIZE);
+  commit_hash->clear();
+  if (fabric_block_commit_hash(hash, parsed) == 1) {
+    commit_hash->assign(reinterpret_cast<const char*>(hash), FABRIC_HASH_SIZE);
+  }
+  fabric_block_free(parsed);
+  return true;
+}
+
+// The header hashes of blocks 0..height-1 of a peer's ledger, and the commit hash of the
+// last one.
+std::vector<std::string> BlockHashes(const fabric_ledger* l, uint64_t height,
+                                     std::string* commit_hash, Problems* problems) {
   std::vector<std::string> out;
-  const uint64_t height = l.chain_info().height;
   for (uint64_t n = 0; n < height; ++n) {
-    auto bytes = l.blocks().BlockByNumber(n);
-    common::Block block;
-    if (!bytes.ok() || !block.ParseFromString(*bytes)) {
+    fabric_buf bytes = FABRIC_BUF_INIT;
+    std::string header_hash;
+    if (fabric_ledger_block_by_number(&bytes, l, n, nullptr) != FABRIC_OK ||
+        !Hashes(TakeBuf(&bytes), &header_hash, commit_hash)) {
       problems->push_back(absl::StrCat("block ", n, " cannot be read back"));
       return out;
     }
-    out.push_back(wire::BlockHeaderHash(block.header()));
+    out.push_back(std::move(header_hash));
   }
   return out;
 }
 
-// The whole namespace `ns` of a peer's state, length-prefixed, for comparison.
-std::string StateDump(const ledger::Ledger& l, const std::string& ns, size_t* keys,
+// The whole namespace `ns` of a peer's state (keys, values, metadata, versions),
+// length-prefixed, for comparison.
+std::string StateDump(const fabric_ledger* l, const std::string& ns, size_t* keys,
                       Problems* problems) {
-  auto range = l.state().Range(ns, "", "", 0);
-  if (!range.ok()) {
-    problems->push_back(absl::StrCat("state of ", ns, ": ", range.status().message()));
-    return "";
-  }
-  *keys = range->kvs.size();
+  fabric_state_iterator* it = nullptr;
+  CCall call;
+  absl::Status s = call.Check(
+      fabric_state_iterator_new(&it, l, ns.c_str(), nullptr, 0, nullptr, 0, 0, call.err()));
   std::string dump;
-  for (const ledger::KeyValue& kv : range->kvs) {
-    for (const std::string* s : {&kv.key, &kv.value.value, &kv.value.metadata}) {
-      absl::StrAppend(&dump, s->size(), ":", *s);
-    }
-    absl::StrAppend(&dump, kv.value.version.block, ".", kv.value.version.tx, ";");
+  *keys = 0;
+  while (s.ok()) {
+    const uint8_t *key = nullptr, *value = nullptr;
+    size_t key_len = 0, value_len = 0;
+    fabric_key_version version = FABRIC_KEY_VERSION_INIT;
+    const int rc =
+        fabric_state_iterator_next(&key, &key_len, &value, &value_len, &version, it, call.err());
+    if (rc == FABRIC_ITEROVER) break;
+    s = call.Check(rc);
+    if (!s.ok()) break;
+    fabric_buf stored = FABRIC_BUF_INIT, metadata = FABRIC_BUF_INIT;
+    s = call.Check(fabric_ledger_get_state(&stored, nullptr, &metadata, l, ns.c_str(), key, key_len,
+                                           call.err()));
+    fabric_buf_dispose(&stored);
+    const std::string k(reinterpret_cast<const char*>(key), key_len);
+    const std::string v(reinterpret_cast<const char*>(value), value_len);
+    const std::string m = TakeBuf(&metadata);
+    for (const std::string* part : {&k, &v, &m}) absl::StrAppend(&dump, part->size(), ":", *part);
+    absl::StrAppend(&dump, version.block, ".", version.tx, ";");
+    ++*keys;
   }
+  fabric_state_iterator_free(it);
+  if (!s.ok()) problems->push_back(absl::StrCat("state of ", ns, ": ", s.message()));
   return dump;
+}
+
+std::string CodeName(int code) {
+  const char* name = fabric_tx_code_name(code);
+  return name != nullptr ? name : absl::StrCat("code ", code);
 }
 
 std::string CodeCounts(const std::map<std::string, size_t>& codes) {
@@ -71,19 +113,27 @@ struct PeerView {
 
 PeerView ViewOf(const ChannelPeer& peer, Problems* problems) {
   PeerView v;
-  const std::vector<channel::BlockResult> results = peer.results();
+  const std::vector<BlockOutcome> results = peer.results();
   v.blocks = results.size();
-  for (const channel::BlockResult& r : results) {
-    for (const channel::TxResult& t : r.txs) v.txs.emplace_back(t.txid, t.code);
+  for (const BlockOutcome& r : results) {
+    v.txs.insert(v.txs.end(), r.txs.begin(), r.txs.end());
   }
   v.events = peer.events();
-  const ledger::Ledger& l = peer.channel().ledger();
-  v.height = l.chain_info().height;
-  v.hashes = BlockHashes(l, problems);
-  v.commit_hash = l.commit_hash();
+  fabric_ledger* ledger = nullptr;
+  fabric_chain_info info = FABRIC_CHAIN_INFO_INIT;
+  CCall call;
+  absl::Status s = call.Check(fabric_channel_ledger(&ledger, peer.channel(), call.err()));
+  fabric::LedgerPtr owned(ledger);
+  if (s.ok()) s = call.Check(fabric_ledger_chain_info(&info, ledger, call.err()));
+  if (!s.ok()) {
+    problems->push_back(absl::StrCat(peer.peer().name, ": ", s.message()));
+    return v;
+  }
+  v.height = info.height;
+  v.hashes = BlockHashes(ledger, info.height, &v.commit_hash, problems);
   size_t ignored = 0;
-  v.state[kChaincode] = StateDump(l, kChaincode, &v.chaincode_keys, problems);
-  v.state["_lifecycle"] = StateDump(l, "_lifecycle", &ignored, problems);
+  v.state[kChaincode] = StateDump(ledger, kChaincode, &v.chaincode_keys, problems);
+  v.state["_lifecycle"] = StateDump(ledger, "_lifecycle", &ignored, problems);
   return v;
 }
 
@@ -109,7 +159,7 @@ ChannelCheck CheckChannel(const Channel& channel, const ExpectedOutcome& expecte
   c.events = first.events;
   c.state_keys = first.chaincode_keys;
   for (const auto& [txid, code] : first.txs) {
-    ++c.codes[protos::TxValidationCode_Name(static_cast<protos::TxValidationCode>(code))];
+    ++c.codes[CodeName(code)];
   }
 
   // Every peer holds what the orderer delivered.
@@ -118,9 +168,9 @@ ChannelCheck CheckChannel(const Channel& channel, const ExpectedOutcome& expecte
                                     first.height, " for ", channel.blocks().size(),
                                     " delivered blocks"));
   } else if (!channel.blocks().empty()) {
-    common::Block last;
-    if (!last.ParseFromString(channel.blocks().back()) ||
-        wire::BlockHeaderHash(last.header()) != first.hashes.back()) {
+    std::string last_hash, ignored;
+    if (!Hashes(channel.blocks().back(), &last_hash, &ignored) ||
+        last_hash != first.hashes.back()) {
       problems.push_back("the head is not the orderer's last block");
     }
   }
@@ -141,7 +191,7 @@ ChannelCheck CheckChannel(const Channel& channel, const ExpectedOutcome& expecte
   }
   // The workload's expectations.
   std::map<std::string, size_t> want;
-  for (const auto& [code, n] : expected.codes) want[protos::TxValidationCode_Name(code)] = n;
+  for (const auto& [code, n] : expected.codes) want[CodeName(code)] = n;
   if (c.codes != want) {
     problems.push_back(
         absl::StrCat("codes ", CodeCounts(c.codes), ", expected ", CodeCounts(want)));
@@ -188,4 +238,4 @@ void PrintSummary(const std::vector<ChannelCheck>& channels, const WorkloadRepor
   std::fprintf(out, "result:     %s\n", ok ? "OK" : "FAILED");
 }
 
-}  // namespace fabric::testnet
+}  // namespace fabric::network

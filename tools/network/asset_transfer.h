@@ -1,6 +1,6 @@
 // The sample contract of the demo network: Fabric's asset-transfer-basic, with the
 // chaincode event of asset-transfer-events and the history query of
-// asset-transfer-ledger-queries, written as an in-process Contract.
+// asset-transfer-ledger-queries, written as a contract over the C ABI (fabric/contract.hpp).
 //
 // An asset is a JSON object with keys in byte order, as Go's encoding/json writes the
 // sample's struct:
@@ -26,17 +26,17 @@
 // function or a wrong argument count is an error response too.
 //
 // Thread safety: stateless; Invoke may run on many threads at once.
-#ifndef FABRIC_LIB_TESTNET_ASSET_TRANSFER_H_
-#define FABRIC_LIB_TESTNET_ASSET_TRANSFER_H_
+#ifndef FABRIC_TOOLS_NETWORK_ASSET_TRANSFER_H_
+#define FABRIC_TOOLS_NETWORK_ASSET_TRANSFER_H_
 
 #include <cstdint>
+#include <fabric/contract.hpp>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "lib/endorse/contract.h"
 
-namespace fabric::testnet {
+namespace fabric::network {
 
 inline constexpr char kTransferEvent[] = "TransferAsset";
 
@@ -57,11 +57,11 @@ struct Asset {
 std::string AssetToJson(const Asset& asset);
 absl::StatusOr<Asset> AssetFromJson(absl::string_view json);
 
-class AssetTransfer : public endorse::Contract {
+class AssetTransfer : public fabric::Contract {
  public:
-  endorse::Response Invoke(endorse::Stub& stub) override;
+  fabric::Response Invoke(fabric::Stub& stub) override;
 };
 
-}  // namespace fabric::testnet
+}  // namespace fabric::network
 
-#endif  // FABRIC_LIB_TESTNET_ASSET_TRANSFER_H_
+#endif  // FABRIC_TOOLS_NETWORK_ASSET_TRANSFER_H_

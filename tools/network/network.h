@@ -1,8 +1,11 @@
-// A sample Fabric network in one process: crypto material made by our cryptogen, one
-// genesis block per channel, peers that are library instances (per peer and channel a
-// channel::Channel with its own ledger directory and an endorse::Endorser over it),
-// and per channel an orderer (ordering::BlockAssembler signed by orderer0) that delivers
-// the same block bytes to every peer of the channel.
+// A sample Fabric network in one process, built on the C ABI alone (fabric/fabric.h and
+// fabric/contract.hpp): peers are library instances (per peer and channel a
+// fabric_channel with its own ledger directory and a fabric::Endorser over it), each
+// channel's orderer is a fabric_block_assembler signing as orderer0 that delivers the
+// same block bytes to every peer of the channel, and clients are fabric_signers that
+// make proposals (fabric_proposal_create) and transactions (fabric_tx_assemble). The
+// material it starts from, crypto and genesis blocks, is made as Fabric's cryptogen and
+// configtxgen make it (lib/testnet/material.h).
 //
 //   auto net = Network::Create("/tmp/net", SampleNetwork());
 //   Channel& ch = *(*net)->channels()[0];
@@ -14,40 +17,31 @@
 //   crypto/ordererOrganizations/example.com/...
 //   peers/peer<i>.org<N>.example.com/<channel>/        each peer's ledger of a channel
 //
+// A peer takes the blocks of a channel as a Fabric peer's deliver client does: one
+// thread per peer and channel submits them in order (fabric_channel_submit).
+//
 // Thread safety: Endorse and Evaluate may be called from many threads at once; Order,
-// Cut and Drain from one thread at a time per channel. Peers commit on their
-// channels' threads.
-#ifndef FABRIC_LIB_TESTNET_NETWORK_H_
-#define FABRIC_LIB_TESTNET_NETWORK_H_
+// Cut and Drain from one thread at a time per channel.
+#ifndef FABRIC_TOOLS_NETWORK_NETWORK_H_
+#define FABRIC_TOOLS_NETWORK_NETWORK_H_
+
+#include <fabric/fabric.h>
 
 #include <cstdint>
+#include <deque>
+#include <fabric/contract.hpp>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
-#include "lib/channel/channel.h"
-#include "lib/client/client.h"
-#include "lib/endorse/contract.h"
-#include "lib/endorse/endorser.h"
-#include "lib/identity/signing_identity.h"
-#include "lib/ordering/block_assembler.h"
-#include "lib/testnet/cryptogen.h"
 
-namespace fabric::testnet {
-
-// Org<n>, org<n>.example.com, Org<n>MSP; and the orderer org (OrdererMSP, example.com,
-// `orderers` orderers).
-testnet::OrgSpec PeerOrgSpec(int n, int peers, int users);
-testnet::OrgSpec OrdererOrgSpec(int orderers = 1);
-
-// The crypto material of `orgs` peer orgs and the orderer org under `root`.
-absl::Status GenerateCrypto(const std::string& root, int orgs, int peers_per_org,
-                            int users_per_org);
+namespace fabric::network {
 
 struct ChannelSpec {
   std::string id;
@@ -59,8 +53,8 @@ struct NetworkSpec {
   int peers_per_org = 1;
   int users_per_org = 1;
   std::vector<ChannelSpec> channels;
-  size_t block_size = 100;  // the orderer's BatchSize.MaxMessageCount
-  channel::ChannelOptions channel_options;
+  size_t block_size = 100;        // the orderer's BatchSize.MaxMessageCount
+  size_t validation_threads = 0;  // per peer and channel (fabric_channel_options.threads)
 };
 
 // Org1-Org3 with one peer each; channel1 with Org1-3 and channel2 with Org1 and Org2, so
@@ -71,56 +65,76 @@ struct Peer {
   std::string name;  // peer0.org1.example.com
   int org = 0;
   std::string mspid;
-  std::shared_ptr<const identity::SigningIdentity> signer;
+  std::shared_ptr<const fabric_signer> signer;
 };
 
-// One peer's membership of one channel: its channel (lib/channel) and endorser, and what
-// the channel reported for every delivered block.
+// What a peer's channel reported for one block: its number and, in block order, each
+// transaction's txid and final fabric_tx_code.
+struct BlockOutcome {
+  uint64_t number = 0;
+  std::vector<std::pair<std::string, int>> txs;
+};
+
+// One peer's membership of one channel: its fabric_channel, its endorser, and what the
+// channel reported for every delivered block.
 class ChannelPeer {
  public:
   static absl::StatusOr<std::unique_ptr<ChannelPeer>> Join(const Peer& peer,
                                                            const std::string& ledger_dir,
                                                            const std::string& genesis_block,
-                                                           const channel::ChannelOptions& opts);
+                                                           size_t validation_threads);
+  // Submits what is queued, then stops the delivery thread.
   ~ChannelPeer();
+  ChannelPeer(const ChannelPeer&) = delete;
+  ChannelPeer& operator=(const ChannelPeer&) = delete;
 
   const Peer& peer() const { return peer_; }
-  const channel::Channel& channel() const { return *channel_; }
-  endorse::Endorser& endorser() const { return *endorser_; }
+  const fabric_channel* channel() const { return channel_.get(); }
+  const fabric::Endorser& endorser() const { return *endorser_; }
 
-  // Hands `block` to the channel; its result is kept (results()).
+  // Hosts `contract` under chaincode `name` on this peer's endorser (which keeps it).
+  absl::Status Host(const std::string& name, std::shared_ptr<fabric::Contract> contract);
+
+  // Queues `block` for the delivery thread; its outcome is kept (results()).
   void Deliver(std::string block);
-  // Waits for every delivered block; the first error a block got, if any.
+  // Waits until every delivered block is processed; the first error a block got, if any.
   absl::Status Drain();
 
-  // The results of the delivered blocks, in order; and the chaincode events its
+  // The outcomes of the delivered blocks, in order; and the chaincode events the peer's
   // subscription received, counted by event name.
-  std::vector<channel::BlockResult> results() const;
+  std::vector<BlockOutcome> results() const;
   std::map<std::string, size_t> events() const;
 
  private:
   explicit ChannelPeer(const Peer& peer) : peer_(peer) {}
+  void DeliveryLoop();
+  static void CountEvent(const fabric_chaincode_event* event, void* self);
 
   const Peer peer_;
-  std::unique_ptr<channel::Channel> channel_;
-  std::unique_ptr<endorse::Endorser> endorser_;  // declared after: destroyed first
-  int subscription_ = -1;
+  fabric::ChannelPtr channel_;
+  std::unique_ptr<fabric::Endorser> endorser_;
+  int subscription_ = 0;
+
   mutable absl::Mutex mu_;
-  std::vector<channel::BlockResult> results_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::string> queue_ ABSL_GUARDED_BY(mu_);
+  bool submitting_ ABSL_GUARDED_BY(mu_) = false;
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<BlockOutcome> results_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, size_t> events_ ABSL_GUARDED_BY(mu_);
   absl::Status error_ ABSL_GUARDED_BY(mu_);
+  std::thread delivery_;  // last: started once the rest is set up
 };
 
 // A transaction ready for ordering.
 struct EndorsedTx {
   std::string txid;
   std::string envelope;  // a serialized common.Envelope
+  std::string payload;   // the contract's response payload
 };
 
 class Channel {
  public:
-  Channel(ChannelSpec spec, std::string genesis_block,
-          std::unique_ptr<ordering::BlockAssembler> orderer)
+  Channel(ChannelSpec spec, std::string genesis_block, fabric::BlockAssemblerPtr orderer)
       : spec_(std::move(spec)), genesis_(std::move(genesis_block)), orderer_(std::move(orderer)) {}
 
   const std::string& id() const { return spec_.id; }
@@ -132,21 +146,21 @@ class Channel {
   const ChannelPeer* PeerOf(int org) const;
 
   // A proposal by `client` for `args` of `chaincode`, endorsed by one peer of each org in
-  // `orgs`, assembled into a signed transaction. An endorser's rejection or an error
+  // `orgs`, assembled into a signed transaction. An endorser's refusal or an error
   // response is an error naming the peer.
-  absl::StatusOr<EndorsedTx> Endorse(const identity::SigningIdentity& client,
-                                     const std::string& chaincode, std::vector<std::string> args,
+  absl::StatusOr<EndorsedTx> Endorse(const fabric_signer& client, const std::string& chaincode,
+                                     const std::vector<std::string>& args,
                                      const std::vector<int>& orgs) const;
   // A query by `client` on `peer`; a response status of 400 or more is an error.
-  absl::StatusOr<std::string> Evaluate(const identity::SigningIdentity& client,
-                                       const ChannelPeer& peer, const std::string& chaincode,
-                                       std::vector<std::string> args) const;
+  absl::StatusOr<std::string> Evaluate(const fabric_signer& client, const ChannelPeer& peer,
+                                       const std::string& chaincode,
+                                       const std::vector<std::string>& args) const;
 
   // The orderer: adds an envelope; the blocks it cuts go to every peer.
-  absl::Status Order(std::string envelope);
+  absl::Status Order(const std::string& envelope);
   // Cuts what is pending, if anything, into a block for every peer.
   absl::Status Cut();
-  size_t pending() const { return orderer_->pending(); }
+  size_t pending() const { return fabric_block_assembler_pending(orderer_.get()); }
   // Waits until every peer has processed every block; the first peer error.
   absl::Status Drain();
 
@@ -155,13 +169,13 @@ class Channel {
 
  private:
   void Deliver(std::string block);
-  absl::StatusOr<client::SignedProposal> Propose(const identity::SigningIdentity& client,
-                                                 const std::string& chaincode,
-                                                 std::vector<std::string> args) const;
+  absl::StatusOr<std::pair<std::string, std::string>> Propose(
+      const fabric_signer& client, const std::string& chaincode,
+      const std::vector<std::string>& args) const;
 
   const ChannelSpec spec_;
   const std::string genesis_;
-  std::unique_ptr<ordering::BlockAssembler> orderer_;
+  fabric::BlockAssemblerPtr orderer_;
   std::vector<std::unique_ptr<ChannelPeer>> peers_;
   std::vector<std::string> blocks_;
 };
@@ -179,8 +193,8 @@ class Network {
   size_t num_peers() const { return peers_.size(); }
 
   // User1@org<n> and Admin@org<n>. REQUIRES: 1 <= n <= spec().orgs.
-  const identity::SigningIdentity& user(int org) const { return *users_.at(org - 1); }
-  const identity::SigningIdentity& admin(int org) const { return *admins_.at(org - 1); }
+  const fabric_signer& user(int org) const { return *users_.at(org - 1); }
+  const fabric_signer& admin(int org) const { return *admins_.at(org - 1); }
 
   // Writes each channel as the vectors lay it out: <out>/<channel>/genesis.block,
   // blocks/NNNNNN.block (as the orderer delivered them) and msp/ (the crypto material
@@ -193,10 +207,10 @@ class Network {
   NetworkSpec spec_;
   std::string crypto_root_;
   std::vector<Peer> peers_;
-  std::vector<std::shared_ptr<const identity::SigningIdentity>> users_, admins_;
+  std::vector<std::shared_ptr<const fabric_signer>> users_, admins_;
   std::vector<std::unique_ptr<Channel>> channels_;  // after peers_ and users_: gone first
 };
 
-}  // namespace fabric::testnet
+}  // namespace fabric::network
 
-#endif  // FABRIC_LIB_TESTNET_NETWORK_H_
+#endif  // FABRIC_TOOLS_NETWORK_NETWORK_H_

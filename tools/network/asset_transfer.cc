@@ -1,4 +1,4 @@
-#include "lib/testnet/asset_transfer.h"
+#include "tools/network/asset_transfer.h"
 
 #include <functional>
 #include <map>
@@ -11,11 +11,11 @@
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 
-namespace fabric::testnet {
+namespace fabric::network {
 namespace {
 
-using endorse::Response;
-using endorse::Stub;
+using fabric::Response;
+using fabric::Stub;
 using nlohmann::json;  // objects keep their keys sorted, as Go's struct order here
 
 json AssetObject(const Asset& a) {
@@ -42,12 +42,13 @@ constexpr char kGoRfc3339Nano[] = "%Y-%m-%d%ET%H:%M:%E*SZ";
 
 Response Fail(absl::string_view message) { return Response::Error(std::string(message)); }
 
-// The asset stored under `id`, nullopt if none.
+// The asset stored under `id`, nullopt if none. A stored value that is not an asset is
+// an error. The stub's own errors (fabric::Error) leave the contract: the call answers
+// 500 with their message.
 absl::StatusOr<std::optional<Asset>> Load(Stub& stub, const std::string& id) {
-  auto bytes = stub.GetState(id);
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) return std::nullopt;
-  auto asset = AssetFromJson(**bytes);
+  std::optional<std::string> bytes = stub.GetState(id);
+  if (!bytes.has_value()) return std::nullopt;
+  auto asset = AssetFromJson(*bytes);
   if (!asset.ok()) {
     return absl::DataLossError(absl::StrCat("asset ", id, ": ", asset.status().message()));
   }
@@ -67,10 +68,15 @@ absl::StatusOr<Asset> AssetFromArgs(const std::vector<std::string>& args) {
   return a;
 }
 
-Response Put(Stub& stub, const Asset& a, std::string payload = "") {
-  absl::Status s = stub.PutState(a.id, AssetToJson(a));
-  if (!s.ok()) return Fail(s.message());
-  return Response::Ok(std::move(payload));
+// The asset under `id`, which must exist; else the error response in *failure.
+std::optional<Asset> Existing(Stub& stub, const std::string& id, Response* failure) {
+  auto asset = Load(stub, id);
+  if (!asset.ok()) {
+    *failure = Fail(asset.status().message());
+    return std::nullopt;
+  }
+  if (!asset->has_value()) *failure = Fail(absl::StrCat("the asset ", id, " does not exist"));
+  return *std::move(asset);
 }
 
 Response CreateOrUpdate(Stub& stub, const std::vector<std::string>& args, bool create) {
@@ -84,48 +90,42 @@ Response CreateOrUpdate(Stub& stub, const std::vector<std::string>& args, bool c
   if (!create && !existing->has_value()) {
     return Fail(absl::StrCat("the asset ", asset->id, " does not exist"));
   }
-  return Put(stub, *asset);
+  stub.PutState(asset->id, AssetToJson(*asset));
+  return Response::Ok();
 }
 
 Response ReadAsset(Stub& stub, const std::string& id) {
-  auto asset = Load(stub, id);
-  if (!asset.ok()) return Fail(asset.status().message());
-  if (!asset->has_value()) return Fail(absl::StrCat("the asset ", id, " does not exist"));
-  return Response::Ok(AssetToJson(**asset));
+  Response failure;
+  std::optional<Asset> a = Existing(stub, id, &failure);
+  return a.has_value() ? Response::Ok(AssetToJson(*a)) : failure;
 }
 
 Response DeleteAsset(Stub& stub, const std::string& id) {
-  auto asset = Load(stub, id);
-  if (!asset.ok()) return Fail(asset.status().message());
-  if (!asset->has_value()) return Fail(absl::StrCat("the asset ", id, " does not exist"));
-  absl::Status s = stub.DelState(id);
-  if (!s.ok()) return Fail(s.message());
+  Response failure;
+  if (!Existing(stub, id, &failure).has_value()) return failure;
+  stub.DelState(id);
   return Response::Ok();
 }
 
 Response AssetExists(Stub& stub, const std::string& id) {
-  auto bytes = stub.GetState(id);
-  if (!bytes.ok()) return Fail(bytes.status().message());
-  return Response::Ok(bytes->has_value() ? "true" : "false");
+  return Response::Ok(stub.GetState(id).has_value() ? "true" : "false");
 }
 
 Response TransferAsset(Stub& stub, const std::string& id, const std::string& new_owner) {
-  auto asset = Load(stub, id);
-  if (!asset.ok()) return Fail(asset.status().message());
-  if (!asset->has_value()) return Fail(absl::StrCat("the asset ", id, " does not exist"));
-  Asset a = **asset;
-  std::string old_owner = std::move(a.owner);
-  a.owner = new_owner;
-  absl::Status s = stub.SetEvent(kTransferEvent, AssetToJson(a));
-  if (!s.ok()) return Fail(s.message());
-  return Put(stub, a, std::move(old_owner));
+  Response failure;
+  std::optional<Asset> a = Existing(stub, id, &failure);
+  if (!a.has_value()) return failure;
+  std::string old_owner = std::move(a->owner);
+  a->owner = new_owner;
+  const std::string stored = AssetToJson(*a);
+  stub.SetEvent(kTransferEvent, stored);
+  stub.PutState(id, stored);
+  return Response::Ok(std::move(old_owner));
 }
 
 Response GetAllAssets(Stub& stub) {
-  auto kvs = stub.GetStateByRange("", "");
-  if (!kvs.ok()) return Fail(kvs.status().message());
   json all = json::array();
-  for (const endorse::KeyValue& kv : *kvs) {
+  for (const fabric::KeyValue& kv : stub.GetStateByRange("", "")) {
     auto asset = AssetFromJson(kv.value);
     if (!asset.ok()) return Fail(absl::StrCat("asset ", kv.key, ": ", asset.status().message()));
     all.push_back(AssetObject(*asset));
@@ -134,10 +134,8 @@ Response GetAllAssets(Stub& stub) {
 }
 
 Response GetAssetHistory(Stub& stub, const std::string& id) {
-  auto history = stub.GetHistoryForKey(id);
-  if (!history.ok()) return Fail(history.status().message());
   json out = json::array();
-  for (const endorse::KeyModification& m : *history) {
+  for (const fabric::KeyModification& m : stub.GetHistoryForKey(id)) {
     json record = nullptr;
     if (!m.is_delete) {
       auto asset = AssetFromJson(m.value);
@@ -165,7 +163,7 @@ absl::StatusOr<Asset> AssetFromJson(absl::string_view text) {
 }
 
 Response AssetTransfer::Invoke(Stub& stub) {
-  const endorse::Invocation& inv = stub.invocation();
+  const fabric::Invocation& inv = stub.invocation();
   const std::vector<std::string>& args = inv.args;
   // Functions of one ID argument.
   static const std::map<std::string, std::function<Response(Stub&, const std::string&)>>
@@ -192,4 +190,4 @@ Response AssetTransfer::Invoke(Stub& stub) {
   return Fail(absl::StrCat("unknown function \"", inv.function, "\""));
 }
 
-}  // namespace fabric::testnet
+}  // namespace fabric::network

@@ -21,8 +21,10 @@
 //
 // Thread safety: RunWorkload drives the network from the calling thread and the pool;
 // `observer` is called under a lock, one call at a time.
-#ifndef FABRIC_LIB_TESTNET_WORKLOAD_H_
-#define FABRIC_LIB_TESTNET_WORKLOAD_H_
+#ifndef FABRIC_TOOLS_NETWORK_WORKLOAD_H_
+#define FABRIC_TOOLS_NETWORK_WORKLOAD_H_
+
+#include <fabric/fabric.h>
 
 #include <cstddef>
 #include <map>
@@ -31,10 +33,9 @@
 
 #include "absl/status/statusor.h"
 #include "lib/base/thread_pool.h"
-#include "lib/testnet/network.h"
-#include "lib/wire/proto/transaction.pb.h"
+#include "tools/network/network.h"
 
-namespace fabric::testnet {
+namespace fabric::network {
 
 inline constexpr char kChaincode[] = "basic";
 
@@ -55,7 +56,7 @@ absl::Status CheckWorkloadSpec(const WorkloadSpec& spec, const NetworkSpec& netw
 // What each channel's peers must report when all goes well: the count of each final
 // validation code over blocks 1.., and the TransferAsset events of valid transactions.
 struct ExpectedOutcome {
-  std::map<protos::TxValidationCode, size_t> codes;
+  std::map<int, size_t> codes;  // fabric_tx_code -> transactions
   size_t transfer_events = 0;
 };
 ExpectedOutcome ExpectedFor(const WorkloadSpec& spec);
@@ -63,6 +64,12 @@ ExpectedOutcome ExpectedFor(const WorkloadSpec& spec);
 // The chaincode endorsement policy the workload defines on a channel with these member
 // orgs: AND of all their peers when `endorsing_orgs` covers them, else OutOf.
 std::string ChaincodePolicyDsl(const std::vector<int>& orgs, int endorsing_orgs);
+
+// The argument of `_lifecycle`'s CommitChaincodeDefinition for chaincode `name` at
+// `version` and `sequence` with the endorsement policy `dsl` (fabric_policy_compile,
+// fabric_lifecycle_commit_args).
+absl::StatusOr<std::string> CommitDefinitionArg(const char* name, const char* version,
+                                                int64_t sequence, const std::string& dsl);
 
 struct PhaseReport {
   std::string name;
@@ -96,6 +103,6 @@ class PhaseObserver {
 absl::StatusOr<WorkloadReport> RunWorkload(Network& network, const WorkloadSpec& spec,
                                            ThreadPool& pool, PhaseObserver* observer);
 
-}  // namespace fabric::testnet
+}  // namespace fabric::network
 
-#endif  // FABRIC_LIB_TESTNET_WORKLOAD_H_
+#endif  // FABRIC_TOOLS_NETWORK_WORKLOAD_H_

@@ -1,4 +1,4 @@
-#include "lib/testnet/workload.h"
+#include "tools/network/workload.h"
 
 #include <algorithm>
 #include <chrono>
@@ -11,16 +11,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "lib/base/status_macros.h"
-#include "lib/endorse/lifecycle_contract.h"
-#include "lib/policy/dsl.h"
-#include "lib/testnet/asset_transfer.h"
-#include "lib/wire/proto/policy.pb.h"
 #include "nlohmann/json.hpp"
+#include "tools/network/asset_transfer.h"
+#include "tools/network/c_call.h"
 
-namespace fabric::testnet {
+namespace fabric::network {
 namespace {
-
-using protos::TxValidationCode;
 
 constexpr const char* kColors[] = {"blue", "red", "green", "yellow", "black", "white"};
 constexpr const char* kOwners[] = {"Tomoko", "Brad", "Jin Soo", "Max", "Adriana", "Michel"};
@@ -61,9 +57,9 @@ struct Planned {
   int client_org = 1;
   bool admin = false;  // sign as Admin rather than User1
   std::string chaincode = kChaincode;
-  TxValidationCode expect = protos::VALID;
-  std::string asset;            // whose history it extends when valid
-  bool pair_with_next = false;  // order in the same block as the next one
+  int expect = FABRIC_TX_VALID;  // the final fabric_tx_code
+  std::string asset;             // whose history it extends when valid
+  bool pair_with_next = false;   // order in the same block as the next one
 };
 
 struct Query {
@@ -167,8 +163,7 @@ class Runner {
       while (end < txs.size() && txs[end - 1].pair_with_next) ++end;
       pool_.ParallelFor(end - begin, [&](size_t j) {
         const Planned& p = txs[begin + j];
-        const identity::SigningIdentity& client =
-            p.admin ? net_.admin(p.client_org) : net_.user(p.client_org);
+        const fabric_signer& client = p.admin ? net_.admin(p.client_org) : net_.user(p.client_org);
         endorsed[begin + j] = p.model->channel->Endorse(client, p.chaincode, p.args, p.endorsers);
         Advance();
       });
@@ -192,7 +187,7 @@ class Runner {
     for (Model& m : models_) FABRIC_RETURN_IF_ERROR(m.channel->Drain());
     FABRIC_RETURN_IF_ERROR(CheckCodes(name, txs, endorsed, first_block));
     for (size_t i = 0; i < txs.size(); ++i) {
-      if (txs[i].expect == protos::VALID && !txs[i].asset.empty()) {
+      if (txs[i].expect == FABRIC_TX_VALID && !txs[i].asset.empty()) {
         txs[i].model->history[txs[i].asset].push_back(endorsed[i]->txid);
       }
     }
@@ -206,20 +201,20 @@ class Runner {
                           const std::map<Channel*, size_t>& first_block) {
     for (Model& m : models_) {
       for (const auto& peer : m.channel->peers()) {
-        std::map<std::string, TxValidationCode> codes;
-        const std::vector<channel::BlockResult> results = peer->results();
+        std::map<std::string, int> codes;
+        const std::vector<BlockOutcome> results = peer->results();
         for (size_t b = first_block.at(m.channel); b < results.size(); ++b) {
-          for (const channel::TxResult& t : results[b].txs) codes[t.txid] = t.code;
+          for (const auto& [txid, code] : results[b].txs) codes[txid] = code;
         }
         for (size_t i = 0; i < txs.size(); ++i) {
           if (txs[i].model != &m) continue;
           auto it = codes.find(endorsed[i]->txid);
-          const TxValidationCode got = it == codes.end() ? protos::NOT_VALIDATED : it->second;
+          const int got = it == codes.end() ? FABRIC_TX_NOT_VALIDATED : it->second;
           if (got != txs[i].expect) {
             return absl::FailedPreconditionError(absl::StrCat(
                 name, ": ", peer->peer().name, " on ", m.channel->id(), " committed ",
-                txs[i].args[0], " ", endorsed[i]->txid, " as ", protos::TxValidationCode_Name(got),
-                ", expected ", protos::TxValidationCode_Name(txs[i].expect)));
+                txs[i].args[0], " ", endorsed[i]->txid, " as ", fabric_tx_code_name(got),
+                ", expected ", fabric_tx_code_name(txs[i].expect)));
           }
         }
       }
@@ -255,14 +250,12 @@ class Runner {
     std::vector<std::string> policies;
     for (Model& m : models_) {
       for (const auto& peer : m.channel->peers()) {
-        FABRIC_RETURN_IF_ERROR(peer->endorser().RegisterContract(kChaincode, contract));
+        FABRIC_RETURN_IF_ERROR(peer->Host(kChaincode, contract));
       }
       const std::string dsl = ChaincodePolicyDsl(m.orgs(), spec_.endorsing_orgs);
-      FABRIC_ASSIGN_OR_RETURN(common::SignaturePolicyEnvelope envelope, policy::CompileDsl(dsl));
-      protos::ApplicationPolicy policy;
-      *policy.mutable_signature_policy() = envelope;
-      Planned p{&m, endorse::CommitChaincodeDefinitionArgs(kChaincode, "1.0", 1,
-                                                           policy.SerializeAsString())};
+      FABRIC_ASSIGN_OR_RETURN(std::string definition,
+                              CommitDefinitionArg(kChaincode, "1.0", 1, dsl));
+      Planned p{&m, {"CommitChaincodeDefinition", std::move(definition)}};
       // `_lifecycle` writes need a MAJORITY of the channel's orgs.
       p.endorsers = m.Endorsers(0, static_cast<int>(m.orgs().size() / 2 + 1));
       p.client_org = m.orgs()[0];
@@ -345,7 +338,7 @@ class Runner {
         Planned first = Tx(m, txs.size(), {"TransferAsset", a.id, "Alice"}, a.id);
         first.pair_with_next = true;
         Planned second = Tx(m, txs.size() + 1, {"TransferAsset", a.id, "Bob"}, a.id);
-        second.expect = protos::MVCC_READ_CONFLICT;
+        second.expect = FABRIC_TX_MVCC_READ_CONFLICT;
         txs.push_back(std::move(first));
         txs.push_back(std::move(second));
         a.owner = "Alice";
@@ -354,7 +347,7 @@ class Runner {
         const std::string id = AssetId(spec_.conflicts + j);
         Planned p = Tx(m, txs.size(), {"TransferAsset", id, "Mallory"}, id);
         p.endorsers = m.Endorsers(j, 1);
-        p.expect = protos::ENDORSEMENT_POLICY_FAILURE;
+        p.expect = FABRIC_TX_ENDORSEMENT_POLICY_FAILURE;
         txs.push_back(std::move(p));
       }
     }
@@ -416,6 +409,23 @@ class Runner {
 
 }  // namespace
 
+absl::StatusOr<std::string> CommitDefinitionArg(const char* name, const char* version,
+                                                int64_t sequence, const std::string& dsl) {
+  fabric_buf policy = FABRIC_BUF_INIT;
+  CCall call;
+  FABRIC_RETURN_IF_ERROR(call.Check(fabric_policy_compile(&policy, dsl.c_str(), call.err())));
+  const std::string envelope = TakeBuf(&policy);
+  fabric_chaincode_definition d = FABRIC_CHAINCODE_DEFINITION_INIT;
+  d.name = name;
+  d.chaincode_version = version;
+  d.sequence = sequence;
+  d.signature_policy = Bytes(envelope);
+  d.signature_policy_len = envelope.size();
+  fabric_buf arg = FABRIC_BUF_INIT;
+  FABRIC_RETURN_IF_ERROR(call.Check(fabric_lifecycle_commit_args(&arg, &d, call.err())));
+  return TakeBuf(&arg);
+}
+
 absl::Status CheckWorkloadSpec(const WorkloadSpec& s, const NetworkSpec& network) {
   auto bad = [](const std::string& why) { return absl::InvalidArgumentError(why); };
   if (s.assets < 1 || s.updates < 0 || s.conflicts < 0 || s.policy_failures < 0 || s.deletes < 0 ||
@@ -441,10 +451,10 @@ absl::Status CheckWorkloadSpec(const WorkloadSpec& s, const NetworkSpec& network
 
 ExpectedOutcome ExpectedFor(const WorkloadSpec& s) {
   ExpectedOutcome out;
-  out.codes[protos::VALID] =
+  out.codes[FABRIC_TX_VALID] =
       1 + 2 * s.assets + s.updates + s.conflicts + s.deletes;  // 1: the definition
-  if (s.conflicts > 0) out.codes[protos::MVCC_READ_CONFLICT] = s.conflicts;
-  if (s.policy_failures > 0) out.codes[protos::ENDORSEMENT_POLICY_FAILURE] = s.policy_failures;
+  if (s.conflicts > 0) out.codes[FABRIC_TX_MVCC_READ_CONFLICT] = s.conflicts;
+  if (s.policy_failures > 0) out.codes[FABRIC_TX_ENDORSEMENT_POLICY_FAILURE] = s.policy_failures;
   out.transfer_events = s.assets + s.conflicts;
   return out;
 }
@@ -464,4 +474,4 @@ absl::StatusOr<WorkloadReport> RunWorkload(Network& network, const WorkloadSpec&
   return Runner(network, spec, pool, observer).Run();
 }
 
-}  // namespace fabric::testnet
+}  // namespace fabric::network

@@ -1,7 +1,9 @@
 // A small sample network end to end: the workload's codes on every peer, identical
 // peers, and the chain written with WriteVectors replayed by a fresh channel to the
 // same head.
-#include "lib/testnet/network.h"
+#include "tools/network/network.h"
+
+#include <fabric/fabric.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -10,16 +12,16 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "lib/channel/channel.h"
 #include "lib/testing/temp_dir.h"
-#include "lib/testnet/asset_transfer.h"
-#include "lib/testnet/summary.h"
-#include "lib/testnet/workload.h"
+#include "tools/network/asset_transfer.h"
+#include "tools/network/summary.h"
+#include "tools/network/workload.h"
 
-namespace fabric::testnet {
+namespace fabric::network {
 namespace {
 
 namespace fs = std::filesystem;
@@ -29,6 +31,25 @@ std::string Slurp(const fs::path& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// The last block's header hash and commit hash of a ledger.
+std::pair<std::string, std::string> HeadAndCommitHash(const fabric_ledger* l) {
+  fabric_chain_info info = FABRIC_CHAIN_INFO_INIT;
+  if (fabric_ledger_chain_info(&info, l, nullptr) != FABRIC_OK) return {};
+  fabric_buf bytes = FABRIC_BUF_INIT;
+  fabric_block* block = nullptr;
+  uint8_t commit[FABRIC_HASH_SIZE];
+  std::string commit_hash;
+  if (fabric_ledger_block_by_number(&bytes, l, info.height - 1, nullptr) == FABRIC_OK &&
+      fabric_block_parse(&block, bytes.data, bytes.size, nullptr) == FABRIC_OK &&
+      fabric_block_commit_hash(commit, block) == 1) {
+    commit_hash.assign(reinterpret_cast<const char*>(commit), FABRIC_HASH_SIZE);
+  }
+  fabric_block_free(block);
+  fabric_buf_dispose(&bytes);
+  return {std::string(reinterpret_cast<const char*>(info.current_hash), FABRIC_HASH_SIZE),
+          commit_hash};
 }
 
 WorkloadSpec SmallWorkload() {
@@ -83,8 +104,8 @@ TEST_F(NetworkTest, PeersJoinTheChannelsOfTheirOrgs) {
   EXPECT_EQ(ch1, (std::vector<std::string>{"peer0.org1.example.com", "peer0.org2.example.com",
                                            "peer0.org3.example.com"}));
   EXPECT_EQ(ch2, (std::vector<std::string>{"peer0.org1.example.com", "peer0.org2.example.com"}));
-  // Each (peer, channel) has its own ledger.
-  EXPECT_NE(&Ch(0).PeerOf(1)->channel().ledger(), &Ch(1).PeerOf(1)->channel().ledger());
+  // Each (peer, channel) has its own channel.
+  EXPECT_NE(Ch(0).PeerOf(1)->channel(), Ch(1).PeerOf(1)->channel());
   EXPECT_EQ(Ch(1).PeerOf(3), nullptr);
 }
 
@@ -105,12 +126,12 @@ TEST_F(NetworkTest, EveryPeerReportsTheExpectedCodesAndState) {
 
 TEST_F(NetworkTest, ConflictingTransfersShareABlockWithTheirWinner) {
   int conflicts = 0;
-  for (const channel::BlockResult& b : Ch(0).PeerOf(3)->results()) {
+  for (const BlockOutcome& b : Ch(0).PeerOf(3)->results()) {
     for (size_t i = 0; i < b.txs.size(); ++i) {
-      if (b.txs[i].code != protos::MVCC_READ_CONFLICT) continue;
+      if (b.txs[i].second != FABRIC_TX_MVCC_READ_CONFLICT) continue;
       ++conflicts;
       ASSERT_GT(i, 0u) << "block " << b.number;
-      EXPECT_EQ(b.txs[i - 1].code, protos::VALID);
+      EXPECT_EQ(b.txs[i - 1].second, FABRIC_TX_VALID);
     }
   }
   EXPECT_EQ(conflicts, 3);
@@ -118,7 +139,7 @@ TEST_F(NetworkTest, ConflictingTransfersShareABlockWithTheirWinner) {
 
 TEST_F(NetworkTest, CheckFailsOnUnexpectedCodes) {
   ExpectedOutcome wrong = ExpectedFor(SmallWorkload());
-  wrong.codes[protos::MVCC_READ_CONFLICT] += 1;
+  wrong.codes[FABRIC_TX_MVCC_READ_CONFLICT] += 1;
   EXPECT_FALSE(CheckChannel(Ch(0), wrong).ok());
   wrong = ExpectedFor(SmallWorkload());
   wrong.transfer_events += 1;
@@ -140,21 +161,38 @@ TEST_F(NetworkTest, WrittenChainReplaysToTheSameHead) {
     ASSERT_EQ(files.size(), ch->blocks().size());
     EXPECT_EQ(files.front().filename(), "000001.block");
 
-    auto replay = channel::Channel::Create((*root_ + "/replay-") + ch->id(),
-                                           Slurp(dir / "genesis.block"), {});
-    ASSERT_TRUE(replay.ok()) << replay.status();
-    const std::vector<channel::BlockResult> want = ch->peers()[0]->results();
+    // A fresh channel replays the written chain to the same codes, head and commit hash.
+    fabric_channel* replay = nullptr;
+    const std::string genesis = Slurp(dir / "genesis.block");
+    ASSERT_EQ(fabric_channel_create(&replay, (*root_ + "/replay-" + ch->id()).c_str(),
+                                    reinterpret_cast<const uint8_t*>(genesis.data()),
+                                    genesis.size(), nullptr, nullptr),
+              FABRIC_OK);
+    const std::vector<BlockOutcome> want = ch->peers()[0]->results();
     for (size_t i = 0; i < files.size(); ++i) {
-      auto r = (*replay)->Submit(Slurp(files[i]));
-      ASSERT_TRUE(r.ok()) << files[i] << ": " << r.status();
-      ASSERT_EQ(r->txs.size(), want[i].txs.size());
-      for (size_t t = 0; t < r->txs.size(); ++t) EXPECT_EQ(r->txs[t].code, want[i].txs[t].code);
+      const std::string block = Slurp(files[i]);
+      fabric_block_result* r = nullptr;
+      ASSERT_EQ(fabric_channel_submit(&r, replay, reinterpret_cast<const uint8_t*>(block.data()),
+                                      block.size(), 0, nullptr),
+                FABRIC_OK)
+          << files[i];
+      ASSERT_EQ(fabric_block_result_tx_count(r), want[i].txs.size());
+      for (size_t t = 0; t < want[i].txs.size(); ++t) {
+        EXPECT_EQ(fabric_block_result_tx(r, t)->code, want[i].txs[t].second);
+      }
+      fabric_block_result_free(r);
     }
-    const ledger::Ledger& peer = ch->peers()[0]->channel().ledger();
-    EXPECT_EQ((*replay)->ledger().chain_info().current_hash, peer.chain_info().current_hash);
-    EXPECT_EQ((*replay)->ledger().commit_hash(), peer.commit_hash());
+    fabric_ledger* replayed = nullptr;
+    fabric_ledger* peer = nullptr;
+    ASSERT_EQ(fabric_channel_ledger(&replayed, replay, nullptr), FABRIC_OK);
+    ASSERT_EQ(fabric_channel_ledger(&peer, ch->peers()[0]->channel(), nullptr), FABRIC_OK);
+    EXPECT_EQ(HeadAndCommitHash(replayed), HeadAndCommitHash(peer));
+    EXPECT_NE(HeadAndCommitHash(peer).second, "");
+    fabric_ledger_free(replayed);
+    fabric_ledger_free(peer);
+    fabric_channel_free(replay);
   }
 }
 
 }  // namespace
-}  // namespace fabric::testnet
+}  // namespace fabric::network
