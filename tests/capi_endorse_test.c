@@ -357,6 +357,107 @@ static void submit_valid(fabric_channel *ch, const uint8_t *block, size_t len, s
   fabric_block_result_free(r);
 }
 
+/* Evaluates `fn` of chaincode `cc` on peer `p` as `user`: the call's return code. */
+static int evaluate_on(const peer *p, const fabric_signer *user, const char *cc, const char *fn) {
+  fabric_buf proposal = FABRIC_BUF_INIT;
+  fabric_proposal_result *r = NULL;
+  char txid[FABRIC_TXID_SIZE];
+  int rc = propose(&proposal, txid, user, cc, fn, NULL, NULL, NULL);
+  if (rc == FABRIC_OK) {
+    rc = fabric_endorser_evaluate(&r, p->endorser, proposal.data, proposal.size, NULL);
+  }
+  if (rc == FABRIC_OK) CHECK(fabric_proposal_result_status(r) == FABRIC_STATUS_OK);
+  fabric_proposal_result_free(r);
+  fabric_buf_dispose(&proposal);
+  return rc;
+}
+
+/* The contract of the chaincode test_define defines. */
+static int32_t defined_contract(fabric_stub *stub, void *payload) {
+  (void)payload;
+  CHECK(strcmp(fabric_stub_chaincode(stub), "capi_defined") == 0);
+  return respond_text(stub, fabric_stub_creator_mspid(stub));
+}
+
+/* A fabric_block_cb for an assembler that must not cut a block yet. */
+static void no_block_expected(const uint8_t *block, size_t block_len, void *payload) {
+  (void)block;
+  (void)block_len;
+  (void)payload;
+  fprintf(stderr, "a block was cut too early\n");
+  ctest_failures++;
+}
+
+/* A chaincode defined by a _lifecycle transaction whose argument
+ * fabric_lifecycle_commit_args made, then evaluated; and that function's argument
+ * errors. */
+static void test_define(fabric_channel *ch, peer peers[2], const fabric_signer *user,
+                        const fabric_signer *orderer) {
+  fabric_chaincode_definition def = FABRIC_CHAINCODE_DEFINITION_INIT;
+  fabric_buf arg = FABRIC_BUF_INIT, by_ref = FABRIC_BUF_INIT, policy = FABRIC_BUF_INIT;
+  fabric_buf proposal = FABRIC_BUF_INIT, envelope = FABRIC_BUF_INIT, block = FABRIC_BUF_INIT;
+  fabric_bytes args[2];
+  char txid[FABRIC_TXID_SIZE];
+  fabric_block_assembler *a;
+  fabric_error *err = NULL;
+  static const uint8_t junk[3] = {0xff, 0xff, 0xff};
+
+  CHECK(fabric_lifecycle_commit_args(&arg, NULL, NULL) == FABRIC_EINVAL);
+  CHECK(fabric_lifecycle_commit_args(&arg, &def, &err) == FABRIC_EINVAL); /* no name */
+  CHECK(err != NULL && err->code == FABRIC_EINVAL);
+  fabric_error_free(err);
+  def.name = "capi_defined";
+  def.chaincode_version = "1.0";
+  def.sequence = 1;
+  def.version = FABRIC_CHAINCODE_DEFINITION_VERSION + 1;
+  CHECK(fabric_lifecycle_commit_args(&arg, &def, NULL) == FABRIC_EINVAL);
+  def.version = FABRIC_CHAINCODE_DEFINITION_VERSION;
+  def.signature_policy = junk;
+  def.signature_policy_len = sizeof junk;
+  CHECK(fabric_lifecycle_commit_args(&arg, &def, NULL) == FABRIC_EMALFORMED);
+  def.channel_config_policy = "/Channel/Application/Endorsement";
+  CHECK(fabric_lifecycle_commit_args(&arg, &def, NULL) == FABRIC_EINVAL); /* two policies */
+  CHECK(arg.data == NULL);
+  def.signature_policy = NULL;
+  def.signature_policy_len = 0;
+  CHECK(fabric_lifecycle_commit_args(&by_ref, &def, NULL) == FABRIC_OK && by_ref.size > 0);
+  def.channel_config_policy = NULL;
+  CHECK(fabric_policy_compile(&policy, "OR('Org1MSP.peer','Org2MSP.peer')", NULL) == FABRIC_OK);
+  def.signature_policy = policy.data;
+  def.signature_policy_len = policy.size;
+  CHECK(fabric_lifecycle_commit_args(&arg, &def, NULL) == FABRIC_OK);
+  CHECK(arg.size > 0 && (arg.size != by_ref.size || memcmp(arg.data, by_ref.data, arg.size) != 0));
+
+  /* Registered but not yet defined on the channel. */
+  CHECK(fabric_endorser_register_contract(peers[0].endorser, def.name, defined_contract, NULL,
+                                          NULL) == FABRIC_OK);
+  CHECK(evaluate_on(&peers[0], user, def.name, "whoami") == FABRIC_ENOTFOUND);
+
+  args[0].data = (const uint8_t *)"CommitChaincodeDefinition";
+  args[0].len = strlen("CommitChaincodeDefinition");
+  args[1].data = arg.data;
+  args[1].len = arg.size;
+  CHECK(fabric_proposal_create(&proposal, txid, user, CHANNEL, "_lifecycle", args, 2, NULL, NULL) ==
+        FABRIC_OK);
+  if (endorse_both(&envelope, user, peers, &proposal, txid) == FABRIC_OK) {
+    a = assembler_for(ch, orderer, NULL);
+    if (a != NULL) {
+      CHECK(fabric_block_assembler_add(a, envelope.data, envelope.size, no_block_expected, NULL,
+                                       NULL) == FABRIC_OK);
+      CHECK(fabric_block_assembler_cut(&block, a, NULL) == FABRIC_OK);
+      submit_valid(ch, block.data, block.size, 1);
+      fabric_block_assembler_free(a);
+    }
+  }
+  CHECK(evaluate_on(&peers[0], user, def.name, "whoami") == FABRIC_OK);
+  fabric_buf_dispose(&block);
+  fabric_buf_dispose(&envelope);
+  fabric_buf_dispose(&proposal);
+  fabric_buf_dispose(&policy);
+  fabric_buf_dispose(&by_ref);
+  fabric_buf_dispose(&arg);
+}
+
 /* The blocks an assembler cut, through fabric_block_cb. */
 typedef struct cut_blocks {
   size_t n;
@@ -798,7 +899,9 @@ int main(void) {
   test_refusals(peers, user);
   /* Two blocks of ours continue the chain; refused proposals left no trace. */
   CHECK(ctest_channel_height(ch) == replayed + 2);
-  printf("replayed %d blocks, committed 2 more, heard %d chaincode events\n", (int)replayed - 1,
+  test_define(ch, peers, user, orderer);
+  CHECK(ctest_channel_height(ch) == replayed + 3);
+  printf("replayed %d blocks, committed 3 more, heard %d chaincode events\n", (int)replayed - 1,
          heard.n);
 
   CHECK(fabric_endorser_create(&extra, ch, NULL, NULL) == FABRIC_EINVAL && extra == NULL);

@@ -51,6 +51,19 @@ static uint64_t commit_all(fabric_ledger *l) {
     if (fabric_ledger_commit(l, delivered, codes, num_codes, &err) != FABRIC_OK) {
       ctest_report(path, err);
       ctest_failures++;
+    } else {
+      /* The block as stored carries Fabric's commit hash; the orderer's had none. */
+      uint8_t want[FABRIC_HASH_SIZE], got[FABRIC_HASH_SIZE];
+      fabric_buf stored = FABRIC_BUF_INIT;
+      fabric_block *b = NULL;
+      CHECK(fabric_block_commit_hash(want, committed) == 1);
+      CHECK(fabric_block_commit_hash(got, delivered) == 0);
+      CHECK(fabric_ledger_block_by_number(&stored, l, n, NULL) == FABRIC_OK);
+      CHECK(fabric_block_parse(&b, stored.data, stored.size, NULL) == FABRIC_OK);
+      CHECK(fabric_block_commit_hash(got, b) == 1 && memcmp(got, want, sizeof got) == 0);
+      CHECK(fabric_block_commit_hash(got, NULL) == 0 && fabric_block_commit_hash(NULL, b) == 0);
+      fabric_block_free(b);
+      fabric_buf_dispose(&stored);
     }
     fabric_block_free(committed);
     fabric_block_free(delivered);
@@ -300,11 +313,13 @@ static void test_history(const fabric_ledger *l) {
   CHECK(m.value_len == 6 && memcmp(m.value, "second", 6) == 0 && m.is_delete == 0);
   CHECK(m.timestamp_seconds > 0);
   CHECK(fabric_ledger_tx(&info, l, m.txid, NULL) == FABRIC_OK);
-  CHECK(info.block == m.key_version.block && info.tx == m.key_version.tx && info.validation_code == 0);
+  CHECK(info.block == m.key_version.block && info.tx == m.key_version.tx &&
+        info.validation_code == 0);
   CHECK(fabric_history_iterator_next(&older, it, NULL) == FABRIC_OK);
   CHECK(older.value_len == 5 && memcmp(older.value, "first", 5) == 0);
-  CHECK(older.key_version.block < m.key_version.block ||
-        (older.key_version.block == m.key_version.block && older.key_version.tx < m.key_version.tx));
+  CHECK(
+      older.key_version.block < m.key_version.block ||
+      (older.key_version.block == m.key_version.block && older.key_version.tx < m.key_version.tx));
   CHECK(fabric_history_iterator_next(&m, it, NULL) == FABRIC_ITEROVER);
   fabric_history_iterator_free(it);
 
