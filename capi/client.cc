@@ -73,7 +73,13 @@ int ProposalCreate(fabric_buf* out, char* txid_out, const fabric_signer* creator
   if (int rc = ReadOptions(options, &spec, err); rc != FABRIC_OK) return rc;
   absl::StatusOr<fabric::client::SignedProposal> p =
       fabric::client::CreateSignedProposal(*creator->rep, spec);
-  if (!p.ok()) return SaveError(p.status(), err);
+  if (!p.ok()) {
+    // What CreateSignedProposal refuses as invalid is an argument (no chaincode, a
+    // timestamp outside protobuf's range).
+    return p.status().code() == absl::StatusCode::kInvalidArgument
+               ? SaveError(FABRIC_EINVAL, p.status().message(), err)
+               : SaveError(p.status(), err);
+  }
   if (p->txid.size() >= FABRIC_TXID_SIZE) {
     return SaveError(FABRIC_ERROR, "transaction id longer than FABRIC_TXID_SIZE", err);
   }
@@ -88,6 +94,9 @@ int TxAssemble(fabric_buf* out, const fabric_signer* creator, const uint8_t* sig
   if (out == nullptr || creator == nullptr ||
       (signed_proposal == nullptr && signed_proposal_len != 0)) {
     return SaveError(FABRIC_EINVAL, "out, creator or signed_proposal is NULL", err);
+  }
+  if (num_responses == 0) {
+    return SaveError(FABRIC_EINVAL, "at least one proposal response is required", err);
   }
   std::vector<std::string> rs;
   if (int rc = CopyBytes(responses, num_responses, "responses", &rs, err); rc != FABRIC_OK) {

@@ -41,6 +41,15 @@ const fabric::endorse::Invocation* InvocationOf(const fabric_stub* stub) {
   return stub == nullptr ? nullptr : &stub->rep->invocation();
 }
 
+// A stub call's failure. What the stub refuses as invalid is what the contract passed (a
+// key, a name, a page size): FABRIC_EINVAL, not FABRIC_EMALFORMED.
+int StubError(const absl::Status& s, fabric_error** err) {
+  if (s.code() == absl::StatusCode::kInvalidArgument) {
+    return SaveError(FABRIC_EINVAL, s.message(), err);
+  }
+  return SaveError(s, err);
+}
+
 // Checks the stub and a (bytes, len) input; returns FABRIC_OK or FABRIC_EINVAL.
 int CheckInput(const fabric_stub* stub, const void* bytes, size_t len, const char* what,
                fabric_error** err) {
@@ -64,7 +73,7 @@ int CallEach(const std::vector<KeyValue>& kvs, fabric_kv_cb cb, void* payload) {
 
 int CallEach(const absl::StatusOr<std::vector<KeyValue>>& kvs, fabric_kv_cb cb, void* payload,
              fabric_error** err) {
-  if (!kvs.ok()) return SaveError(kvs.status(), err);
+  if (!kvs.ok()) return StubError(kvs.status(), err);
   return CallEach(*kvs, cb, payload);
 }
 
@@ -88,7 +97,7 @@ int GetState(fabric_buf* value_out, fabric_stub* stub, const uint8_t* key, size_
   if (value_out == nullptr) return SaveError(FABRIC_EINVAL, "value_out is NULL", err);
   if (int rc = CheckInput(stub, key, key_len, "key", err); rc != FABRIC_OK) return rc;
   absl::StatusOr<std::optional<std::string>> v = stub->rep->GetState(View(key, key_len));
-  if (!v.ok()) return SaveError(v.status(), err);
+  if (!v.ok()) return StubError(v.status(), err);
   if (!v->has_value()) return SaveError(FABRIC_ENOTFOUND, "the key has no value", err);
   return FillBuf(**v, value_out, err);
 }
@@ -104,7 +113,7 @@ int RangePage(fabric_buf* bookmark_out, fabric_stub* stub, const uint8_t* start,
   if (cb == nullptr) return SaveError(FABRIC_EINVAL, "cb is NULL", err);
   auto page = stub->rep->GetStateByRangeWithPagination(View(start, start_len), View(end, end_len),
                                                        page_size, View(bookmark, bookmark_len));
-  if (!page.ok()) return SaveError(page.status(), err);
+  if (!page.ok()) return StubError(page.status(), err);
   if (bookmark_out != nullptr) {
     if (int rc = FillBuf(page->bookmark, bookmark_out, err); rc != FABRIC_OK) return rc;
   }
@@ -116,7 +125,7 @@ int GetMetadata(fabric_stub* stub, const uint8_t* key, size_t key_len, fabric_me
   if (int rc = CheckInput(stub, key, key_len, "key", err); rc != FABRIC_OK) return rc;
   if (cb == nullptr) return SaveError(FABRIC_EINVAL, "cb is NULL", err);
   auto entries = stub->rep->GetStateMetadata(View(key, key_len));
-  if (!entries.ok()) return SaveError(entries.status(), err);
+  if (!entries.ok()) return StubError(entries.status(), err);
   for (const auto& [name, value] : *entries) {
     size_t len = 0;
     const uint8_t* v = Bytes(value, &len);
@@ -130,7 +139,7 @@ int History(fabric_stub* stub, const uint8_t* key, size_t key_len, fabric_histor
   if (int rc = CheckInput(stub, key, key_len, "key", err); rc != FABRIC_OK) return rc;
   if (cb == nullptr) return SaveError(FABRIC_EINVAL, "cb is NULL", err);
   auto mods = stub->rep->GetHistoryForKey(View(key, key_len));
-  if (!mods.ok()) return SaveError(mods.status(), err);
+  if (!mods.ok()) return StubError(mods.status(), err);
   for (const fabric::endorse::KeyModification& m : *mods) {
     fabric_key_modification c{};
     c.version = FABRIC_KEY_MODIFICATION_VERSION;
@@ -182,8 +191,7 @@ int fabric_stub_respond(fabric_stub* stub, const char* message, const uint8_t* p
     }
     if (message != nullptr && !fabric::endorse::IsValidUtf8(message)) {
       // A protobuf string: Go could neither marshal nor read the response.
-      return SaveError(FABRIC_EMALFORMED, "the response message is not a valid UTF-8 string",
-                       err);
+      return SaveError(FABRIC_EINVAL, "the response message is not a valid UTF-8 string", err);
     }
     stub->response.message = message == nullptr ? "" : message;
     stub->response.payload = std::string(View(payload, payload_len));
@@ -260,7 +268,7 @@ int fabric_stub_put_state(fabric_stub* stub, const uint8_t* key, size_t key_len,
   return Guard(err, [&] {
     if (int rc = CheckInput(stub, key, key_len, "key", err); rc != FABRIC_OK) return rc;
     if (int rc = CheckInput(stub, value, value_len, "value", err); rc != FABRIC_OK) return rc;
-    return SaveError(stub->rep->PutState(View(key, key_len), View(value, value_len)), err);
+    return StubError(stub->rep->PutState(View(key, key_len), View(value, value_len)), err);
   });
 }
 
@@ -268,7 +276,7 @@ int fabric_stub_del_state(fabric_stub* stub, const uint8_t* key, size_t key_len,
                           fabric_error** err) {
   return Guard(err, [&] {
     if (int rc = CheckInput(stub, key, key_len, "key", err); rc != FABRIC_OK) return rc;
-    return SaveError(stub->rep->DelState(View(key, key_len)), err);
+    return StubError(stub->rep->DelState(View(key, key_len)), err);
   });
 }
 
@@ -319,7 +327,7 @@ int fabric_composite_key_create(fabric_buf* out, const char* object_type, const 
     std::vector<std::string> attributes;
     if (int rc = Attributes(attrs, num_attrs, &attributes, err); rc != FABRIC_OK) return rc;
     absl::StatusOr<std::string> key = fabric::endorse::CreateCompositeKey(object_type, attributes);
-    if (!key.ok()) return SaveError(key.status(), err);
+    if (!key.ok()) return StubError(key.status(), err);
     return FillBuf(*key, out, err);
   });
 }
@@ -341,7 +349,7 @@ int fabric_stub_set_state_metadata(fabric_stub* stub, const uint8_t* key, size_t
     if (int rc = CheckInput(stub, key, key_len, "key", err); rc != FABRIC_OK) return rc;
     if (int rc = CheckInput(stub, value, value_len, "value", err); rc != FABRIC_OK) return rc;
     if (name == nullptr) return SaveError(FABRIC_EINVAL, "name is NULL", err);
-    return SaveError(stub->rep->SetStateMetadata(View(key, key_len), name, View(value, value_len)),
+    return StubError(stub->rep->SetStateMetadata(View(key, key_len), name, View(value, value_len)),
                      err);
   });
 }
@@ -351,7 +359,7 @@ int fabric_stub_set_event(fabric_stub* stub, const char* name, const uint8_t* da
   return Guard(err, [&] {
     if (int rc = CheckInput(stub, data, data_len, "data", err); rc != FABRIC_OK) return rc;
     if (name == nullptr) return SaveError(FABRIC_EINVAL, "name is NULL", err);
-    return SaveError(stub->rep->SetEvent(name, View(data, data_len)), err);
+    return StubError(stub->rep->SetEvent(name, View(data, data_len)), err);
   });
 }
 

@@ -487,9 +487,9 @@ TEST(CxxContractKeys, CompositeKeysRoundTrip) {
   };
   // U+10FFFF (refused by the library) and a NUL (refused before the C call).
   EXPECT_EQ(code_of([] { fabric::CreateCompositeKey("asset", {"a\xf4\x8f\xbf\xbf"}); }),
-            FABRIC_EMALFORMED);
+            FABRIC_EINVAL);
   EXPECT_EQ(code_of([] { fabric::CreateCompositeKey("asset", {std::string("a\0b", 3)}); }),
-            FABRIC_EMALFORMED);
+            FABRIC_EINVAL);
   EXPECT_EQ(code_of([] { fabric::SplitCompositeKey("plain"); }), FABRIC_EMALFORMED);
 }
 

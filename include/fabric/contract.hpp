@@ -36,7 +36,7 @@
 // fabric_endorser* borrows the contract instead: the caller keeps it alive. Bytes are
 // std::string (keys and values may hold NUL); names handed to the C ABI as C strings
 // (event and metadata names, composite key parts, transient keys) may not, and fail with
-// FABRIC_EMALFORMED if they do. A response message is a C string too: it ends at its
+// FABRIC_EINVAL if they do. A response message is a C string too: it ends at its
 // first NUL.
 //
 // Thread safety: as the C ABI's. A Contract's Invoke may be called from several threads
@@ -171,10 +171,10 @@ inline std::string String(const uint8_t* data, size_t len) {
 
 inline std::string String(const char* s) { return s == nullptr ? std::string() : s; }
 
-// Throws FABRIC_EMALFORMED if `s`, to be passed as a C string, holds a NUL.
+// Throws FABRIC_EINVAL if `s`, to be passed as a C string, holds a NUL.
 inline void CheckNoNul(std::string_view s, const char* what) {
   if (s.find('\0') != std::string_view::npos) {
-    throw Error(FABRIC_EMALFORMED, std::string(what) + " holds a NUL character");
+    throw Error(FABRIC_EINVAL, std::string(what) + " holds a NUL character");
   }
 }
 
@@ -225,7 +225,7 @@ struct Sink {
 // ---- Composite keys --------------------------------------------------------------------
 
 // Fabric's composite key: "\x00" object_type "\x00" attr1 "\x00" ... attrN "\x00".
-// FABRIC_EMALFORMED when a part is not valid UTF-8 or holds NUL or U+10FFFF.
+// FABRIC_EINVAL when a part is not valid UTF-8 or holds NUL or U+10FFFF.
 inline std::string CreateCompositeKey(std::string_view object_type,
                                       const std::vector<std::string>& attributes) {
   const std::string type = internal::CString(object_type, "object type");
@@ -311,8 +311,8 @@ struct KeyModification {
 
 // The contract's view of one call: the invocation and the channel's world state, with
 // Fabric's rules (see fabric.h, "Smart contracts"): reads see the committed state, never
-// the transaction's own writes; a failed call throws Error (FABRIC_EMALFORMED for a bad
-// key or argument, FABRIC_ECONFLICT for a call the transaction does not allow, such as a
+// the transaction's own writes; a failed call throws Error (FABRIC_EINVAL for a bad key,
+// name or argument, FABRIC_ECONFLICT for a call the transaction does not allow, such as a
 // write after a paginated query).
 class Stub {
  public:

@@ -814,10 +814,11 @@ typedef struct fabric_bytes {
  * marks composite keys); a transaction that has written makes no paginated query, and
  * one that made a paginated query does not write; a query (evaluate) may write, and its
  * writes are simulated and dropped, as in Fabric. A stub function that breaks a rule
- * fails, and the contract decides what to answer: FABRIC_EMALFORMED for a bad key or
- * argument, FABRIC_ECONFLICT for a call the transaction does not allow (a write after a
- * paginated query, a paginated query after a write), FABRIC_EINVAL for a NULL where a pointer is needed. A contract must return
- * normally (no longjmp, no C++ exception). */
+ * fails, and the contract decides what to answer: FABRIC_EINVAL for a bad argument (a
+ * key, name, message or page size that breaks these rules, a NULL where a pointer is
+ * needed), FABRIC_ECONFLICT for a call the transaction does not allow (a write after a
+ * paginated query, a paginated query after a write). A contract must return normally (no
+ * longjmp, no C++ exception). */
 typedef struct fabric_stub fabric_stub;
 
 /* A contract: returns the response status; payload is the one given at registration. */
@@ -914,7 +915,7 @@ FABRIC_EXPORT int fabric_stub_get_state_by_partial_composite_key(fabric_stub *st
                                                                  void *payload, fabric_error **err);
 
 /* Fabric's composite key for an object type and its attributes (UTF-8 strings without
- * NUL or U+10FFFF; FABRIC_EMALFORMED otherwise): 0x00 type 0x00 attr1 0x00 ... 0x00,
+ * NUL or U+10FFFF; FABRIC_EINVAL otherwise): 0x00 type 0x00 attr1 0x00 ... 0x00,
  * into out (the caller disposes it). */
 FABRIC_EXPORT int fabric_composite_key_create(fabric_buf *out, const char *object_type,
                                               const char *const *attrs, size_t num_attrs,
@@ -1099,8 +1100,9 @@ FABRIC_EXPORT int fabric_proposal_options_init(fabric_proposal_options *opts, un
 /* A signed proposal (serialized protos.SignedProposal), as Fabric's SDKs make one: an
  * endorser transaction invoking `chaincode` on `channel_id` with `args` (the function
  * first), signed by `creator`. out receives the proposal; txid_out (optional) its
- * transaction id, hex(SHA-256(nonce || creator)). options may be NULL for the defaults;
- * FABRIC_EINVAL for an options version this library does not know. */
+ * transaction id, hex(SHA-256(nonce || creator)). options may be NULL for the defaults.
+ * FABRIC_EINVAL for an empty chaincode name, a timestamp protobuf cannot hold, or an
+ * options version this library does not know. */
 FABRIC_EXPORT int fabric_proposal_create(fabric_buf *out, char txid_out[FABRIC_TXID_SIZE],
                                          const fabric_signer *creator, const char *channel_id,
                                          const char *chaincode, const fabric_bytes *args,
@@ -1111,7 +1113,7 @@ FABRIC_EXPORT int fabric_proposal_create(fabric_buf *out, char txid_out[FABRIC_T
  * proposal) from a signed proposal and its endorsers' proposal responses, as Fabric's
  * protoutil.CreateSignedTx: every response must have a status below 400 and the same
  * payload (FABRIC_EMALFORMED otherwise, naming the response that differs); transient
- * fields are left out. */
+ * fields are left out. FABRIC_EINVAL for no responses. */
 FABRIC_EXPORT int fabric_tx_assemble(fabric_buf *out, const fabric_signer *creator,
                                      const uint8_t *signed_proposal, size_t signed_proposal_len,
                                      const fabric_bytes *responses, size_t num_responses,
