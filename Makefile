@@ -5,6 +5,8 @@
 #   make bench   setup if needed, then the benchmarks (optimized build)
 #   make install PREFIX=/usr/local   the header, the shared library, fabricpeer.pc, the
 #                CMake package and the CLI (optimized build); see examples/README.md
+#   make docs    the C ABI reference from the header comments (Doxygen), checked whole:
+#                doc/reference/out/html/index.html
 #   make check   what CI runs (.ci/run): make test, then clang with thread-safety analysis
 #                as errors + the whole suite under ASan/UBSan, the concurrent tests under
 #                TSan, and the fuzz targets for FUZZ_SECONDS each (stages: check-*)
@@ -15,7 +17,7 @@ BAZEL ?= bazel
 FABRIC_VECTORS ?= $(abspath $(CURDIR)/../shared/vectors)
 VECTOR_ENV := --test_env=FABRIC_VECTORS=$(FABRIC_VECTORS)
 
-.PHONY: all setup build test install demo bench clean abi check check-asan check-tsan check-fuzz check-clean
+.PHONY: all setup build test install demo bench docs clean abi check check-asan check-tsan check-fuzz check-clean
 
 all: build
 
@@ -30,6 +32,7 @@ build: setup
 test: setup
 	$(call timed,gcc build + tests (//...),$(BAZEL) test $(VECTOR_ENV) //...)
 	@BAZEL=$(BAZEL) scripts/check_layers.sh
+	@scripts/docs.sh
 	$(call timed,examples built outside Bazel against an install,tests/install_test.sh)
 
 PREFIX ?= /usr/local
@@ -44,6 +47,9 @@ demo: setup
 bench: setup
 	$(BAZEL) build -c opt //bench:all
 	@scripts/bench.sh
+
+docs: setup
+	@scripts/docs.sh
 
 clean:
 	$(BAZEL) clean

@@ -28,6 +28,7 @@ PACKAGES=(
   llvm-14             # llvm-symbolizer: sanitizer reports with file:line
   binutils            # nm, for the exported-symbols and ABI tests of libfabricpeer.so
   cmake make g++      # the examples, built outside Bazel against an install by make test
+  doxygen             # make docs: the C ABI reference from fabric.h's comments
 )
 
 missing=()

@@ -87,6 +87,7 @@ typedef struct fabric_error {
   char *message; /* UTF-8, never NULL */
 } fabric_error;
 
+/* Releases an error detail (NULL: nothing). */
 FABRIC_EXPORT void fabric_error_free(fabric_error *err);
 
 /* A static name for a code, e.g. "FABRIC_EMALFORMED"; "FABRIC_UNKNOWN" if not a code. */
@@ -175,6 +176,7 @@ typedef struct fabric_buf {
 #define FABRIC_BUF_INIT {NULL, 0}
 /* clang-format on */
 
+/* Releases the bytes of a buffer the library filled and resets it to FABRIC_BUF_INIT. */
 FABRIC_EXPORT void fabric_buf_dispose(fabric_buf *buf);
 
 /* ---- Blocks --------------------------------------------------------------------- */
@@ -190,8 +192,10 @@ typedef struct fabric_block fabric_block;
 FABRIC_EXPORT int fabric_block_parse(fabric_block **out, const uint8_t *data, size_t data_len,
                                      fabric_error **err);
 
+/* Releases a parsed block (NULL: nothing). */
 FABRIC_EXPORT void fabric_block_free(fabric_block *block);
 
+/* The block number from its header. */
 FABRIC_EXPORT uint64_t fabric_block_number(const fabric_block *block);
 
 /* SHA-256 of the block header's ASN.1 DER encoding: what the next block's previous hash
@@ -261,6 +265,7 @@ typedef struct fabric_channel_config fabric_channel_config;
 FABRIC_EXPORT int fabric_channel_config_load(fabric_channel_config **out, const uint8_t *block,
                                              size_t block_len, fabric_error **err);
 
+/* Releases a channel config (NULL: nothing). */
 FABRIC_EXPORT void fabric_channel_config_free(fabric_channel_config *config);
 
 /* The channel id (borrowed). */
@@ -296,11 +301,15 @@ FABRIC_EXPORT int fabric_signature_verify(const fabric_channel_config *config,
 /* A signing identity: a certificate and its private key (PEM, as cryptogen writes them). */
 typedef struct fabric_signer fabric_signer;
 
+/* A signer of MSP `mspid` from its PEM certificate and PEM private key (P-256, as
+ * cryptogen writes them). FABRIC_EMALFORMED if either does not parse or the key is not
+ * the certificate's. */
 FABRIC_EXPORT int fabric_signer_load(fabric_signer **out, const char *mspid,
                                      const uint8_t *cert_pem, size_t cert_pem_len,
                                      const uint8_t *key_pem, size_t key_pem_len,
                                      fabric_error **err);
 
+/* Releases a signer (NULL: nothing); objects that keep a reference to it keep theirs. */
 FABRIC_EXPORT void fabric_signer_free(fabric_signer *signer);
 
 /* The signer's serialized identity (msp.SerializedIdentity bytes; borrowed). */
@@ -416,6 +425,7 @@ typedef struct fabric_strarray {
 #define FABRIC_STRARRAY_INIT {NULL, 0}
 /* clang-format on */
 
+/* Releases the strings of an array the library filled and resets it. */
 FABRIC_EXPORT void fabric_strarray_dispose(fabric_strarray *array);
 
 typedef struct fabric_ledger_manager fabric_ledger_manager;
@@ -426,6 +436,7 @@ typedef struct fabric_ledger fabric_ledger;
 FABRIC_EXPORT int fabric_ledger_manager_open(fabric_ledger_manager **out, const char *root_dir,
                                              fabric_error **err);
 
+/* Releases the manager (NULL: nothing); ledgers it opened stay open until freed. */
 FABRIC_EXPORT void fabric_ledger_manager_free(fabric_ledger_manager *manager);
 
 /* Creates the ledger of the channel a genesis (config, number 0) block configures, and
@@ -454,6 +465,7 @@ FABRIC_EXPORT int fabric_ledger_manager_list(fabric_strarray *out,
 FABRIC_EXPORT int fabric_ledger_manager_close_ledger(fabric_ledger_manager *manager,
                                                      const char *channel_id, fabric_error **err);
 
+/* Releases a ledger handle (NULL: nothing); the ledger closes with its last handle. */
 FABRIC_EXPORT void fabric_ledger_free(fabric_ledger *ledger);
 
 /* The channel id (borrowed from the ledger). */
@@ -473,6 +485,8 @@ typedef struct fabric_chain_info {
 #define FABRIC_CHAIN_INFO_INIT {FABRIC_CHAIN_INFO_VERSION, 0, {0}, {0}, 0}
 /* clang-format on */
 
+/* The chain's height and head into *out (initialized with FABRIC_CHAIN_INFO_INIT;
+ * FABRIC_EINVAL for a version this library does not know). */
 FABRIC_EXPORT int fabric_ledger_chain_info(fabric_chain_info *out, const fabric_ledger *ledger,
                                            fabric_error **err);
 
@@ -547,6 +561,7 @@ FABRIC_EXPORT int fabric_ledger_get_state(fabric_buf *value_out, fabric_key_vers
  * later one. It keeps the ledger open and may outlive the fabric_ledger. */
 typedef struct fabric_state_iterator fabric_state_iterator;
 
+/* An iterator over [start_key, end_key) of `ns`, as described above. */
 FABRIC_EXPORT int fabric_state_iterator_new(fabric_state_iterator **out,
                                             const fabric_ledger *ledger, const char *ns,
                                             const uint8_t *start_key, size_t start_key_len,
@@ -569,6 +584,7 @@ FABRIC_EXPORT int fabric_state_iterator_bookmark(fabric_buf *out,
                                                  const fabric_state_iterator *iterator,
                                                  fabric_error **err);
 
+/* Releases the iterator (NULL: nothing). */
 FABRIC_EXPORT void fabric_state_iterator_free(fabric_state_iterator *iterator);
 
 /* One modification of a key (Fabric's queryresult.KeyModification) and where it was
@@ -596,6 +612,7 @@ typedef struct fabric_key_modification {
  * is made; later commits do not show in it. */
 typedef struct fabric_history_iterator fabric_history_iterator;
 
+/* An iterator over the modifications of `key` in `ns`, as described above. */
 FABRIC_EXPORT int fabric_history_iterator_new(fabric_history_iterator **out,
                                               const fabric_ledger *ledger, const char *ns,
                                               const uint8_t *key, size_t key_len,
@@ -606,6 +623,7 @@ FABRIC_EXPORT int fabric_history_iterator_next(fabric_key_modification *out,
                                                fabric_history_iterator *iterator,
                                                fabric_error **err);
 
+/* Releases the iterator (NULL: nothing). */
 FABRIC_EXPORT void fabric_history_iterator_free(fabric_history_iterator *iterator);
 
 /* ---- Channels: the committing peer ------------------------------------------------ */
@@ -705,8 +723,10 @@ FABRIC_EXPORT int fabric_channel_submit(fabric_block_result **out, fabric_channe
                                         const uint8_t *block, size_t block_len, unsigned int flags,
                                         fabric_error **err);
 
+/* Releases a block result (NULL: nothing). */
 FABRIC_EXPORT void fabric_block_result_free(fabric_block_result *result);
 
+/* The committed block's number. */
 FABRIC_EXPORT uint64_t fabric_block_result_number(const fabric_block_result *result);
 
 /* The block's header hash; writes FABRIC_HASH_SIZE bytes to out. */
@@ -1045,6 +1065,7 @@ FABRIC_EXPORT int fabric_endorser_evaluate(fabric_proposal_result **out,
                                            const uint8_t *signed_proposal,
                                            size_t signed_proposal_len, fabric_error **err);
 
+/* Releases a proposal result (NULL: nothing). */
 FABRIC_EXPORT void fabric_proposal_result_free(fabric_proposal_result *result);
 
 /* The transaction id (borrowed). */
@@ -1192,6 +1213,7 @@ FABRIC_EXPORT int fabric_block_assembler_create(fabric_block_assembler **out,
                                                 const fabric_batch_options *options,
                                                 fabric_error **err);
 
+/* Releases the assembler and what is pending in it (NULL: nothing). */
 FABRIC_EXPORT void fabric_block_assembler_free(fabric_block_assembler *assembler);
 
 /* Called with each block cut (a serialized common.Block, borrowed for the call only), in
