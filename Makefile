@@ -56,9 +56,10 @@ clean:
 
 # Records the ABI as the header and the library now have it (capi/abi/fabricpeer.abi),
 # after a deliberate addition; //capi/abi:abi_test fails until it is recorded.
+ABI_MAJOR = $(shell sed -n 's/^FABRIC_PEER_VERSION = "\([0-9]*\)\..*/\1/p' capi/abi/version.bzl)
 abi: setup
 	$(BAZEL) build //capi:libfabricpeer.so
-	capi/abi/abi_of.sh include/fabric/fabric.h $$(ls .bazel/bin/capi/libfabricpeer.so.[0-9]*) > capi/abi/fabricpeer.abi
+	capi/abi/abi_of.sh include/fabric/fabric.h .bazel/bin/capi/libfabricpeer.so.$(ABI_MAJOR) > capi/abi/fabricpeer.abi
 	@echo "capi/abi/fabricpeer.abi: $$(grep -c '^function ' capi/abi/fabricpeer.abi) functions"
 
 # make check: the sanitizer builds run in their own Bazel output base (one clang server

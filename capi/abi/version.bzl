@@ -7,8 +7,8 @@ FABRICPEER_<MAJOR> of the exported symbols (capi/BUILD.bazel).
 """
 
 # This library's version, MAJOR.MINOR.PATCH. MAJOR changes when the ABI breaks
-# (capi/abi/fabricpeer.abi says what the ABI is); 0 while it is still allowed to.
-FABRIC_PEER_VERSION = "0.1.0"
+# (capi/abi/fabricpeer.abi says what the ABI is; doc/api-stability.md, the rules).
+FABRIC_PEER_VERSION = "1.0.0"
 
 # The Fabric release whose behaviour the library reproduces.
 FABRIC_RELEASE = "2.5.12"

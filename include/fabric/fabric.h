@@ -2,9 +2,9 @@
  * fabric-peer: Hyperledger Fabric's peer logic as an embeddable library.
  *
  * This header is the library's contract (its ABI), recorded in capi/abi/fabricpeer.abi;
- * doc/api-stability.md says what stays stable within a major version (while the major
- * version is 0, the ABI may still change between minor versions). It is plain C (C99),
- * and so is everything it declares; C++ hosts include it as is.
+ * doc/api-stability.md says what stays stable within a major version: nothing is removed
+ * or changed, and a host built against 1.x runs against any later 1.y. It is plain C
+ * (C99), and so is everything it declares; C++ hosts include it as is.
  *
  * Conventions, the same for every function:
  *  - Functions that can fail return int: 0 (FABRIC_OK) on success, a negative
