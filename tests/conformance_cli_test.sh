@@ -1,7 +1,9 @@
 #!/bin/sh
 # `fabric conformance` on the bundled conformance vectors must print a full match and
 # exit 0; so must the throughput vectors when FABRIC_VECTORS points at them (every
-# transaction VALID, every block's hashes and the final state as Fabric's).
+# transaction VALID, every block's hashes and the final state as Fabric's), and the
+# private data vectors (also private and hashed state, stored and missing private data,
+# BlockToLive purges).
 set -u
 fabric="$1"
 vectors="$2"
@@ -17,7 +19,7 @@ run() {
     status=1
   fi
   # Every count must be N/N.
-  if ! printf '%s\n' "$summary" | grep -Eq '^conformance: ([0-9]+)/\1 transactions, ([0-9]+)/\2 blocks, ([0-9]+)/\3 state entries, ([0-9]+)/\4 verdicts match$'; then
+  if ! printf '%s\n' "$summary" | grep -Eq '^conformance: ([0-9]+)/\1 transactions, ([0-9]+)/\2 blocks, ([0-9]+)/\3 state entries(, ([0-9]+)/\5 private data entries)?, ([0-9]+)/\6 verdicts match$'; then
     echo "FAIL: not a full match: $summary"
     status=1
   fi
@@ -28,5 +30,15 @@ if [ -n "${FABRIC_VECTORS:-}" ] && [ -f "$FABRIC_VECTORS/throughput/expected.jso
   run "$FABRIC_VECTORS/throughput"
 else
   echo "throughput vectors absent (set FABRIC_VECTORS): skipped"
+fi
+if [ -n "${FABRIC_VECTORS:-}" ] && [ -f "$FABRIC_VECTORS/pvt/expected.json" ]; then
+  run "$FABRIC_VECTORS/pvt"
+  # Private data entries were compared, not skipped.
+  if ! printf '%s\n' "$out" | tail -n 1 | grep -Eq ', [1-9][0-9]*/[0-9]+ private data entries'; then
+    echo "FAIL: no private data compared for $FABRIC_VECTORS/pvt"
+    status=1
+  fi
+else
+  echo "private data vectors absent (set FABRIC_VECTORS): skipped"
 fi
 exit $status

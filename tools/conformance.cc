@@ -14,14 +14,17 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "lib/base/sha256.h"
 #include "lib/channel/channel.h"
 #include "lib/ledger/ledger.h"
 #include "lib/wire/block.h"
 #include "lib/wire/proto/kv_rwset.pb.h"
 #include "nlohmann/json.hpp"
 #include "tools/commands.h"
+#include "tools/pvt_file.h"
 #include "tools/scratch_dir.h"
 
 namespace fabric::tools {
@@ -70,13 +73,18 @@ class Conformance {
     } catch (const json::exception& e) {
       Mismatch(absl::StrCat("vector files do not have the expected shape: ", e.what()));
     }
+    const std::string private_part =
+        private_.total > 0
+            ? absl::StrFormat(", %d/%d private data entries", private_.ok, private_.total)
+            : "";
     std::printf(
-        "conformance: %d/%d transactions, %d/%d blocks, %d/%d state entries, %d/%d "
+        "conformance: %d/%d transactions, %d/%d blocks, %d/%d state entries%s, %d/%d "
         "verdicts match\n",
-        txs_.ok, txs_.total, blocks_.ok, blocks_.total, state_.ok, state_.total, verdicts_.ok,
-        verdicts_.total);
+        txs_.ok, txs_.total, blocks_.ok, blocks_.total, state_.ok, state_.total,
+        private_part.c_str(), verdicts_.ok, verdicts_.total);
     const bool all = mismatches_ == 0 && txs_.ok == txs_.total && blocks_.ok == blocks_.total &&
-                     state_.ok == state_.total && verdicts_.ok == verdicts_.total;
+                     state_.ok == state_.total && private_.ok == private_.total &&
+                     verdicts_.ok == verdicts_.total;
     return all ? 0 : 1;
   }
 
@@ -99,12 +107,32 @@ class Conformance {
     return b.value("file", absl::StrFormat("blocks/%06d.block", b["number"].get<int>()));
   }
 
+  // The vantage peer's org, for a vector set made from one peer's view (private data).
+  channel::ChannelOptions Options() const {
+    channel::ChannelOptions o;
+    if (expected_.contains("vantage_peer")) o.mspid = expected_["vantage_peer"].value("mspid", "");
+    return o;
+  }
+
+  // The private data handed over with block `number`, if the vectors have any.
+  SubmitOptions WithPvtData(uint64_t number, bool skip_verification) {
+    SubmitOptions o;
+    o.skip_verification = skip_verification;
+    absl::StatusOr<std::optional<ledger::HandedPvtData>> pvt = ReadPvtData(dir_, number);
+    if (!pvt.ok()) {
+      Mismatch(std::string(pvt.status().message()));
+    } else if (pvt->has_value()) {
+      o.pvt_data = **pvt;
+    }
+    return o;
+  }
+
   std::unique_ptr<Channel> NewChannel(const std::string& name) {
     const std::string dir = scratch_ + "/" + name;
     fs::remove_all(dir);
     auto genesis = ReadVector("genesis.block");
     if (!genesis) return nullptr;
-    auto c = Channel::Create(dir, *genesis, {});
+    auto c = Channel::Create(dir, *genesis, Options());
     if (!c.ok()) {
       Mismatch(absl::StrCat("genesis.block: ", c.status().message()));
       return nullptr;
@@ -119,14 +147,15 @@ class Conformance {
                                     const std::string& what) {
     auto bytes = ReadVector(file);
     if (!bytes) return std::nullopt;
-    absl::StatusOr<BlockResult> r = c.Submit(*bytes);
+    const uint64_t number = c.ledger().chain_info().height;
+    absl::StatusOr<BlockResult> r = c.Submit(*bytes, WithPvtData(number, false));
     verdicts_.Add(r.ok() == verify_expected);
     if (r.ok() != verify_expected) {
       Mismatch(absl::StrCat(what, ": verification ", r.ok() ? "accepted" : "rejected",
                             " the block, Fabric ", verify_expected ? "accepted" : "rejected", " it",
                             r.ok() ? "" : absl::StrCat(" (", r.status().message(), ")")));
     }
-    if (!r.ok()) r = c.Submit(*bytes, SubmitOptions{.skip_verification = true});
+    if (!r.ok()) r = c.Submit(*bytes, WithPvtData(number, true));
     if (!r.ok()) {
       Mismatch(absl::StrCat(what, ": not committed: ", r.status().message()));
       return std::nullopt;
@@ -206,6 +235,8 @@ class Conformance {
       if (!r) continue;
       CompareCodes(*r, b["txs"], what);
       CheckStored(c->ledger(), number);
+      CheckPvtCommit(c->ledger(), number);
+      CheckKeyTimeline(c->ledger(), number);
     }
     const ledger::ChainInfo info = c->ledger().chain_info();
     if (info.height != expected_.value("ledger_height", info.height) ||
@@ -216,6 +247,206 @@ class Conformance {
     }
     CheckState(c->ledger());
     CheckHistory(c->ledger());
+    CheckPrivateState(c->ledger());
+    CheckHashedState(c->ledger());
+    CheckMissingTracker(c->ledger());
+  }
+
+  static std::string KeyOf(const json& e) {
+    return e.contains("key_hex") ? absl::HexStringToBytes(e["key_hex"].get<std::string>())
+                                 : e["key"].get<std::string>();
+  }
+  static bool SameVersion(const ledger::Version& v, const json& want) {
+    return v.block == want[0].get<uint64_t>() && v.tx == want[1].get<uint64_t>();
+  }
+
+  // What the ledger stored and recorded as missing for block `number` (pvt_commit).
+  void CheckPvtCommit(const ledger::Ledger& l, uint64_t number) {
+    for (const json& b : expected_.value("pvt_commit", json::array())) {
+      if (b["block"].get<uint64_t>() != number) continue;
+      auto record = l.PvtRecord(number);
+      if (!record.ok()) {
+        private_.Add(false);
+        Mismatch(absl::StrCat("block ", number, ": ", record.status().message()));
+        return;
+      }
+      const ledger::BlockPvtRecord r = record->value_or(ledger::BlockPvtRecord());
+      std::set<std::string> want_stored, got_stored, want_missing, got_missing;
+      auto slot = [](uint64_t tx, const std::string& ns, const std::string& coll) {
+        return absl::StrCat("tx ", tx, " ", ns, "/", coll);
+      };
+      for (const json& e : b["pvt_committed"]) {
+        want_stored.insert(slot(e["tx"], e["namespace"], e["collection"]));
+      }
+      for (const json& e : b["missing_pvt_data"]) {
+        want_missing.insert(absl::StrCat(slot(e["tx"], e["namespace"], e["collection"]),
+                                         e["eligible"].get<bool>() ? " eligible" : ""));
+      }
+      for (const auto& [s, rwset] : r.stored) got_stored.insert(slot(s.tx, s.ns, s.coll));
+      for (const auto& [s, eligible] : r.missing) {
+        got_missing.insert(absl::StrCat(slot(s.tx, s.ns, s.coll), eligible ? " eligible" : ""));
+      }
+      const bool match = want_stored == got_stored && want_missing == got_missing;
+      private_.Add(match);
+      if (!match) {
+        Mismatch(absl::StrCat("block ", number, ": private data stored {",
+                              absl::StrJoin(got_stored, ", "), "} missing {",
+                              absl::StrJoin(got_missing, ", "), "}; Fabric stored {",
+                              absl::StrJoin(want_stored, ", "), "} missing {",
+                              absl::StrJoin(want_missing, ", "), "}"));
+      }
+    }
+  }
+
+  // Whether each listed key's private value and hash exist after block `number`
+  // (pvt_key_timeline, purge_results).
+  void CheckKeyTimeline(const ledger::Ledger& l, uint64_t number) {
+    for (const char* list : {"pvt_key_timeline", "purge_results"}) {
+      for (const json& e : expected_.value(list, json::array())) {
+        if (e["after_block"].get<uint64_t>() != number) continue;
+        const std::string ns = e["namespace"], coll = e["collection"], key = e["key"];
+        auto value = l.state().GetPrivate(ns, coll, key);
+        auto hash = l.state().GetHashed(ns, coll, Sha256(key));
+        const bool match = value.ok() && hash.ok() &&
+                           value->has_value() == e["private_value_present"].get<bool>() &&
+                           hash->has_value() == e["hash_present"].get<bool>();
+        private_.Add(match);
+        if (!match) {
+          Mismatch(absl::StrFormat(
+              "after block %d: %s/%s/%s: private value %s, hash %s; Fabric: %s, %s", number, ns,
+              coll, key, value.ok() && value->has_value() ? "present" : "absent",
+              hash.ok() && hash->has_value() ? "present" : "absent",
+              e["private_value_present"].get<bool>() ? "present" : "absent",
+              e["hash_present"].get<bool>() ? "present" : "absent"));
+        }
+      }
+    }
+  }
+
+  void CheckPrivateState(const ledger::Ledger& l) {
+    if (!expected_.contains("final_private_state")) return;
+    std::set<std::pair<std::string, std::string>> collections;
+    const json known = expected_.value("collections_known", json::object());
+    for (const auto& [ns, colls] : known.items()) {
+      for (const json& coll : colls) collections.insert({ns, coll.get<std::string>()});
+    }
+    for (const auto& [ns, colls] : expected_["final_private_state"].items()) {
+      for (const auto& [coll, entries] : colls.items()) {
+        collections.insert({ns, coll});
+        for (const json& e : entries) {
+          const std::string key = KeyOf(e);
+          const std::string where =
+              absl::StrCat("private state ", ns, "/", coll, "/", absl::CHexEscape(key));
+          auto v = l.state().GetPrivate(ns, coll, key);
+          std::string value;
+          absl::Base64Unescape(e["value_b64"].get<std::string>(), &value);
+          const bool match = v.ok() && v->has_value() && (*v)->value == value &&
+                             SameVersion((*v)->version, e["version"]);
+          private_.Add(match);
+          if (!match) {
+            Mismatch(where + (v.ok() && v->has_value() ? ": value or version differ" : ": absent"));
+          }
+        }
+      }
+    }
+    // No private value Fabric does not have.
+    for (const auto& [ns, coll] : collections) {
+      std::set<std::string> want;
+      if (expected_["final_private_state"].contains(ns) &&
+          expected_["final_private_state"][ns].contains(coll)) {
+        for (const json& e : expected_["final_private_state"][ns][coll]) want.insert(KeyOf(e));
+      }
+      auto range = l.state().Range(ns + "$$p" + coll, "", "", 0);
+      if (!range.ok()) continue;
+      for (const auto& kv : range->kvs) {
+        if (want.count(kv.key) > 0) continue;
+        private_.Add(false);
+        Mismatch(absl::StrCat("private state ", ns, "/", coll, "/", absl::CHexEscape(kv.key),
+                              ": present, Fabric has no such key"));
+      }
+    }
+  }
+
+  void CheckHashedState(const ledger::Ledger& l) {
+    if (!expected_.contains("final_hashed_state")) return;
+    std::set<std::pair<std::string, std::string>> collections;
+    const json known = expected_.value("collections_known", json::object());
+    for (const auto& [ns, colls] : known.items()) {
+      for (const json& coll : colls) collections.insert({ns, coll.get<std::string>()});
+    }
+    for (const auto& [ns, colls] : expected_["final_hashed_state"].items()) {
+      for (const auto& [coll, entries] : colls.items()) {
+        collections.insert({ns, coll});
+        for (const json& e : entries) {
+          const std::string key_hash = absl::HexStringToBytes(e["key_hash_hex"].get<std::string>());
+          const std::string where =
+              absl::StrCat("hashed state ", ns, "/", coll, "/", e.value("key", Hex(key_hash)));
+          auto v = l.state().GetHashed(ns, coll, key_hash);
+          std::map<std::string, std::string> want_meta, got_meta;
+          const json metadata = e.value("metadata_b64", json::object());
+          for (const auto& [name, b64] : metadata.items()) {
+            absl::Base64Unescape(b64.get<std::string>(), &want_meta[name]);
+          }
+          kvrwset::KVMetadataWrite meta;
+          if (v.ok() && v->has_value() && meta.ParseFromString((*v)->metadata)) {
+            for (const auto& m : meta.entries()) got_meta[m.name()] = m.value();
+          }
+          const bool match = v.ok() && v->has_value() &&
+                             Hex((*v)->value) == e["value_hash_hex"].get<std::string>() &&
+                             SameVersion((*v)->version, e["version"]) && got_meta == want_meta;
+          private_.Add(match);
+          if (!match) {
+            Mismatch(where + (v.ok() && v->has_value() ? ": value hash, version or metadata differ"
+                                                       : ": absent"));
+          }
+        }
+      }
+    }
+    for (const auto& [ns, coll] : collections) {
+      std::set<std::string> want;
+      if (expected_["final_hashed_state"].contains(ns) &&
+          expected_["final_hashed_state"][ns].contains(coll)) {
+        for (const json& e : expected_["final_hashed_state"][ns][coll]) {
+          want.insert(absl::HexStringToBytes(e["key_hash_hex"].get<std::string>()));
+        }
+      }
+      auto range = l.state().Range(ns + "$$h" + coll, "", "", 0);
+      if (!range.ok()) continue;
+      for (const auto& kv : range->kvs) {
+        if (want.count(kv.key) > 0) continue;
+        private_.Add(false);
+        Mismatch(absl::StrCat("hashed state ", ns, "/", coll, "/", Hex(kv.key),
+                              ": present, Fabric has no such key hash"));
+      }
+    }
+  }
+
+  // The eligible missing data the ledger records, by block (missing_pvt_data_tracker).
+  void CheckMissingTracker(const ledger::Ledger& l) {
+    if (!expected_.contains("missing_pvt_data_tracker")) return;
+    std::set<std::string> want, got;
+    for (const auto& [block, entries] : expected_["missing_pvt_data_tracker"].items()) {
+      for (const json& e : entries) {
+        if (!e.value("eligible", true)) continue;
+        want.insert(absl::StrCat("block ", block, " tx ", e["tx"].get<uint64_t>(), " ",
+                                 e["namespace"].get<std::string>(), "/",
+                                 e["collection"].get<std::string>()));
+      }
+    }
+    const uint64_t height = l.chain_info().height;
+    for (uint64_t n = 1; n < height; ++n) {
+      auto record = l.PvtRecord(n);
+      if (!record.ok() || !record->has_value()) continue;
+      for (const auto& [s, eligible] : (*record)->missing) {
+        if (eligible) got.insert(absl::StrCat("block ", n, " tx ", s.tx, " ", s.ns, "/", s.coll));
+      }
+    }
+    const bool match = want == got;
+    private_.Add(match);
+    if (!match) {
+      Mismatch(absl::StrCat("missing private data: {", absl::StrJoin(got, ", "), "}; Fabric: {",
+                            absl::StrJoin(want, ", "), "}"));
+    }
   }
 
   // Fabric's peer re-marshals the config envelope with Go's random map order, so the
@@ -321,8 +552,9 @@ class Conformance {
       if (b["number"].get<uint64_t>() > through) break;
       auto bytes = ReadVector(BlockFile(b));
       if (!bytes) return nullptr;
-      SubmitOptions opts{.skip_verification = !b["mcs_verify_block"]["accepted"].get<bool>()};
-      absl::StatusOr<BlockResult> r = c->Submit(*bytes, opts);
+      absl::StatusOr<BlockResult> r = c->Submit(
+          *bytes,
+          WithPvtData(b["number"].get<uint64_t>(), !b["mcs_verify_block"]["accepted"].get<bool>()));
       if (!r.ok()) {
         Mismatch(absl::StrCat(name, ": replaying block ", b["number"].get<int>(), ": ",
                               r.status().message()));
@@ -405,7 +637,7 @@ class Conformance {
       }
       // Nothing lost: the block is stored and survives a reopen.
       c.reset();
-      auto reopened = Channel::Open(scratch_ + "/crash", {});
+      auto reopened = Channel::Open(scratch_ + "/crash", Options());
       if (!reopened.ok() || (*reopened)->ledger().chain_info().height != after + 2 || !coded) {
         Mismatch(what + ": the committed block is not all there after a reopen");
       }
@@ -415,7 +647,7 @@ class Conformance {
   const std::string dir_;
   std::string scratch_;
   json expected_;
-  Tally txs_, blocks_, state_, verdicts_;
+  Tally txs_, blocks_, state_, private_, verdicts_;
   int mismatches_ = 0;
 };
 

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "lib/base/status_macros.h"
+#include "lib/chaincode/collections.h"
 #include "lib/wire/proto/msp_principal.pb.h"
 #include "lib/wire/proto/policies.pb.h"
 
@@ -13,7 +14,6 @@ namespace fabric::chaincode {
 namespace {
 
 constexpr char kLifecycleEndorsementPolicy[] = "/Channel/Application/LifecycleEndorsement";
-constexpr char kImplicitCollectionPrefix[] = "_implicit_org_";
 
 // The stored StateData of field `field` of definition `name` (empty if absent).
 absl::StatusOr<lifecycle::StateData> ReadField(const ledger::StateReader& state,

@@ -16,6 +16,7 @@
 #include "lib/base/log.h"
 #include "lib/base/status_macros.h"
 #include "lib/base/thread_pool.h"
+#include "lib/chaincode/collections.h"
 #include "lib/ledger/update_batch.h"
 #include "lib/validate/block_validator.h"
 #include "lib/validate/block_verifier.h"
@@ -135,7 +136,8 @@ struct Channel::Impl {
         block, ledger->state(),
         absl::MakeSpan(reinterpret_cast<uint8_t*>(filter.data()), filter.size())));
     const absl::Time validated = absl::Now();
-    FABRIC_RETURN_IF_ERROR(ledger->Commit(block, filter));
+    const chaincode::PeerCollectionRules collections(ledger->state(), *s.config, options.mspid);
+    FABRIC_RETURN_IF_ERROR(ledger->Commit(block, filter, s.job.options.pvt_data, &collections));
     const absl::Time committed = absl::Now();
     metrics.RecordBlock(block, filter, block.number() + 1, committed - started,
                         ledger->last_commit_times().block_storage,

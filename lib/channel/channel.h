@@ -46,6 +46,7 @@
 #include "lib/channelconfig/channel_config.h"
 #include "lib/endorse/channel_view.h"
 #include "lib/ledger/ledger.h"
+#include "lib/ledger/private_data.h"
 #include "lib/wire/proto/transaction.pb.h"
 
 namespace fabric::channel {
@@ -53,6 +54,9 @@ namespace fabric::channel {
 struct ChannelOptions {
   // Validation threads, the caller's included; 0: one per core.
   size_t threads = 0;
+  // The MSP id of the org this peer belongs to: the private data of the collections
+  // that org is a member of is kept (ledger/private_data.h); "" keeps none.
+  std::string mspid;
   // Blocks Enqueue accepts before it waits.
   size_t max_pending = 4;
   ledger::LedgerOptions ledger;
@@ -62,6 +66,9 @@ struct SubmitOptions {
   // Skip block verification (step 2): for replaying a chain the host already trusts.
   // The number and previous hash are still checked by the ledger.
   bool skip_verification = false;
+  // The private data handed over with the block (what Fabric's gossip hands the
+  // committer): transaction index -> serialized rwset.TxPvtReadWriteSet.
+  ledger::HandedPvtData pvt_data;
 };
 
 struct TxResult {

@@ -107,7 +107,8 @@ absl::Status Ledger::Recover() {
   return absl::OkStatus();
 }
 
-absl::Status Ledger::Commit(const wire::ParsedBlock& block, absl::string_view filter) {
+absl::Status Ledger::Commit(const wire::ParsedBlock& block, absl::string_view filter,
+                            const HandedPvtData& pvt_data, const CollectionRules* rules) {
   if (filter.size() != block.num_transactions()) {
     return absl::InvalidArgumentError(absl::StrCat("block ", block.number(), ": ", filter.size(),
                                                    " codes for ", block.num_transactions(),
@@ -119,7 +120,8 @@ absl::Status Ledger::Commit(const wire::ParsedBlock& block, absl::string_view fi
     return absl::FailedPreconditionError(
         absl::StrCat("block number should have been ", info.height, " but was ", block.number()));
   }
-  // Fabric adds the commit hash from block 1 on, or once a hash exists.
+  // Fabric adds the commit hash from block 1 on, or once a hash exists. It covers the
+  // public and hashed updates of the block, not the purges BlockToLive adds to them.
   std::string hash_metadata;
   std::string next_hash;
   FABRIC_ASSIGN_OR_RETURN(BlockUpdates updates,
@@ -128,7 +130,16 @@ absl::Status Ledger::Commit(const wire::ParsedBlock& block, absl::string_view fi
     next_hash = NextCommitHash(filter, UpdateBytes(updates), commit_hash_);
     hash_metadata = CommitHashMetadata(next_hash);
   }
-  FABRIC_RETURN_IF_ERROR(storage_->Commit(*StoredForm(block, filter, hash_metadata), updates));
+  std::optional<BlockPvtRecord> record;
+  if (!pvt_data.empty() || HasCollectionWrites(block)) {
+    FABRIC_ASSIGN_OR_RETURN(BlockPvtRecord r, SortPrivateData(block, pvt_data, rules));
+    if (!r.empty()) record = std::move(r);
+  }
+  auto stored = StoredForm(block, filter, hash_metadata);
+  if (record.has_value()) {
+    FABRIC_RETURN_IF_ERROR(storage_->WritePvtRecord(block.number(), *record));
+  }
+  FABRIC_RETURN_IF_ERROR(Apply(*stored, std::move(updates), record ? &*record : nullptr));
   if (!next_hash.empty()) commit_hash_ = std::move(next_hash);
   return absl::OkStatus();
 }
@@ -137,10 +148,30 @@ absl::Status Ledger::CommitStored(const wire::ParsedBlock& stored) {
   const absl::string_view filter = stored.metadata(kFilterSlot);
   FABRIC_ASSIGN_OR_RETURN(BlockUpdates updates,
                           PrepareBlockUpdates(stored, filter, storage_->state()));
-  FABRIC_RETURN_IF_ERROR(storage_->Commit(stored, updates));
+  FABRIC_ASSIGN_OR_RETURN(std::optional<BlockPvtRecord> record,
+                          storage_->PvtRecord(stored.number()));
+  FABRIC_RETURN_IF_ERROR(Apply(stored, std::move(updates), record ? &*record : nullptr));
   const std::string hash = StoredCommitHash(stored);
   if (!hash.empty()) commit_hash_ = hash;
   return absl::OkStatus();
+}
+
+absl::Status Ledger::Apply(const wire::ParsedBlock& stored, BlockUpdates updates,
+                           const BlockPvtRecord* record) {
+  const uint64_t number = stored.number();
+  const StateDb& state = storage_->state();
+  Storage::PrivateCommit pvt;
+  if (record != nullptr) {
+    FABRIC_ASSIGN_OR_RETURN(pvt.updates, PreparePrivateUpdates(stored, stored.metadata(kFilterSlot),
+                                                               *record, updates, state));
+    pvt.schedule = ExpiryEntries(number, *record, updates, pvt.updates);
+  }
+  FABRIC_ASSIGN_OR_RETURN(auto expiring, storage_->Expiring(number));
+  for (const auto& [written, keys] : expiring) {
+    FABRIC_RETURN_IF_ERROR(AddPurges(written, keys, number, state, state, &updates, &pvt.updates));
+    pvt.expired.push_back(written);
+  }
+  return storage_->Commit(stored, updates, pvt);
 }
 
 std::string Ledger::commit_hash() const {

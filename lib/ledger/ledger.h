@@ -8,23 +8,29 @@
 // Commit stores the block as Fabric's peer does: its TRANSACTIONS_FILTER set to `filter`
 // and, from block 1 on, its COMMIT_HASH slot set; then applies the writes of its VALID
 // transactions to state and history (update_batch.h, history.h). Validation, which
-// decides `filter`, is not the ledger's business.
+// decides `filter`, is not the ledger's business. With the private data handed over
+// with the block, it keeps what this peer is eligible for and what is missing, updates
+// the private state and purges what BlockToLive says has expired (private_data.h).
 //
 // Crash safety: Open truncates a torn block-file tail and re-applies, in order, every
-// whole block the files hold past the savepoint (their filters are stored with them), so
-// a ledger never opens inconsistent and no committed block is lost.
+// whole block the files hold past the savepoint (their filters are stored with them, and
+// their private data records are written before them), so a ledger never opens
+// inconsistent and no committed block is lost.
 //
 // Thread safety: Commit is for one thread at a time; queries may run concurrently with
 // it and with each other.
 #ifndef FABRIC_LIB_LEDGER_LEDGER_H_
 #define FABRIC_LIB_LEDGER_LEDGER_H_
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "lib/ledger/private_data.h"
 #include "lib/ledger/storage.h"
 #include "lib/wire/block.h"
 
@@ -50,10 +56,20 @@ class Ledger {
   const std::string& channel_id() const { return channel_id_; }
   ChainInfo chain_info() const { return storage_->chain_info(); }
 
-  // Commits the next block with the final codes `filter` (one byte per transaction).
-  // FailedPrecondition if it is not the next block or does not chain to the last one;
-  // InvalidArgument if `filter` does not fit. On error nothing changes.
-  absl::Status Commit(const wire::ParsedBlock& block, absl::string_view filter);
+  // Commits the next block with the final codes `filter` (one byte per transaction),
+  // and the private data handed over with it. `rules` are the channel's collections
+  // (null: this peer is eligible for none, and nothing expires). FailedPrecondition if
+  // it is not the next block or does not chain to the last one; InvalidArgument if
+  // `filter` does not fit or the private data is not what it should be. On error
+  // nothing changes.
+  absl::Status Commit(const wire::ParsedBlock& block, absl::string_view filter,
+                      const HandedPvtData& pvt_data = {}, const CollectionRules* rules = nullptr);
+
+  // The private data record of block `number` (stored and missing collections);
+  // nullopt if the block has none.
+  absl::StatusOr<std::optional<BlockPvtRecord>> PvtRecord(uint64_t number) const {
+    return storage_->PvtRecord(number);
+  }
 
   // The commit hash of the last block ("" before block 1).
   std::string commit_hash() const;
@@ -66,8 +82,11 @@ class Ledger {
 
  private:
   Ledger() = default;
-  // Commits `block` whose metadata already holds its filter and commit hash.
+  // Commits `block` whose metadata already holds its filter and commit hash, with the
+  // private data record written for it (if any).
   absl::Status CommitStored(const wire::ParsedBlock& stored) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status Apply(const wire::ParsedBlock& stored, BlockUpdates updates,
+                     const BlockPvtRecord* record) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status Recover() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   std::string channel_id_;

@@ -46,6 +46,12 @@ absl::StatusOr<std::optional<VersionedValue>> StateDb::GetHashed(absl::string_vi
   return Get(internal::HashedNamespace(ns, collection), key_hash);
 }
 
+absl::StatusOr<std::optional<VersionedValue>> StateDb::GetPrivate(absl::string_view ns,
+                                                                  absl::string_view collection,
+                                                                  absl::string_view key) const {
+  return Get(internal::PrivateNamespace(ns, collection), key);
+}
+
 absl::StatusOr<bool> StateDb::MayHaveMetadata(absl::string_view ns,
                                               absl::string_view collection) const {
   FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> indexed,
@@ -96,11 +102,17 @@ absl::StatusOr<RangeResult> StateDb::Range(absl::string_view ns, absl::string_vi
   return result;
 }
 
-void StateDb::Apply(const BlockUpdates& updates, rocksdb::WriteBatch* batch) const {
+void StateDb::Apply(const BlockUpdates& updates, const PrivateUpdates& pvt,
+                    rocksdb::WriteBatch* batch) const {
   for (const auto& [ns, keys] : updates.pub) ApplyKeys(db_, ns, keys, batch);
   for (const auto& [ns, collections] : updates.hashed) {
     for (const auto& [coll, keys] : collections) {
       ApplyKeys(db_, internal::HashedNamespace(ns, coll), keys, batch);
+    }
+  }
+  for (const auto& [ns, collections] : pvt) {
+    for (const auto& [coll, keys] : collections) {
+      ApplyKeys(db_, internal::PrivateNamespace(ns, coll), keys, batch);
     }
   }
 }

@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "lib/ledger/db.h"
+#include "lib/ledger/private_data.h"
 #include "lib/ledger/update_batch.h"
 
 namespace fabric::ledger {
@@ -31,7 +32,7 @@ struct RangeResult {
   std::string bookmark;
 };
 
-class StateDb : public StateReader {
+class StateDb : public StateReader, public PrivateReader {
  public:
   // `db` must outlive the StateDb.
   explicit StateDb(Db* db) : db_(db) {}
@@ -42,6 +43,10 @@ class StateDb : public StateReader {
   absl::StatusOr<std::optional<VersionedValue>> GetHashed(
       absl::string_view ns, absl::string_view collection,
       absl::string_view key_hash) const override;
+  // The private value of a key of a collection (private_data.h), nullopt if absent.
+  absl::StatusOr<std::optional<VersionedValue>> GetPrivate(absl::string_view ns,
+                                                           absl::string_view collection,
+                                                           absl::string_view key) const override;
   // False when the state keeps the index of namespaces with metadata (doc/ledger_format.md)
   // and no key of the namespace has ever had metadata.
   absl::StatusOr<bool> MayHaveMetadata(absl::string_view ns,
@@ -55,9 +60,13 @@ class StateDb : public StateReader {
   absl::StatusOr<RangeResult> Range(absl::string_view ns, absl::string_view start,
                                     absl::string_view end, size_t limit) const;
 
-  // Adds `updates` (public and hashed) to `batch`, and the index record of each
-  // namespace they give metadata.
-  void Apply(const BlockUpdates& updates, rocksdb::WriteBatch* batch) const;
+  // Adds `updates` (public and hashed) and `pvt` (private values) to `batch`, and the
+  // index record of each namespace they give metadata.
+  void Apply(const BlockUpdates& updates, const PrivateUpdates& pvt,
+             rocksdb::WriteBatch* batch) const;
+  void Apply(const BlockUpdates& updates, rocksdb::WriteBatch* batch) const {
+    Apply(updates, PrivateUpdates(), batch);
+  }
   // Adds to `batch` the mark that this state keeps the index of namespaces with
   // metadata. REQUIRES: no key of the state has metadata (a new ledger's first block).
   void StartMetadataIndex(rocksdb::WriteBatch* batch) const;

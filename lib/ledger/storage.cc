@@ -49,6 +49,11 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const std::string& dir,
 }
 
 absl::Status Storage::Commit(const wire::ParsedBlock& block, const BlockUpdates& updates) {
+  return Commit(block, updates, PrivateCommit());
+}
+
+absl::Status Storage::Commit(const wire::ParsedBlock& block, const BlockUpdates& updates,
+                             const PrivateCommit& pvt) {
   absl::string_view filter = block.metadata(common::TRANSACTIONS_FILTER);
   rocksdb::WriteBatch batch;
   const absl::Time start = absl::Now();
@@ -62,15 +67,63 @@ absl::Status Storage::Commit(const wire::ParsedBlock& block, const BlockUpdates&
     batch.Put(db_->cf(Cf::kMeta), internal::kFormatKey, format);
     state_->StartMetadataIndex(&batch);
   }
-  state_->Apply(updates, &batch);
+  state_->Apply(updates, pvt.updates, &batch);
+  for (const auto& [expiry, keys] : pvt.schedule) {
+    batch.Put(db_->cf(Cf::kMeta), internal::ExpiryKey(expiry, block.number()),
+              internal::EncodeExpiring(keys));
+  }
+  for (uint64_t written : pvt.expired) {
+    batch.Delete(db_->cf(Cf::kMeta), internal::ExpiryKey(block.number(), written));
+  }
   FABRIC_RETURN_IF_ERROR(history_->Add(block, filter, &batch));
   // The synced block file is the durable log: after a crash, whatever the database lost
-  // is re-applied from it (Open reports those blocks). So the batch needs no sync of its
-  // own; RocksDB's point-in-time WAL recovery keeps it a consistent prefix.
+  // is re-applied from it (Open reports those blocks), with the private data record
+  // written before the block. So the batch needs no sync of its own; RocksDB's
+  // point-in-time WAL recovery keeps it a consistent prefix.
   FABRIC_RETURN_IF_ERROR(db_->Write(&batch, /*sync=*/false));
   blocks_->Committed(block);
   last_commit_times_ = {staged - start, absl::Now() - staged};
   return absl::OkStatus();
+}
+
+absl::Status Storage::WritePvtRecord(uint64_t number, const BlockPvtRecord& record) {
+  rocksdb::WriteBatch batch;
+  std::string format;
+  internal::PutVarint64(&format, kFormatVersion);
+  batch.Put(db_->cf(Cf::kMeta), internal::kFormatKey, format);
+  batch.Put(db_->cf(Cf::kMeta), internal::PvtRecordKey(number), internal::EncodePvtRecord(record));
+  return db_->Write(&batch, /*sync=*/options_.sync);
+}
+
+absl::StatusOr<std::optional<BlockPvtRecord>> Storage::PvtRecord(uint64_t number) const {
+  FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                          db_->Get(Cf::kMeta, internal::PvtRecordKey(number)));
+  if (!bytes.has_value()) return std::nullopt;
+  BlockPvtRecord r;
+  if (!internal::DecodePvtRecord(*bytes, &r)) {
+    return absl::DataLossError(absl::StrCat("corrupt private data record of block ", number));
+  }
+  return r;
+}
+
+absl::StatusOr<std::map<uint64_t, std::vector<ExpiringKey>>> Storage::Expiring(
+    uint64_t expiry) const {
+  std::map<uint64_t, std::vector<ExpiringKey>> out;
+  const std::string prefix = internal::ExpiryPrefix(expiry);
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Cf::kMeta);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    uint64_t e = 0, written = 0;
+    std::vector<ExpiringKey> keys;
+    if (!internal::DecodeExpiryKey(absl::string_view(it->key().data(), it->key().size()), &e,
+                                   &written) ||
+        !internal::DecodeExpiring(absl::string_view(it->value().data(), it->value().size()),
+                                  &keys)) {
+      return absl::DataLossError(absl::StrCat("corrupt expiry schedule entry for block ", expiry));
+    }
+    out[written] = std::move(keys);
+  }
+  FABRIC_RETURN_IF_ERROR(FromRocks(it->status(), "reading the expiry schedule"));
+  return out;
 }
 
 }  // namespace fabric::ledger

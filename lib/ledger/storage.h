@@ -17,14 +17,17 @@
 #ifndef FABRIC_LIB_LEDGER_STORAGE_H_
 #define FABRIC_LIB_LEDGER_STORAGE_H_
 
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "lib/ledger/block_store.h"
 #include "lib/ledger/db.h"
 #include "lib/ledger/history_db.h"
+#include "lib/ledger/private_data.h"
 #include "lib/ledger/state_db.h"
 #include "lib/ledger/update_batch.h"
 #include "lib/wire/block.h"
@@ -48,7 +51,9 @@ struct CommitTimes {
 class Storage {
  public:
   // The on-disk format this code writes and the newest it reads (doc/ledger_format.md).
-  static constexpr uint64_t kFormatVersion = 1;
+  // 2: private data records and the expiry schedule (ledgers without private data
+  // written by format 1 code are still format 1, and stay readable).
+  static constexpr uint64_t kFormatVersion = 2;
 
   // Unimplemented (and nothing changed) when `dir` holds a ledger of a newer format.
   static absl::StatusOr<std::unique_ptr<Storage>> Open(const std::string& dir,
@@ -71,6 +76,26 @@ class Storage {
   // last four in one RocksDB batch. On error nothing is committed (the block may sit in
   // the files, unindexed, and is reused by the next Commit of the same block).
   absl::Status Commit(const wire::ParsedBlock& block, const BlockUpdates& updates);
+
+  // The same with the block's private part: its private state updates, the expiry
+  // schedule entries its writes make (by expiry block), and the schedule entries of the
+  // blocks in `expired` (keys written by them that expire at this block, now handled),
+  // which are removed.
+  struct PrivateCommit {
+    PrivateUpdates updates;
+    std::map<uint64_t, std::vector<ExpiringKey>> schedule;
+    std::vector<uint64_t> expired;
+  };
+  absl::Status Commit(const wire::ParsedBlock& block, const BlockUpdates& updates,
+                      const PrivateCommit& pvt);
+
+  // Writes (and syncs) the private data record of block `number`, before the block is
+  // committed, so that recovery finds it; marks the ledger format 2.
+  absl::Status WritePvtRecord(uint64_t number, const BlockPvtRecord& record);
+  // The record of block `number`; nullopt if it has none.
+  absl::StatusOr<std::optional<BlockPvtRecord>> PvtRecord(uint64_t number) const;
+  // The schedule entries of keys expiring at block `expiry`: committing block -> keys.
+  absl::StatusOr<std::map<uint64_t, std::vector<ExpiringKey>>> Expiring(uint64_t expiry) const;
 
   const BlockStore& blocks() const { return *blocks_; }
   const StateDb& state() const { return *state_; }

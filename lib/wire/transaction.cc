@@ -125,6 +125,7 @@ void TxParser::ParseNamespaces(const std::string& where, ActionView* a) {
     for (int c = 0; c < ns.collection_hashed_rwset_size(); ++c) {
       const ::rwset::CollectionHashedReadWriteSet& coll = ns.collection_hashed_rwset(c);
       view.collections[c].name = coll.collection_name();
+      view.collections[c].pvt_rwset_hash = coll.pvt_rwset_hash();
       s = ParseMessage(coll.hashed_rwset(), &view.collections[c].hashed,
                        absl::StrCat(ns_where, ", collection \"", coll.collection_name(), "\""));
       if (!s.ok()) FailAction(a, ActionDefect::kCollectionHashedSet, s);

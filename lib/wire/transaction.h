@@ -75,6 +75,7 @@ const char* ActionDefectName(ActionDefect d);
 struct CollectionView {
   std::string name;
   kvrwset::HashedRWSet hashed;
+  std::string pvt_rwset_hash;  // SHA-256 of the collection's private rwset bytes
 };
 
 // The reads and writes of one namespace (chaincode) in a transaction.

@@ -119,6 +119,10 @@ std::string HashedNamespace(absl::string_view ns, absl::string_view collection) 
   return std::string(ns).append("$$h").append(collection.data(), collection.size());
 }
 
+std::string PrivateNamespace(absl::string_view ns, absl::string_view collection) {
+  return std::string(ns).append("$$p").append(collection.data(), collection.size());
+}
+
 std::string EncodeStateValue(const Update& u) {
   std::string v;
   PutVarint64(&v, u.version.block);
@@ -161,6 +165,128 @@ std::string MetadataNamespaceKey(absl::string_view ns) {
   std::string k = "M";
   PutLengthPrefixed(&k, ns);
   return k;
+}
+
+// ---- Private data ----
+
+std::string PvtRecordKey(uint64_t block) {
+  std::string k(kPvtRecordPrefix);
+  PutFixed64BE(&k, block);
+  return k;
+}
+
+std::string ExpiryPrefix(uint64_t expiry) {
+  std::string k("E");
+  PutFixed64BE(&k, expiry);
+  return k;
+}
+
+std::string ExpiryKey(uint64_t expiry, uint64_t committing) {
+  std::string k = ExpiryPrefix(expiry);
+  PutFixed64BE(&k, committing);
+  return k;
+}
+
+bool DecodeExpiryKey(absl::string_view key, uint64_t* expiry, uint64_t* committing) {
+  if (key.size() != 17 || key[0] != 'E') return false;
+  key.remove_prefix(1);
+  return GetFixed64BE(&key, expiry) && GetFixed64BE(&key, committing) && key.empty();
+}
+
+namespace {
+
+void PutSlot(std::string* v, const PvtSlot& s) {
+  PutVarint64(v, s.tx);
+  PutLengthPrefixed(v, s.ns);
+  PutLengthPrefixed(v, s.coll);
+}
+
+bool GetString(absl::string_view* in, std::string* out) {
+  absl::string_view s;
+  if (!GetLengthPrefixed(in, &s)) return false;
+  out->assign(s.data(), s.size());
+  return true;
+}
+
+bool GetSlot(absl::string_view* in, PvtSlot* s) {
+  return GetVarint64(in, &s->tx) && GetString(in, &s->ns) && GetString(in, &s->coll);
+}
+
+}  // namespace
+
+std::string EncodePvtRecord(const BlockPvtRecord& r) {
+  std::string v;
+  PutVarint64(&v, r.stored.size());
+  for (const auto& [slot, rwset] : r.stored) {
+    PutSlot(&v, slot);
+    PutLengthPrefixed(&v, rwset);
+  }
+  PutVarint64(&v, r.missing.size());
+  for (const auto& [slot, eligible] : r.missing) {
+    PutSlot(&v, slot);
+    v.push_back(eligible ? 1 : 0);
+  }
+  PutVarint64(&v, r.block_to_live.size());
+  for (const auto& [coll, btl] : r.block_to_live) {
+    PutLengthPrefixed(&v, coll.first);
+    PutLengthPrefixed(&v, coll.second);
+    PutVarint64(&v, btl);
+  }
+  return v;
+}
+
+bool DecodePvtRecord(absl::string_view in, BlockPvtRecord* out) {
+  *out = BlockPvtRecord();
+  uint64_t n = 0;
+  if (!GetVarint64(&in, &n)) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    PvtSlot slot;
+    std::string rwset;
+    if (!GetSlot(&in, &slot) || !GetString(&in, &rwset)) return false;
+    out->stored[slot] = std::move(rwset);
+  }
+  if (!GetVarint64(&in, &n)) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    PvtSlot slot;
+    if (!GetSlot(&in, &slot) || in.empty() || static_cast<uint8_t>(in[0]) > 1) return false;
+    out->missing[slot] = in[0] == 1;
+    in.remove_prefix(1);
+  }
+  if (!GetVarint64(&in, &n)) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string ns, coll;
+    uint64_t btl = 0;
+    if (!GetString(&in, &ns) || !GetString(&in, &coll) || !GetVarint64(&in, &btl)) return false;
+    out->block_to_live[{std::move(ns), std::move(coll)}] = btl;
+  }
+  return in.empty();
+}
+
+std::string EncodeExpiring(const std::vector<ExpiringKey>& keys) {
+  std::string v;
+  PutVarint64(&v, keys.size());
+  for (const ExpiringKey& k : keys) {
+    PutLengthPrefixed(&v, k.ns);
+    PutLengthPrefixed(&v, k.coll);
+    PutLengthPrefixed(&v, k.key_hash);
+    PutLengthPrefixed(&v, k.key);
+  }
+  return v;
+}
+
+bool DecodeExpiring(absl::string_view in, std::vector<ExpiringKey>* out) {
+  out->clear();
+  uint64_t n = 0;
+  if (!GetVarint64(&in, &n)) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    ExpiringKey k;
+    if (!GetString(&in, &k.ns) || !GetString(&in, &k.coll) || !GetString(&in, &k.key_hash) ||
+        !GetString(&in, &k.key)) {
+      return false;
+    }
+    out->push_back(std::move(k));
+  }
+  return in.empty();
 }
 
 }  // namespace fabric::ledger::internal

@@ -6,9 +6,11 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "lib/ledger/block_files.h"
+#include "lib/ledger/private_data.h"
 #include "lib/ledger/update_batch.h"
 
 namespace fabric::ledger::internal {
@@ -39,6 +41,8 @@ std::string StatePrefix(absl::string_view ns);                      // lp(ns)
 std::string StateKey(absl::string_view ns, absl::string_view key);  // lp(ns) key
 // Fabric's namespace for the hashed state of a private collection.
 std::string HashedNamespace(absl::string_view ns, absl::string_view collection);
+// Fabric's namespace for the private values of a collection (raw keys).
+std::string PrivateNamespace(absl::string_view ns, absl::string_view collection);
 
 std::string EncodeStateValue(const Update& u);
 bool DecodeStateVersion(absl::string_view in, Version* v);
@@ -57,6 +61,21 @@ inline constexpr char kFormatKey[] = "format";
 inline constexpr char kMetadataIndexKey[] = "metadata-index";
 // 'M' lp(ns): some key of state namespace `ns` has (or had) metadata.
 std::string MetadataNamespaceKey(absl::string_view ns);
+
+// ---- default column family: private data (format 2) ----
+// 'P' be64(block): the block's BlockPvtRecord, written (synced) before the block.
+std::string PvtRecordKey(uint64_t block);
+inline constexpr char kPvtRecordPrefix[] = "P";
+// 'E' be64(expiry) be64(committing): the keys block `committing` wrote that expire at
+// block `expiry`.
+std::string ExpiryPrefix(uint64_t expiry);
+std::string ExpiryKey(uint64_t expiry, uint64_t committing);
+bool DecodeExpiryKey(absl::string_view key, uint64_t* expiry, uint64_t* committing);
+
+std::string EncodePvtRecord(const BlockPvtRecord& r);
+bool DecodePvtRecord(absl::string_view in, BlockPvtRecord* out);
+std::string EncodeExpiring(const std::vector<ExpiringKey>& keys);
+bool DecodeExpiring(absl::string_view in, std::vector<ExpiringKey>* out);
 
 }  // namespace fabric::ledger::internal
 
