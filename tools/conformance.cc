@@ -356,7 +356,7 @@ class Conformance {
           expected_["final_private_state"][ns].contains(coll)) {
         for (const json& e : expected_["final_private_state"][ns][coll]) want.insert(KeyOf(e));
       }
-      auto range = l.state().Range(ns + "$$p" + coll, "", "", 0);
+      auto range = l.state().RangePrivate(ns, coll, "", "", 0);
       if (!range.ok()) continue;
       for (const auto& kv : range->kvs) {
         if (want.count(kv.key) > 0) continue;
@@ -410,7 +410,7 @@ class Conformance {
           want.insert(absl::HexStringToBytes(e["key_hash_hex"].get<std::string>()));
         }
       }
-      auto range = l.state().Range(ns + "$$h" + coll, "", "", 0);
+      auto range = l.state().RangeHashed(ns, coll, "", "", 0);
       if (!range.ok()) continue;
       for (const auto& kv : range->kvs) {
         if (want.count(kv.key) > 0) continue;

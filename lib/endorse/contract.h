@@ -142,6 +142,37 @@ class Stub {
   // The key's history, newest first. Not recorded in the read-write set, so a commit
   // in between does not invalidate the transaction (as in Fabric).
   virtual absl::StatusOr<std::vector<KeyModification>> GetHistoryForKey(absl::string_view key) = 0;
+
+  // ---- Private data: the collections of the chaincode's definition (simulator.h) ----
+  // A collection the definition does not have is NotFound ("collection <channel>/<cc>/
+  // <coll> could not be found"). A collection with MemberOnlyRead refuses reads of its
+  // values (not of hashes) to a creator outside its member orgs, one with
+  // MemberOnlyWrite writes (PermissionDenied, Fabric's words).
+  virtual absl::StatusOr<std::optional<std::string>> GetPrivateData(absl::string_view collection,
+                                                                    absl::string_view key) = 0;
+  // The SHA-256 of the committed value (any peer of the channel has it).
+  virtual absl::StatusOr<std::optional<std::string>> GetPrivateDataHash(
+      absl::string_view collection, absl::string_view key) = 0;
+  virtual absl::Status PutPrivateData(absl::string_view collection, absl::string_view key,
+                                      absl::string_view value) = 0;
+  virtual absl::Status DelPrivateData(absl::string_view collection, absl::string_view key) = 0;
+  // [start, end) of the collection's private values (keys as GetStateByRange's). Not
+  // recorded; refused once the transaction has written, and writes are refused after.
+  virtual absl::StatusOr<std::vector<KeyValue>> GetPrivateDataByRange(absl::string_view collection,
+                                                                      absl::string_view start,
+                                                                      absl::string_view end) = 0;
+  virtual absl::StatusOr<std::vector<KeyValue>> GetPrivateDataByPartialCompositeKey(
+      absl::string_view collection, absl::string_view object_type,
+      const std::vector<std::string>& attributes) = 0;
+  virtual absl::StatusOr<std::map<std::string, std::string>> GetPrivateDataMetadata(
+      absl::string_view collection, absl::string_view key) = 0;
+  virtual absl::Status SetPrivateDataMetadata(absl::string_view collection, absl::string_view key,
+                                              absl::string_view name, absl::string_view value) = 0;
+  // The key-level endorsement policy of a private key.
+  absl::Status SetPrivateDataValidationParameter(absl::string_view collection,
+                                                 absl::string_view key, absl::string_view policy) {
+    return SetPrivateDataMetadata(collection, key, "VALIDATION_PARAMETER", policy);
+  }
 };
 
 class Contract {

@@ -12,10 +12,12 @@
 #include "absl/time/clock.h"
 #include "lib/base/sha256.h"
 #include "lib/base/status_macros.h"
+#include "lib/chaincode/collections.h"
 #include "lib/chaincode/definition.h"
 #include "lib/endorse/lifecycle_contract.h"
 #include "lib/endorse/simulator.h"
 #include "lib/policy/rule_tree.h"
+#include "lib/policy/signature_policy.h"
 #include "lib/policy/signature_set.h"
 #include "lib/wire/field_reader.h"
 #include "lib/wire/hashes.h"
@@ -439,6 +441,43 @@ std::shared_ptr<Contract> Endorser::FindContract(absl::string_view name) const {
   return it == contracts_.end() ? nullptr : it->second;
 }
 
+namespace {
+
+// The chaincode's collections for the proposal's creator (Fabric's collection store):
+// MemberOnlyRead/Write apply to a creator whose identity does not satisfy the
+// collection's member_orgs_policy.
+class CreatorCollections final : public CollectionAccess {
+ public:
+  CreatorCollections(const ledger::StateDb& state,
+                     std::shared_ptr<const channelconfig::ChannelConfig> config, std::string cc,
+                     std::shared_ptr<const identity::Identity> creator)
+      : state_(state),
+        config_(std::move(config)),
+        cc_(std::move(cc)),
+        creator_(std::move(creator)) {}
+
+  absl::StatusOr<std::optional<Permission>> Check(absl::string_view collection) const override {
+    FABRIC_ASSIGN_OR_RETURN(std::optional<protos::StaticCollectionConfig> c,
+                            chaincode::FindCollection(state_, *config_, cc_, collection));
+    if (!c.has_value()) return std::nullopt;
+    if (!c->member_only_read() && !c->member_only_write()) return Permission{};
+    auto members = policy::SignaturePolicy::Compile(c->member_orgs_policy().signature_policy());
+    if (members.ok()) {
+      policy::SignatureSet signers(creator_, config_->shared_msps());
+      if ((*members)->Evaluate(signers).ok()) return Permission{};
+    }
+    return Permission{!c->member_only_read(), !c->member_only_write()};
+  }
+
+ private:
+  const ledger::StateDb& state_;
+  const std::shared_ptr<const channelconfig::ChannelConfig> config_;
+  const std::string cc_;
+  const std::shared_ptr<const identity::Identity> creator_;
+};
+
+}  // namespace
+
 const std::string& Endorser::channel_id() const { return channel_->channel_id(); }
 
 absl::StatusOr<ProposalResult> Endorser::Endorse(absl::string_view signed_proposal) const {
@@ -490,7 +529,9 @@ absl::StatusOr<ProposalResult> Endorser::Process(absl::string_view signed_propos
   FABRIC_RETURN_IF_ERROR(CheckInitialization(sim, up, info, is_query));
 
   const Invocation invocation = MakeInvocation(up, *creator, is_query);
-  std::unique_ptr<Stub> stub = NewSimulatorStub(&sim, up.chaincode, &invocation);
+  sim.set_txid(invocation.txid);
+  const CreatorCollections collections(channel_->state(), config, up.chaincode, creator);
+  std::unique_ptr<Stub> stub = NewSimulatorStub(&sim, up.chaincode, &invocation, &collections);
   ProposalResult result;
   result.txid = invocation.txid;
   result.response = contract->Invoke(*stub);
@@ -502,6 +543,7 @@ absl::StatusOr<ProposalResult> Endorser::Process(absl::string_view signed_propos
   if (is_query || result.response.status >= kStatusErrorThreshold) return result;
 
   FABRIC_ASSIGN_OR_RETURN(result.rwset, sim.Results());
+  FABRIC_ASSIGN_OR_RETURN(result.private_rwset, sim.PrivateResults());
   FABRIC_ASSIGN_OR_RETURN(std::string interest, BuildInterest(result.rwset, channel_->state()));
   FABRIC_ASSIGN_OR_RETURN(
       result.proposal_response,

@@ -79,6 +79,11 @@ struct ProposalResult {
   // Endorse: the serialized TxReadWriteSet of the simulation (also inside
   // proposal_response), for hosts and tests.
   std::string rwset;
+  // Endorse: the private data the transaction wrote (a serialized TxPvtReadWriteSet),
+  // which the rwset carries only as hashes; "" if none. What Fabric's endorser hands to
+  // gossip: the host passes it to the committing peers of the collections' member orgs
+  // with the block (ledger/private_data.h).
+  std::string private_rwset;
 };
 
 class Endorser {

@@ -7,12 +7,24 @@
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "lib/base/sha256.h"
 #include "lib/base/status_macros.h"
 #include "lib/rwset/range_query.h"
 #include "lib/wire/proto/kv_rwset.pb.h"
 #include "lib/wire/proto/rwset.pb.h"
 
 namespace fabric::endorse {
+
+// What one collection of a namespace recorded, by raw key (Fabric's builder sorts the
+// hashed entries by raw key too).
+struct TxSimulator::Collection {
+  // key -> hashed version at the (last) read; nullopt: absent.
+  std::map<std::string, std::optional<ledger::Version>> hashed_reads;
+  // key -> value; empty: a delete.
+  std::map<std::string, std::string> writes;
+  // key -> the key's whole new metadata, entries by name.
+  std::map<std::string, std::map<std::string, std::string>> metadata_writes;
+};
 
 // What one namespace of the transaction recorded. Maps keep keys in byte order, which is
 // the order Fabric's builder sorts them in.
@@ -26,6 +38,8 @@ struct TxSimulator::Namespace {
   // In the order the queries ran; a query with the same (start, end, exhausted) as an
   // earlier one is dropped, as Fabric's builder does.
   std::vector<kvrwset::RangeQueryInfo> range_queries;
+  // Collections by name.
+  std::map<std::string, Collection, std::less<>> collections;
 
   void AddRangeQuery(kvrwset::RangeQueryInfo info) {
     auto same = [&info](const kvrwset::RangeQueryInfo& q) {
@@ -112,6 +126,12 @@ absl::StatusOr<std::optional<std::string>> TxSimulator::GetState(absl::string_vi
 absl::Status TxSimulator::CheckWrite() {
   if (mode_ == Mode::kQuery) return WriteRefused();
   if (paginated_) return WriteAfterPageRefused();
+  if (private_queried_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("txid [", txid_,
+                     "]: unsuppored transaction. Transaction has already performed queries on "
+                     "pvt data. Writes are not allowed"));
+  }
   wrote_ = true;
   return absl::OkStatus();
 }
@@ -193,7 +213,159 @@ absl::StatusOr<std::vector<KeyModification>> TxSimulator::GetHistoryForKey(absl:
   return out;
 }
 
+TxSimulator::Collection& TxSimulator::Coll(absl::string_view ns, absl::string_view coll) {
+  Namespace& n = Ns(ns);
+  auto it = n.collections.find(coll);
+  if (it == n.collections.end()) it = n.collections.emplace(std::string(coll), Collection()).first;
+  return it->second;
+}
+
+absl::StatusOr<std::optional<ledger::VersionedValue>> TxSimulator::ReadHashed(
+    absl::string_view ns, absl::string_view coll, absl::string_view key) {
+  FABRIC_ASSIGN_OR_RETURN(std::optional<ledger::VersionedValue> hashed,
+                          state_.GetHashed(ns, coll, Sha256(key)));
+  std::optional<ledger::Version> version;
+  if (hashed.has_value()) version = hashed->version;
+  Coll(ns, coll).hashed_reads[std::string(key)] = version;
+  return hashed;
+}
+
+absl::StatusOr<std::optional<std::string>> TxSimulator::GetPrivateData(absl::string_view ns,
+                                                                       absl::string_view coll,
+                                                                       absl::string_view key) {
+  FABRIC_ASSIGN_OR_RETURN(std::optional<ledger::VersionedValue> hashed,
+                          state_.GetHashed(ns, coll, Sha256(key)));
+  FABRIC_ASSIGN_OR_RETURN(std::optional<ledger::VersionedValue> value,
+                          state_.GetPrivate(ns, coll, key));
+  auto describe = [](const std::optional<ledger::VersionedValue>& v) {
+    return v.has_value()
+               ? absl::StrCat("{BlockNum: ", v->version.block, ", TxNum: ", v->version.tx, "}")
+               : std::string("<nil>");
+  };
+  if (hashed.has_value() != value.has_value() ||
+      (hashed.has_value() && !(hashed->version == value->version))) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("private data matching public hash version is not available. Public hash "
+                     "version = ",
+                     describe(hashed), ", Private data version = ", describe(value)));
+  }
+  std::optional<ledger::Version> version;
+  if (hashed.has_value()) version = hashed->version;
+  Coll(ns, coll).hashed_reads[std::string(key)] = version;
+  if (!value.has_value()) return std::optional<std::string>();
+  return std::optional<std::string>(std::move(value->value));
+}
+
+absl::StatusOr<std::optional<std::string>> TxSimulator::GetPrivateDataHash(absl::string_view ns,
+                                                                           absl::string_view coll,
+                                                                           absl::string_view key) {
+  FABRIC_ASSIGN_OR_RETURN(std::optional<ledger::VersionedValue> hashed, ReadHashed(ns, coll, key));
+  if (!hashed.has_value()) return std::optional<std::string>();
+  return std::optional<std::string>(std::move(hashed->value));
+}
+
+absl::Status TxSimulator::PutPrivateData(absl::string_view ns, absl::string_view coll,
+                                         absl::string_view key, absl::string_view value) {
+  FABRIC_RETURN_IF_ERROR(CheckWrite());
+  Coll(ns, coll).writes[std::string(key)] = std::string(value);
+  return absl::OkStatus();
+}
+
+absl::Status TxSimulator::DelPrivateData(absl::string_view ns, absl::string_view coll,
+                                         absl::string_view key) {
+  return PutPrivateData(ns, coll, key, "");
+}
+
+absl::StatusOr<std::vector<KeyValue>> TxSimulator::GetPrivateDataRange(absl::string_view ns,
+                                                                       absl::string_view coll,
+                                                                       absl::string_view start,
+                                                                       absl::string_view end) {
+  if (wrote_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("txid [", txid_,
+                     "]: unsuppored transaction. Queries on pvt data is supported only in a "
+                     "read-only transaction"));
+  }
+  private_queried_ = true;
+  FABRIC_ASSIGN_OR_RETURN(ledger::RangeResult r,
+                          state_.RangePrivate(ns, coll, start, end, kTotalQueryLimit));
+  return ToKeyValues(std::move(r.kvs));
+}
+
+absl::StatusOr<std::map<std::string, std::string>> TxSimulator::GetPrivateDataMetadata(
+    absl::string_view ns, absl::string_view coll, absl::string_view key) {
+  FABRIC_ASSIGN_OR_RETURN(std::optional<ledger::VersionedValue> hashed, ReadHashed(ns, coll, key));
+  std::map<std::string, std::string> metadata;
+  if (!hashed.has_value() || hashed->metadata.empty()) return metadata;
+  kvrwset::KVMetadataWrite stored;
+  if (!stored.ParseFromString(hashed->metadata)) {
+    return absl::DataLossError(absl::StrCat("the stored metadata of private key \"",
+                                            absl::CEscape(key), "\" in ", ns, "/", coll,
+                                            " does not parse"));
+  }
+  for (const kvrwset::KVMetadataEntry& e : stored.entries()) metadata[e.name()] = e.value();
+  return metadata;
+}
+
+absl::Status TxSimulator::SetPrivateDataMetadata(absl::string_view ns, absl::string_view coll,
+                                                 absl::string_view key,
+                                                 std::map<std::string, std::string> metadata) {
+  FABRIC_RETURN_IF_ERROR(CheckWrite());
+  Coll(ns, coll).metadata_writes[std::string(key)] = std::move(metadata);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::map<std::pair<std::string, std::string>, std::string>>
+TxSimulator::CollectionWrites() const {
+  std::map<std::pair<std::string, std::string>, std::string> out;
+  for (const auto& [name, ns] : namespaces_) {
+    for (const auto& [coll_name, coll] : ns->collections) {
+      if (coll.writes.empty() && coll.metadata_writes.empty()) continue;
+      kvrwset::KVRWSet kv;
+      for (const auto& [key, value] : coll.writes) {
+        kvrwset::KVWrite* w = kv.add_writes();
+        w->set_key(key);
+        w->set_is_delete(value.empty());
+        w->set_value(value);
+      }
+      // The private side of a metadata write carries no entries (Fabric's builder).
+      for (const auto& [key, entries] : coll.metadata_writes)
+        kv.add_metadata_writes()->set_key(key);
+      std::string bytes;
+      if (!kv.SerializeToString(&bytes)) {
+        return absl::InternalError(
+            absl::StrCat("cannot serialize the private rwset of ", name, "/", coll_name));
+      }
+      out[{name, coll_name}] = std::move(bytes);
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> TxSimulator::PrivateResults() const {
+  FABRIC_ASSIGN_OR_RETURN(auto writes, CollectionWrites());
+  if (writes.empty()) return std::string();
+  ::rwset::TxPvtReadWriteSet tx;
+  tx.set_data_model(::rwset::TxReadWriteSet::KV);
+  ::rwset::NsPvtReadWriteSet* ns = nullptr;
+  for (auto& [key, bytes] : writes) {
+    if (ns == nullptr || ns->namespace_() != key.first) {
+      ns = tx.add_ns_pvt_rwset();
+      ns->set_namespace_(key.first);
+    }
+    ::rwset::CollectionPvtReadWriteSet* c = ns->add_collection_pvt_rwset();
+    c->set_collection_name(key.second);
+    c->set_rwset(std::move(bytes));
+  }
+  std::string out;
+  if (!tx.SerializeToString(&out)) {
+    return absl::InternalError("cannot serialize the transaction's private read-write set");
+  }
+  return out;
+}
+
 absl::StatusOr<std::string> TxSimulator::Results() const {
+  FABRIC_ASSIGN_OR_RETURN(auto private_writes, CollectionWrites());
   ::rwset::TxReadWriteSet tx;
   tx.set_data_model(::rwset::TxReadWriteSet::KV);
   for (const auto& [name, ns] : namespaces_) {
@@ -223,8 +395,9 @@ absl::StatusOr<std::string> TxSimulator::Results() const {
       }
     }
     if (kv.reads_size() + kv.range_queries_info_size() + kv.writes_size() +
-            kv.metadata_writes_size() ==
-        0) {
+                kv.metadata_writes_size() ==
+            0 &&
+        ns->collections.empty()) {
       continue;
     }
     ::rwset::NsReadWriteSet* out = tx.add_ns_rwset();
@@ -232,6 +405,41 @@ absl::StatusOr<std::string> TxSimulator::Results() const {
     if (!kv.SerializeToString(out->mutable_rwset())) {
       return absl::InternalError(
           absl::StrCat("cannot serialize the read-write set of \"", name, "\""));
+    }
+    for (const auto& [coll_name, coll] : ns->collections) {
+      kvrwset::HashedRWSet hashed;
+      for (const auto& [key, version] : coll.hashed_reads) {
+        kvrwset::KVReadHash* r = hashed.add_hashed_reads();
+        r->set_key_hash(Sha256(key));
+        if (version.has_value()) {
+          r->mutable_version()->set_block_num(version->block);
+          r->mutable_version()->set_tx_num(version->tx);
+        }
+      }
+      for (const auto& [key, value] : coll.writes) {
+        kvrwset::KVWriteHash* w = hashed.add_hashed_writes();
+        w->set_key_hash(Sha256(key));
+        w->set_is_delete(value.empty());
+        if (!value.empty()) w->set_value_hash(Sha256(value));
+      }
+      for (const auto& [key, entries] : coll.metadata_writes) {
+        kvrwset::KVMetadataWriteHash* m = hashed.add_metadata_writes();
+        m->set_key_hash(Sha256(key));
+        for (const auto& [entry_name, value] : entries) {
+          kvrwset::KVMetadataEntry* e = m->add_entries();
+          e->set_name(entry_name);
+          e->set_value(value);
+        }
+      }
+      ::rwset::CollectionHashedReadWriteSet* c = out->add_collection_hashed_rwset();
+      c->set_collection_name(coll_name);
+      if (!hashed.SerializeToString(c->mutable_hashed_rwset())) {
+        return absl::InternalError(
+            absl::StrCat("cannot serialize the hashed read-write set of ", name, "/", coll_name));
+      }
+      if (auto w = private_writes.find({name, coll_name}); w != private_writes.end()) {
+        c->set_pvt_rwset_hash(Sha256(w->second));
+      }
     }
   }
   std::string bytes;

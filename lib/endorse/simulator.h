@@ -36,6 +36,24 @@
 // host's own queries, also refuses every write (FailedPrecondition). The endorser
 // simulates queries in kEndorse mode, as Fabric's evaluate does, and drops the results.
 //
+// Private data (collections), as Fabric's simulator records it (rwsetutil.RWSetBuilder):
+//   - GetPrivateData reads the private value and records a hashed read (the key's hash
+//     and its hashed version); FailedPrecondition "private data matching public hash
+//     version is not available" when this peer's private value is not the one the hash
+//     is of (a missing or purged value); GetPrivateDataHash reads the value's hash and
+//     records the same hashed read; GetPrivateDataMetadata reads the hashed key's
+//     metadata and records the same read;
+//   - PutPrivateData / DelPrivateData record a private write (raw key and value) and a
+//     hashed write (key hash and value hash, or a delete); SetPrivateDataMetadata a
+//     private metadata write without entries and a hashed one with them;
+//   - private range queries read the private state and record nothing; they are refused
+//     once the transaction has written, and after one, writes are refused;
+//   - Results(): each namespace's collections, by name, as CollectionHashedReadWriteSets
+//     (reads, writes and metadata writes sorted by raw key) with pvt_rwset_hash the
+//     SHA-256 of the collection's private rwset bytes; PrivateResults(): the
+//     TxPvtReadWriteSet (namespaces and collections by name, writes and metadata writes
+//     by key), the private data an endorser hands over for dissemination.
+//
 // A simulation reads the latest committed state at each call, not one snapshot as
 // Fabric's (which holds commits off until the simulation is done): a transaction that
 // read a key a later block changed still fails MVCC at commit, as in Fabric, but a
@@ -99,27 +117,82 @@ class TxSimulator {
   absl::StatusOr<std::vector<KeyModification>> GetHistoryForKey(absl::string_view ns,
                                                                 absl::string_view key);
 
+  // ---- Private data (see above) ----
+  absl::StatusOr<std::optional<std::string>> GetPrivateData(absl::string_view ns,
+                                                            absl::string_view coll,
+                                                            absl::string_view key);
+  absl::StatusOr<std::optional<std::string>> GetPrivateDataHash(absl::string_view ns,
+                                                                absl::string_view coll,
+                                                                absl::string_view key);
+  // An empty value is a delete (as for public writes).
+  absl::Status PutPrivateData(absl::string_view ns, absl::string_view coll, absl::string_view key,
+                              absl::string_view value);
+  absl::Status DelPrivateData(absl::string_view ns, absl::string_view coll, absl::string_view key);
+  absl::StatusOr<std::vector<KeyValue>> GetPrivateDataRange(absl::string_view ns,
+                                                            absl::string_view coll,
+                                                            absl::string_view start,
+                                                            absl::string_view end);
+  absl::StatusOr<std::map<std::string, std::string>> GetPrivateDataMetadata(absl::string_view ns,
+                                                                            absl::string_view coll,
+                                                                            absl::string_view key);
+  absl::Status SetPrivateDataMetadata(absl::string_view ns, absl::string_view coll,
+                                      absl::string_view key,
+                                      std::map<std::string, std::string> metadata);
+
+  // The transaction id, for Fabric's error messages that name it.
+  void set_txid(std::string txid) { txid_ = std::move(txid); }
+
   // The serialized TxReadWriteSet. REQUIRES: called after the last read or write.
   absl::StatusOr<std::string> Results() const;
+  // The serialized TxPvtReadWriteSet; "" when the transaction wrote no private data.
+  absl::StatusOr<std::string> PrivateResults() const;
 
  private:
   struct Namespace;
+  struct Collection;
   Namespace& Ns(absl::string_view ns);
+  Collection& Coll(absl::string_view ns, absl::string_view coll);
+  // Reads the hashed key of `key` and records the hashed read.
+  absl::StatusOr<std::optional<ledger::VersionedValue>> ReadHashed(absl::string_view ns,
+                                                                   absl::string_view coll,
+                                                                   absl::string_view key);
+  // The serialized private KVRWSet of each collection that wrote, by (ns, coll).
+  absl::StatusOr<std::map<std::pair<std::string, std::string>, std::string>> CollectionWrites()
+      const;
   // OK if the transaction may write now (and then it has written).
   absl::Status CheckWrite();
 
   const ledger::StateDb& state_;
   const ledger::HistoryDb& history_;
   const Mode mode_;
-  bool wrote_ = false;      // a write was recorded
-  bool paginated_ = false;  // a paginated query was made
+  bool wrote_ = false;            // a write was recorded
+  bool paginated_ = false;        // a paginated query was made
+  bool private_queried_ = false;  // a private range query was made
+  std::string txid_;
   std::map<std::string, std::unique_ptr<Namespace>, std::less<>> namespaces_;
 };
 
+// What a stub needs to know of the chaincode's collections for the transaction's
+// creator (Fabric's collection store: RetrieveCollectionConfig,
+// RetrieveReadWritePermission).
+class CollectionAccess {
+ public:
+  virtual ~CollectionAccess() = default;
+  struct Permission {
+    bool read = true;
+    bool write = true;
+  };
+  // What the creator may do with the values of collection `collection`; nullopt when
+  // the chaincode has no such collection.
+  virtual absl::StatusOr<std::optional<Permission>> Check(absl::string_view collection) const = 0;
+};
+
 // A Stub for the contract of namespace `ns`, over `sim`: the shim's checks and key
-// substitutions on top of the simulator. `sim` and `invocation` must outlive it.
+// substitutions on top of the simulator. `sim`, `invocation` and `collections` must
+// outlive it; `collections` null: the chaincode has none.
 std::unique_ptr<Stub> NewSimulatorStub(TxSimulator* sim, std::string ns,
-                                       const Invocation* invocation);
+                                       const Invocation* invocation,
+                                       const CollectionAccess* collections = nullptr);
 
 // The chaincode event a stub recorded (SetEvent), if any; REQUIRES: `stub` came from
 // NewSimulatorStub.

@@ -102,6 +102,19 @@ absl::StatusOr<RangeResult> StateDb::Range(absl::string_view ns, absl::string_vi
   return result;
 }
 
+absl::StatusOr<RangeResult> StateDb::RangePrivate(absl::string_view ns,
+                                                  absl::string_view collection,
+                                                  absl::string_view start, absl::string_view end,
+                                                  size_t limit) const {
+  return Range(internal::PrivateNamespace(ns, collection), start, end, limit);
+}
+
+absl::StatusOr<RangeResult> StateDb::RangeHashed(absl::string_view ns, absl::string_view collection,
+                                                 absl::string_view start, absl::string_view end,
+                                                 size_t limit) const {
+  return Range(internal::HashedNamespace(ns, collection), start, end, limit);
+}
+
 void StateDb::Apply(const BlockUpdates& updates, const PrivateUpdates& pvt,
                     rocksdb::WriteBatch* batch) const {
   for (const auto& [ns, keys] : updates.pub) ApplyKeys(db_, ns, keys, batch);

@@ -59,6 +59,14 @@ class StateDb : public StateReader, public PrivateReader {
   // namespace. At most `limit` entries (0 = no limit).
   absl::StatusOr<RangeResult> Range(absl::string_view ns, absl::string_view start,
                                     absl::string_view end, size_t limit) const;
+  // The same over the private values of a collection, and over its hashed state (keys
+  // are key hashes).
+  absl::StatusOr<RangeResult> RangePrivate(absl::string_view ns, absl::string_view collection,
+                                           absl::string_view start, absl::string_view end,
+                                           size_t limit) const;
+  absl::StatusOr<RangeResult> RangeHashed(absl::string_view ns, absl::string_view collection,
+                                          absl::string_view start, absl::string_view end,
+                                          size_t limit) const;
 
   // Adds `updates` (public and hashed) and `pvt` (private values) to `batch`, and the
   // index record of each namespace they give metadata.

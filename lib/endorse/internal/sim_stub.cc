@@ -41,8 +41,9 @@ absl::Status CheckUtf8(absl::string_view what, absl::string_view s) {
 
 class SimulatorStub final : public Stub {
  public:
-  SimulatorStub(TxSimulator* sim, std::string ns, const Invocation* invocation)
-      : sim_(sim), ns_(std::move(ns)), invocation_(invocation) {}
+  SimulatorStub(TxSimulator* sim, std::string ns, const Invocation* invocation,
+                const CollectionAccess* collections)
+      : sim_(sim), ns_(std::move(ns)), invocation_(invocation), collections_(collections) {}
 
   const Invocation& invocation() const override { return *invocation_; }
   const std::optional<EventRecord>& event() const { return event_; }
@@ -126,18 +127,117 @@ class SimulatorStub final : public Stub {
     return sim_->GetHistoryForKey(ns_, key);
   }
 
+  // ---- Private data: the handler's collection checks, then the simulator ----
+
+  absl::StatusOr<std::optional<std::string>> GetPrivateData(absl::string_view collection,
+                                                            absl::string_view key) override {
+    FABRIC_RETURN_IF_ERROR(CheckUtf8("key", key));
+    FABRIC_RETURN_IF_ERROR(Allowed(collection, Access::kRead));
+    return sim_->GetPrivateData(ns_, collection, key);
+  }
+
+  absl::StatusOr<std::optional<std::string>> GetPrivateDataHash(absl::string_view collection,
+                                                                absl::string_view key) override {
+    FABRIC_RETURN_IF_ERROR(CheckUtf8("key", key));
+    FABRIC_RETURN_IF_ERROR(Allowed(collection, Access::kNone));
+    return sim_->GetPrivateDataHash(ns_, collection, key);
+  }
+
+  absl::Status PutPrivateData(absl::string_view collection, absl::string_view key,
+                              absl::string_view value) override {
+    if (key.empty()) return absl::InvalidArgumentError("key must not be an empty string");
+    FABRIC_RETURN_IF_ERROR(CheckUtf8("key", key));
+    FABRIC_RETURN_IF_ERROR(Allowed(collection, Access::kWrite));
+    return sim_->PutPrivateData(ns_, collection, key, value);
+  }
+
+  absl::Status DelPrivateData(absl::string_view collection, absl::string_view key) override {
+    FABRIC_RETURN_IF_ERROR(CheckUtf8("key", key));
+    FABRIC_RETURN_IF_ERROR(Allowed(collection, Access::kWrite));
+    return sim_->DelPrivateData(ns_, collection, key);
+  }
+
+  absl::StatusOr<std::vector<KeyValue>> GetPrivateDataByRange(absl::string_view collection,
+                                                              absl::string_view start,
+                                                              absl::string_view end) override {
+    if (start.empty()) start = kEmptyKeySubstitute;
+    FABRIC_RETURN_IF_ERROR(ValidateSimpleKeys(start, end));
+    FABRIC_RETURN_IF_ERROR(CheckUtf8("start key", start));
+    FABRIC_RETURN_IF_ERROR(CheckUtf8("end key", end));
+    FABRIC_RETURN_IF_ERROR(Allowed(collection, Access::kRead));
+    return sim_->GetPrivateDataRange(ns_, collection, start, end);
+  }
+
+  absl::StatusOr<std::vector<KeyValue>> GetPrivateDataByPartialCompositeKey(
+      absl::string_view collection, absl::string_view object_type,
+      const std::vector<std::string>& attributes) override {
+    FABRIC_ASSIGN_OR_RETURN(std::string start, CreateCompositeKey(object_type, attributes));
+    FABRIC_RETURN_IF_ERROR(Allowed(collection, Access::kRead));
+    return sim_->GetPrivateDataRange(ns_, collection, start, absl::StrCat(start, kMaxUnicodeRune));
+  }
+
+  absl::StatusOr<std::map<std::string, std::string>> GetPrivateDataMetadata(
+      absl::string_view collection, absl::string_view key) override {
+    FABRIC_RETURN_IF_ERROR(CheckUtf8("key", key));
+    FABRIC_RETURN_IF_ERROR(Allowed(collection, Access::kRead));
+    return sim_->GetPrivateDataMetadata(ns_, collection, key);
+  }
+
+  absl::Status SetPrivateDataMetadata(absl::string_view collection, absl::string_view key,
+                                      absl::string_view name, absl::string_view value) override {
+    FABRIC_RETURN_IF_ERROR(CheckUtf8("key", key));
+    FABRIC_RETURN_IF_ERROR(CheckUtf8("metadata name", name));
+    FABRIC_RETURN_IF_ERROR(Allowed(collection, Access::kWrite));
+    std::map<std::string, std::string> metadata;
+    metadata.emplace(std::string(name), std::string(value));
+    return sim_->SetPrivateDataMetadata(ns_, collection, key, std::move(metadata));
+  }
+
  private:
+  enum class Access { kNone, kRead, kWrite };
+
+  // The collection exists, and the creator may read (or write) its values.
+  absl::Status Allowed(absl::string_view collection, Access access) const {
+    if (collection.empty()) {
+      return absl::InvalidArgumentError("collection must not be an empty string");
+    }
+    if (collections_ == nullptr) return NotFound(collection);
+    FABRIC_ASSIGN_OR_RETURN(std::optional<CollectionAccess::Permission> p,
+                            collections_->Check(collection));
+    if (!p.has_value()) return NotFound(collection);
+    if (access == Access::kRead && !p->read) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("tx creator does not have read access permission on privatedata in "
+                       "chaincodeName:",
+                       ns_, " collectionName: ", collection));
+    }
+    if (access == Access::kWrite && !p->write) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("tx creator does not have write access permission on privatedata in "
+                       "chaincodeName:",
+                       ns_, " collectionName: ", collection));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status NotFound(absl::string_view collection) const {
+    return absl::NotFoundError(absl::StrCat("collection ", invocation_->channel_id, "/", ns_, "/",
+                                            collection, " could not be found"));
+  }
+
   TxSimulator* const sim_;
   const std::string ns_;
   const Invocation* const invocation_;
+  const CollectionAccess* const collections_;
   std::optional<EventRecord> event_;
 };
 
 }  // namespace
 
 std::unique_ptr<Stub> NewSimulatorStub(TxSimulator* sim, std::string ns,
-                                       const Invocation* invocation) {
-  return std::make_unique<SimulatorStub>(sim, std::move(ns), invocation);
+                                       const Invocation* invocation,
+                                       const CollectionAccess* collections) {
+  return std::make_unique<SimulatorStub>(sim, std::move(ns), invocation, collections);
 }
 
 std::optional<EventRecord> StubEvent(const Stub& stub) {
