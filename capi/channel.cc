@@ -169,6 +169,7 @@ int ReadOptions(const fabric_channel_options* o, fabric::channel::ChannelOptions
   }
   out->threads = o->threads;
   out->max_pending = o->max_pending;
+  if (o->version >= 2 && o->mspid != nullptr) out->mspid = o->mspid;
   return FABRIC_OK;
 }
 
@@ -207,7 +208,8 @@ int ChannelOpen(fabric_channel** out, const char* dir, const fabric_channel_opti
 }
 
 int Submit(fabric_block_result** out, fabric_channel* ch, const uint8_t* block, size_t block_len,
-           unsigned int flags, fabric_error** err) {
+           const fabric_tx_private_data* pvt, size_t num_pvt, unsigned int flags,
+           fabric_error** err) {
   if (out != nullptr) *out = nullptr;
   if (ch == nullptr) return InvalidNull("channel", err);
   if (block == nullptr && block_len != 0) {
@@ -218,6 +220,20 @@ int Submit(fabric_block_result** out, fabric_channel* ch, const uint8_t* block, 
   }
   fabric::channel::SubmitOptions options;
   options.skip_verification = (flags & FABRIC_SUBMIT_SKIP_VERIFICATION) != 0;
+  if (pvt == nullptr && num_pvt != 0) {
+    return SaveError(FABRIC_EINVAL, "private_data is NULL but num is not 0", err);
+  }
+  for (size_t i = 0; i < num_pvt; ++i) {
+    if (pvt[i].data == nullptr && pvt[i].data_len != 0) {
+      return SaveError(FABRIC_EINVAL, "private data " + std::to_string(i) + " is NULL", err);
+    }
+    if (!options.pvt_data.emplace(pvt[i].tx_index, std::string(View(pvt[i].data, pvt[i].data_len)))
+             .second) {
+      return SaveError(
+          FABRIC_EINVAL,
+          "private data of transaction " + std::to_string(pvt[i].tx_index) + " given twice", err);
+    }
+  }
   absl::StatusOr<BlockResult> r = ch->rep->Submit(std::string(View(block, block_len)), options);
   if (!r.ok()) return SaveError(r.status(), err);
   if (out != nullptr) *out = new fabric_block_result(*std::move(r));
@@ -256,7 +272,12 @@ int fabric_channel_options_init(fabric_channel_options* opts, unsigned int versi
   if (opts == nullptr || version == 0 || version > FABRIC_CHANNEL_OPTIONS_VERSION) {
     return FABRIC_EINVAL;
   }
-  *opts = fabric_channel_options FABRIC_CHANNEL_OPTIONS_INIT;
+  // Only the fields of the version the host knows: its struct may be shorter.
+  const fabric_channel_options current = FABRIC_CHANNEL_OPTIONS_INIT;
+  opts->version = version;
+  opts->threads = current.threads;
+  opts->max_pending = current.max_pending;
+  if (version >= 2) opts->mspid = current.mspid;
   return FABRIC_OK;
 }
 
@@ -301,7 +322,15 @@ int fabric_channel_ledger(fabric_ledger** out, const fabric_channel* channel, fa
 
 int fabric_channel_submit(fabric_block_result** out, fabric_channel* channel, const uint8_t* block,
                           size_t block_len, unsigned int flags, fabric_error** err) {
-  return Guard(err, [&] { return Submit(out, channel, block, block_len, flags, err); });
+  return Guard(err, [&] { return Submit(out, channel, block, block_len, nullptr, 0, flags, err); });
+}
+
+int fabric_channel_submit_with_private_data(fabric_block_result** out, fabric_channel* channel,
+                                            const uint8_t* block, size_t block_len,
+                                            const fabric_tx_private_data* private_data, size_t num,
+                                            unsigned int flags, fabric_error** err) {
+  return Guard(
+      err, [&] { return Submit(out, channel, block, block_len, private_data, num, flags, err); });
 }
 
 void fabric_block_result_free(fabric_block_result* result) { delete result; }

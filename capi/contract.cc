@@ -368,4 +368,124 @@ int fabric_stub_get_history_for_key(fabric_stub* stub, const uint8_t* key, size_
   return Guard(err, [&] { return History(stub, key, key_len, cb, payload, err); });
 }
 
+// ---- Private data ----
+
+int fabric_stub_get_private_data(fabric_buf* value_out, fabric_stub* stub, const char* collection,
+                                 const uint8_t* key, size_t key_len, fabric_error** err) {
+  return Guard(err, [&] {
+    if (value_out == nullptr || collection == nullptr) {
+      return SaveError(FABRIC_EINVAL, "value_out or collection is NULL", err);
+    }
+    if (int rc = CheckInput(stub, key, key_len, "key", err); rc != FABRIC_OK) return rc;
+    auto v = stub->rep->GetPrivateData(collection, View(key, key_len));
+    if (!v.ok()) return StubError(v.status(), err);
+    if (!v->has_value()) return SaveError(FABRIC_ENOTFOUND, "the key has no value", err);
+    return FillBuf(**v, value_out, err);
+  });
+}
+
+int fabric_stub_get_private_data_hash(fabric_buf* value_hash_out, fabric_stub* stub,
+                                      const char* collection, const uint8_t* key, size_t key_len,
+                                      fabric_error** err) {
+  return Guard(err, [&] {
+    if (value_hash_out == nullptr || collection == nullptr) {
+      return SaveError(FABRIC_EINVAL, "value_hash_out or collection is NULL", err);
+    }
+    if (int rc = CheckInput(stub, key, key_len, "key", err); rc != FABRIC_OK) return rc;
+    auto v = stub->rep->GetPrivateDataHash(collection, View(key, key_len));
+    if (!v.ok()) return StubError(v.status(), err);
+    if (!v->has_value()) return SaveError(FABRIC_ENOTFOUND, "the key has no value", err);
+    return FillBuf(**v, value_hash_out, err);
+  });
+}
+
+int fabric_stub_put_private_data(fabric_stub* stub, const char* collection, const uint8_t* key,
+                                 size_t key_len, const uint8_t* value, size_t value_len,
+                                 fabric_error** err) {
+  return Guard(err, [&] {
+    if (collection == nullptr) return SaveError(FABRIC_EINVAL, "collection is NULL", err);
+    if (int rc = CheckInput(stub, key, key_len, "key", err); rc != FABRIC_OK) return rc;
+    if (int rc = CheckInput(stub, value, value_len, "value", err); rc != FABRIC_OK) return rc;
+    return StubError(
+        stub->rep->PutPrivateData(collection, View(key, key_len), View(value, value_len)), err);
+  });
+}
+
+int fabric_stub_del_private_data(fabric_stub* stub, const char* collection, const uint8_t* key,
+                                 size_t key_len, fabric_error** err) {
+  return Guard(err, [&] {
+    if (collection == nullptr) return SaveError(FABRIC_EINVAL, "collection is NULL", err);
+    if (int rc = CheckInput(stub, key, key_len, "key", err); rc != FABRIC_OK) return rc;
+    return StubError(stub->rep->DelPrivateData(collection, View(key, key_len)), err);
+  });
+}
+
+int fabric_stub_get_private_data_by_range(fabric_stub* stub, const char* collection,
+                                          const uint8_t* start, size_t start_len,
+                                          const uint8_t* end, size_t end_len, fabric_kv_cb cb,
+                                          void* payload, fabric_error** err) {
+  return Guard(err, [&] {
+    if (collection == nullptr || cb == nullptr) {
+      return SaveError(FABRIC_EINVAL, "collection or cb is NULL", err);
+    }
+    if (int rc = CheckInput(stub, start, start_len, "start", err); rc != FABRIC_OK) return rc;
+    if (int rc = CheckInput(stub, end, end_len, "end", err); rc != FABRIC_OK) return rc;
+    return CallEach(
+        stub->rep->GetPrivateDataByRange(collection, View(start, start_len), View(end, end_len)),
+        cb, payload, err);
+  });
+}
+
+int fabric_stub_get_private_data_by_partial_composite_key(fabric_stub* stub, const char* collection,
+                                                          const char* object_type,
+                                                          const char* const* attrs,
+                                                          size_t num_attrs, fabric_kv_cb cb,
+                                                          void* payload, fabric_error** err) {
+  return Guard(err, [&] {
+    if (stub == nullptr || collection == nullptr || object_type == nullptr || cb == nullptr) {
+      return SaveError(FABRIC_EINVAL, "stub, collection, object_type or cb is NULL", err);
+    }
+    std::vector<std::string> attributes;
+    if (int rc = Attributes(attrs, num_attrs, &attributes, err); rc != FABRIC_OK) return rc;
+    return CallEach(
+        stub->rep->GetPrivateDataByPartialCompositeKey(collection, object_type, attributes), cb,
+        payload, err);
+  });
+}
+
+int fabric_stub_get_private_data_metadata(fabric_stub* stub, const char* collection,
+                                          const uint8_t* key, size_t key_len, fabric_metadata_cb cb,
+                                          void* payload, fabric_error** err) {
+  return Guard(err, [&] {
+    if (collection == nullptr || cb == nullptr) {
+      return SaveError(FABRIC_EINVAL, "collection or cb is NULL", err);
+    }
+    if (int rc = CheckInput(stub, key, key_len, "key", err); rc != FABRIC_OK) return rc;
+    auto entries = stub->rep->GetPrivateDataMetadata(collection, View(key, key_len));
+    if (!entries.ok()) return StubError(entries.status(), err);
+    for (const auto& [name, value] : *entries) {
+      size_t len = 0;
+      const uint8_t* v = Bytes(value, &len);
+      if (int stop = cb(name.c_str(), v, len, payload); stop != 0) return stop;
+    }
+    return static_cast<int>(FABRIC_OK);
+  });
+}
+
+int fabric_stub_set_private_data_metadata(fabric_stub* stub, const char* collection,
+                                          const uint8_t* key, size_t key_len, const char* name,
+                                          const uint8_t* value, size_t value_len,
+                                          fabric_error** err) {
+  return Guard(err, [&] {
+    if (collection == nullptr || name == nullptr) {
+      return SaveError(FABRIC_EINVAL, "collection or name is NULL", err);
+    }
+    if (int rc = CheckInput(stub, key, key_len, "key", err); rc != FABRIC_OK) return rc;
+    if (int rc = CheckInput(stub, value, value_len, "value", err); rc != FABRIC_OK) return rc;
+    return StubError(stub->rep->SetPrivateDataMetadata(collection, View(key, key_len), name,
+                                                       View(value, value_len)),
+                     err);
+  });
+}
+
 }  // extern "C"

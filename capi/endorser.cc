@@ -132,4 +132,9 @@ const uint8_t* fabric_proposal_result_rwset(const fabric_proposal_result* result
   return result == nullptr ? nullptr : Bytes(result->rep.rwset, len_out);
 }
 
+const uint8_t* fabric_proposal_result_private_rwset(const fabric_proposal_result* result,
+                                                    size_t* len_out) {
+  return result == nullptr ? nullptr : Bytes(result->rep.private_rwset, len_out);
+}
+
 }  // extern "C"

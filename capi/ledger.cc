@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 
 #include "capi/internal.h"
+#include "lib/base/sha256.h"
 
 using fabric::capi::FillBuf;
 using fabric::capi::Guard;
@@ -170,15 +172,10 @@ int Tx(fabric_tx_info* out, const fabric_ledger* l, const char* txid, fabric_err
   return FABRIC_OK;
 }
 
-int GetState(fabric_buf* value_out, fabric_key_version* version_out, fabric_buf* metadata_out,
-             const fabric_ledger* l, const char* ns, const uint8_t* key, size_t key_len,
-             fabric_error** err) {
-  if (value_out == nullptr || l == nullptr || ns == nullptr) {
-    return InvalidNull("value_out, ledger or ns", err);
-  }
-  if (key == nullptr && key_len != 0) {
-    return SaveError(FABRIC_EINVAL, "key is NULL but key_len is not 0", err);
-  }
+// Hands a looked-up value to the caller: its value (or hash), version and metadata.
+int FillVersioned(fabric_buf* value_out, fabric_key_version* version_out, fabric_buf* metadata_out,
+                  absl::StatusOr<std::optional<fabric::ledger::VersionedValue>> v,
+                  fabric_error** err) {
   if (version_out != nullptr) {
     if (int rc = fabric::capi::CheckStructVersion(version_out->version, FABRIC_KEY_VERSION_VERSION,
                                                   "fabric_key_version", err);
@@ -186,7 +183,6 @@ int GetState(fabric_buf* value_out, fabric_key_version* version_out, fabric_buf*
       return rc;
     }
   }
-  auto v = l->rep->state().Get(ns, View(key, key_len));
   if (!v.ok()) return SaveError(v.status(), err);
   if (!v->has_value()) return SaveError(FABRIC_ENOTFOUND, "no such key", err);
   fabric_buf value = FABRIC_BUF_INIT;
@@ -204,9 +200,90 @@ int GetState(fabric_buf* value_out, fabric_key_version* version_out, fabric_buf*
   return FABRIC_OK;
 }
 
+int CheckKeyArgs(const void* value_out, const fabric_ledger* l, const char* ns,
+                 const char* collection, bool private_key, const uint8_t* key, size_t key_len,
+                 fabric_error** err) {
+  if (value_out == nullptr || l == nullptr || ns == nullptr) {
+    return InvalidNull("value_out, ledger or ns", err);
+  }
+  if (private_key && collection == nullptr) return InvalidNull("collection", err);
+  if (key == nullptr && key_len != 0) {
+    return SaveError(FABRIC_EINVAL, "key is NULL but key_len is not 0", err);
+  }
+  return FABRIC_OK;
+}
+
+int GetState(fabric_buf* value_out, fabric_key_version* version_out, fabric_buf* metadata_out,
+             const fabric_ledger* l, const char* ns, const uint8_t* key, size_t key_len,
+             fabric_error** err) {
+  if (int rc = CheckKeyArgs(value_out, l, ns, nullptr, false, key, key_len, err); rc != FABRIC_OK) {
+    return rc;
+  }
+  return FillVersioned(value_out, version_out, metadata_out,
+                       l->rep->state().Get(ns, View(key, key_len)), err);
+}
+
+int PrivateRecords(const fabric_ledger* l, uint64_t first, uint64_t last, fabric_private_data_cb cb,
+                   void* payload, fabric_error** err) {
+  if (l == nullptr || cb == nullptr) return InvalidNull("ledger or cb", err);
+  const uint64_t height = l->rep->chain_info().height;
+  for (uint64_t n = first; n <= last && n < height; ++n) {
+    auto record = l->rep->PvtRecord(n);
+    if (!record.ok()) return SaveError(record.status(), err);
+    if (!record->has_value()) continue;
+    // Stored and missing slots, merged in slot order.
+    std::map<fabric::ledger::PvtSlot, std::pair<int, int>> slots;
+    for (const auto& [slot, rwset] : (*record)->stored) slots[slot] = {1, 1};
+    for (const auto& [slot, eligible] : (*record)->missing) slots[slot] = {0, eligible ? 1 : 0};
+    for (const auto& [slot, how] : slots) {
+      if (int stop =
+              cb(n, slot.tx, slot.ns.c_str(), slot.coll.c_str(), how.first, how.second, payload);
+          stop != 0) {
+        return stop;
+      }
+    }
+  }
+  return FABRIC_OK;
+}
+
 }  // namespace
 
 extern "C" {
+
+int fabric_ledger_get_private_data(fabric_buf* value_out, fabric_key_version* version_out,
+                                   const fabric_ledger* ledger, const char* ns,
+                                   const char* collection, const uint8_t* key, size_t key_len,
+                                   fabric_error** err) {
+  return Guard(err, [&] {
+    if (int rc = CheckKeyArgs(value_out, ledger, ns, collection, true, key, key_len, err);
+        rc != FABRIC_OK) {
+      return rc;
+    }
+    return FillVersioned(value_out, version_out, nullptr,
+                         ledger->rep->state().GetPrivate(ns, collection, View(key, key_len)), err);
+  });
+}
+
+int fabric_ledger_get_private_data_hash(fabric_buf* value_hash_out, fabric_key_version* version_out,
+                                        fabric_buf* metadata_out, const fabric_ledger* ledger,
+                                        const char* ns, const char* collection, const uint8_t* key,
+                                        size_t key_len, fabric_error** err) {
+  return Guard(err, [&] {
+    if (int rc = CheckKeyArgs(value_hash_out, ledger, ns, collection, true, key, key_len, err);
+        rc != FABRIC_OK) {
+      return rc;
+    }
+    return FillVersioned(
+        value_hash_out, version_out, metadata_out,
+        ledger->rep->state().GetHashed(ns, collection, fabric::Sha256(View(key, key_len))), err);
+  });
+}
+
+int fabric_ledger_private_data_records(const fabric_ledger* ledger, uint64_t first, uint64_t last,
+                                       fabric_private_data_cb cb, void* payload,
+                                       fabric_error** err) {
+  return Guard(err, [&] { return PrivateRecords(ledger, first, last, cb, payload, err); });
+}
 
 void fabric_strarray_dispose(fabric_strarray* array) {
   if (array == nullptr) return;

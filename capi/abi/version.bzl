@@ -8,7 +8,7 @@ FABRICPEER_<MAJOR> of the exported symbols (capi/BUILD.bazel).
 
 # This library's version, MAJOR.MINOR.PATCH. MAJOR changes when the ABI breaks
 # (capi/abi/fabricpeer.abi says what the ABI is; doc/api-stability.md, the rules).
-FABRIC_PEER_VERSION = "1.0.0"
+FABRIC_PEER_VERSION = "1.1.0"
 
 # The Fabric release whose behaviour the library reproduces.
 FABRIC_RELEASE = "2.5.12"

@@ -650,11 +650,15 @@ typedef struct fabric_channel_options {
   size_t threads;       /* validation threads, the caller's included; 0: one per core */
   size_t max_pending;   /* blocks accepted for processing at once; more concurrent
                            fabric_channel_submit calls wait (0 counts as 1) */
+  /* Since version 2 (1.1): */
+  const char *mspid;    /* the MSP id of this peer's org: the channel keeps the private
+                           data of the collections that org is a member of; NULL or "":
+                           none (copied; see "Private data") */
 } fabric_channel_options;
 
-#define FABRIC_CHANNEL_OPTIONS_VERSION 1
+#define FABRIC_CHANNEL_OPTIONS_VERSION 2
 /* clang-format off */
-#define FABRIC_CHANNEL_OPTIONS_INIT {FABRIC_CHANNEL_OPTIONS_VERSION, 0, 4}
+#define FABRIC_CHANNEL_OPTIONS_INIT {FABRIC_CHANNEL_OPTIONS_VERSION, 0, 4, NULL}
 /* clang-format on */
 
 /* Sets *opts to FABRIC_CHANNEL_OPTIONS_INIT for the given version (pass
@@ -722,6 +726,76 @@ typedef struct fabric_block_result fabric_block_result;
 FABRIC_EXPORT int fabric_channel_submit(fabric_block_result **out, fabric_channel *channel,
                                         const uint8_t *block, size_t block_len, unsigned int flags,
                                         fabric_error **err);
+
+/* ---- Private data ----------------------------------------------------------------- */
+
+/* A block's transactions carry private data (collections of their chaincodes'
+ * definitions) as hashes only; the data itself travels apart, from the endorsers
+ * (fabric_proposal_result_private_rwset) to the committing peers of the collections'
+ * member orgs, as Fabric's gossip carries it. A channel made with an mspid
+ * (fabric_channel_options) commits each block with the private data handed to it, as
+ * Fabric's peer does:
+ *   - for each collection a transaction writes (VALID or not): if this peer's org is
+ *     not a member, the data is missing and this peer is not eligible for it; else the
+ *     handed collection rwset whose SHA-256 is the hash in the block is stored, and
+ *     without one (or with one that does not match) the data is missing, eligible;
+ *   - the private values of VALID transactions update the private state, which the
+ *     contract reads (fabric_stub_get_private_data) and hosts query
+ *     (fabric_ledger_get_private_data);
+ *   - a key written in a collection with BlockToLive b at block W is purged, value and
+ *     hash, while block W + b + 1 commits (unless written again since).
+ * The commit hash and stored blocks are Fabric's, whatever private data was handed. */
+
+/* The private data of one transaction of a block: its index in the block and the
+ * private rwsets it wrote (a serialized rwset.TxPvtReadWriteSet, as
+ * fabric_proposal_result_private_rwset gives it). Borrowed for the call only. */
+typedef struct fabric_tx_private_data {
+  uint64_t tx_index;
+  const uint8_t *data;
+  size_t data_len;
+} fabric_tx_private_data;
+
+/* fabric_channel_submit with the private data handed over with the block: num entries
+ * of distinct transactions (FABRIC_EINVAL otherwise); FABRIC_EMALFORMED, and nothing
+ * committed, for data that is not a TxPvtReadWriteSet or names a transaction the block
+ * does not have. */
+FABRIC_EXPORT int fabric_channel_submit_with_private_data(
+    fabric_block_result **out, fabric_channel *channel, const uint8_t *block, size_t block_len,
+    const fabric_tx_private_data *private_data, size_t num, unsigned int flags,
+    fabric_error **err);
+
+/* The committed private value of `key` in `collection` of chaincode `ns`, into
+ * value_out, and its version (optional). FABRIC_ENOTFOUND if this peer has no value
+ * for it (absent, missing, or purged). */
+FABRIC_EXPORT int fabric_ledger_get_private_data(fabric_buf *value_out,
+                                                 fabric_key_version *version_out,
+                                                 const fabric_ledger *ledger, const char *ns,
+                                                 const char *collection, const uint8_t *key,
+                                                 size_t key_len, fabric_error **err);
+
+/* The committed hash of `key`'s value in `collection` (every peer of the channel has
+ * it, member or not), into value_hash_out (FABRIC_HASH_SIZE bytes); its version and
+ * metadata (a serialized kvrwset.KVMetadataWrite) are optional. FABRIC_ENOTFOUND if
+ * the key has no value. */
+FABRIC_EXPORT int fabric_ledger_get_private_data_hash(
+    fabric_buf *value_hash_out, fabric_key_version *version_out, fabric_buf *metadata_out,
+    const fabric_ledger *ledger, const char *ns, const char *collection, const uint8_t *key,
+    size_t key_len, fabric_error **err);
+
+/* Called once per private data record of a block: transaction `tx` of block `block`
+ * wrote collection `collection` of `ns`; `stored` is 1 when this peer holds the data,
+ * else 0 (missing), with `eligible` 1 when this peer's org is a member. A non-zero
+ * return stops, and the function returns it. */
+typedef int (*fabric_private_data_cb)(uint64_t block, uint64_t tx, const char *ns,
+                                      const char *collection, int stored, int eligible,
+                                      void *payload);
+
+/* The private data records of blocks [first, last] (last past the height: to the end),
+ * in block, transaction, namespace and collection order: what was stored and what is
+ * missing. */
+FABRIC_EXPORT int fabric_ledger_private_data_records(const fabric_ledger *ledger, uint64_t first,
+                                                     uint64_t last, fabric_private_data_cb cb,
+                                                     void *payload, fabric_error **err);
 
 /* Releases a block result (NULL: nothing). */
 FABRIC_EXPORT void fabric_block_result_free(fabric_block_result *result);
@@ -982,6 +1056,50 @@ FABRIC_EXPORT int fabric_stub_set_event(fabric_stub *stub, const char *name, con
  * function returns it. */
 typedef int (*fabric_history_cb)(const fabric_key_modification *mod, void *payload);
 
+/* Private data of the chaincode's collections (see "Private data"), with Fabric's
+ * rules: a read of a value records a hashed read (the key's hash and version) and fails
+ * (FABRIC_ECONFLICT) when this peer's value is not the committed one (missing or
+ * purged); a write records the value privately and its hash in the transaction; private
+ * range and partial composite key queries record nothing and are refused once the
+ * transaction has written (writes are refused after them, FABRIC_ECONFLICT). A
+ * collection the chaincode does not define is FABRIC_ENOTFOUND; MemberOnlyRead and
+ * MemberOnlyWrite refuse a creator outside the member orgs (FABRIC_EDENIED). The hash of
+ * a value (FABRIC_HASH_SIZE bytes) may be read by anyone. FABRIC_ENOTFOUND from the two
+ * getters: no value. */
+FABRIC_EXPORT int fabric_stub_get_private_data(fabric_buf *value_out, fabric_stub *stub,
+                                               const char *collection, const uint8_t *key,
+                                               size_t key_len, fabric_error **err);
+FABRIC_EXPORT int fabric_stub_get_private_data_hash(fabric_buf *value_hash_out, fabric_stub *stub,
+                                                    const char *collection, const uint8_t *key,
+                                                    size_t key_len, fabric_error **err);
+/* An empty value deletes, as fabric_stub_del_private_data. */
+FABRIC_EXPORT int fabric_stub_put_private_data(fabric_stub *stub, const char *collection,
+                                               const uint8_t *key, size_t key_len,
+                                               const uint8_t *value, size_t value_len,
+                                               fabric_error **err);
+FABRIC_EXPORT int fabric_stub_del_private_data(fabric_stub *stub, const char *collection,
+                                               const uint8_t *key, size_t key_len,
+                                               fabric_error **err);
+/* The collection's keys in [start, end), as fabric_stub_get_state_by_range's. */
+FABRIC_EXPORT int fabric_stub_get_private_data_by_range(fabric_stub *stub, const char *collection,
+                                                        const uint8_t *start, size_t start_len,
+                                                        const uint8_t *end, size_t end_len,
+                                                        fabric_kv_cb cb, void *payload,
+                                                        fabric_error **err);
+FABRIC_EXPORT int fabric_stub_get_private_data_by_partial_composite_key(
+    fabric_stub *stub, const char *collection, const char *object_type, const char *const *attrs,
+    size_t num_attrs, fabric_kv_cb cb, void *payload, fabric_error **err);
+/* A private key's metadata entries (recorded as a hashed read), and one entry set, as
+ * fabric_stub_get_state_metadata and fabric_stub_set_state_metadata. */
+FABRIC_EXPORT int fabric_stub_get_private_data_metadata(fabric_stub *stub, const char *collection,
+                                                        const uint8_t *key, size_t key_len,
+                                                        fabric_metadata_cb cb, void *payload,
+                                                        fabric_error **err);
+FABRIC_EXPORT int fabric_stub_set_private_data_metadata(fabric_stub *stub, const char *collection,
+                                                        const uint8_t *key, size_t key_len,
+                                                        const char *name, const uint8_t *value,
+                                                        size_t value_len, fabric_error **err);
+
 /* The modifications of `key` by valid transactions, newest first. */
 FABRIC_EXPORT int fabric_stub_get_history_for_key(fabric_stub *stub, const uint8_t *key,
                                                   size_t key_len, fabric_history_cb cb,
@@ -1086,6 +1204,13 @@ FABRIC_EXPORT const uint8_t *fabric_proposal_result_response(const fabric_propos
  * proposal response); empty unless endorsed. */
 FABRIC_EXPORT const uint8_t *fabric_proposal_result_rwset(const fabric_proposal_result *result,
                                                           size_t *len_out);
+
+/* The private data the simulation wrote (a serialized rwset.TxPvtReadWriteSet), which
+ * the read-write set carries as hashes only: what the host hands, with the block, to
+ * the committing peers of the collections' member orgs
+ * (fabric_channel_submit_with_private_data). Empty unless endorsed with private writes. */
+FABRIC_EXPORT const uint8_t *fabric_proposal_result_private_rwset(
+    const fabric_proposal_result *result, size_t *len_out);
 
 /* ---- The client side: proposals and transactions ----------------------------------- */
 
