@@ -350,7 +350,7 @@ int main(void) {
   CHECK(strncmp(hash_answer, "200 ", 4) == 0 && strlen(hash_answer) > 4);
   /* A collection pvtcc does not have. */
   evaluate(&net, net.user, "get", "collNone", "k", answer, sizeof answer);
-  CHECK(strcmp(answer, "404 FABRIC_ENOTFOUND") == 0);
+  CHECK(strcmp(answer, "500 FABRIC_EINVAL") == 0);
   /* collA is MemberOnlyRead for Org1 and Org2: a client of Org3 may not read it. */
   evaluate(&net, outsider, "get", "collA", "k1", answer, sizeof answer);
   CHECK(strcmp(answer, "500 FABRIC_EDENIED") == 0);

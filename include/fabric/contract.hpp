@@ -437,6 +437,91 @@ class Stub {
                                     err.out()));
   }
 
+  // ---- Private data (fabric.h, "Private data"): the collections of the chaincode ----
+
+  // The value of `key` in `collection`; nullopt if it has none. Throws Error
+  // (FABRIC_ECONFLICT when this peer's value is missing or purged, FABRIC_EDENIED for a
+  // MemberOnlyRead collection and a creator outside it, FABRIC_EINVAL for a collection
+  // the chaincode does not have).
+  std::optional<std::string> GetPrivateData(std::string_view collection, std::string_view key) {
+    return GetPrivate(&fabric_stub_get_private_data, collection, key);
+  }
+  // The SHA-256 of the value (any peer has it); nullopt if none.
+  std::optional<std::string> GetPrivateDataHash(std::string_view collection, std::string_view key) {
+    return GetPrivate(&fabric_stub_get_private_data_hash, collection, key);
+  }
+
+  void PutPrivateData(std::string_view collection, std::string_view key, std::string_view value) {
+    const std::string c = internal::CString(collection, "collection");
+    ErrorOut err;
+    err.Check(fabric_stub_put_private_data(stub_, c.c_str(), internal::Bytes(key), key.size(),
+                                           internal::Bytes(value), value.size(), err.out()));
+  }
+
+  void DelPrivateData(std::string_view collection, std::string_view key) {
+    const std::string c = internal::CString(collection, "collection");
+    ErrorOut err;
+    err.Check(fabric_stub_del_private_data(stub_, c.c_str(), internal::Bytes(key), key.size(),
+                                           err.out()));
+  }
+
+  // The collection's keys in [start, end); not recorded, and only before any write.
+  std::vector<KeyValue> GetPrivateDataByRange(std::string_view collection, std::string_view start,
+                                              std::string_view end) {
+    const std::string c = internal::CString(collection, "collection");
+    KeyValues kvs;
+    ErrorOut err;
+    const int rc = fabric_stub_get_private_data_by_range(stub_, c.c_str(), internal::Bytes(start),
+                                                         start.size(), internal::Bytes(end),
+                                                         end.size(), &AddKeyValue, &kvs, err.out());
+    return kvs.Take(err, rc);
+  }
+
+  std::vector<KeyValue> GetPrivateDataByPartialCompositeKey(
+      std::string_view collection, std::string_view object_type,
+      const std::vector<std::string>& attributes) {
+    const std::string c = internal::CString(collection, "collection");
+    const std::string type = internal::CString(object_type, "object type");
+    const std::vector<const char*> attrs = internal::CStrings(attributes, "attribute");
+    KeyValues kvs;
+    ErrorOut err;
+    const int rc = fabric_stub_get_private_data_by_partial_composite_key(
+        stub_, c.c_str(), type.c_str(), attrs.data(), attrs.size(), &AddKeyValue, &kvs, err.out());
+    return kvs.Take(err, rc);
+  }
+
+  // A private key's metadata entries, and one entry set (as the public ones).
+  std::map<std::string, std::string> GetPrivateDataMetadata(std::string_view collection,
+                                                            std::string_view key) {
+    const std::string c = internal::CString(collection, "collection");
+    using Entries = internal::Sink<std::map<std::string, std::string>>;
+    Entries entries;
+    ErrorOut err;
+    const int rc = fabric_stub_get_private_data_metadata(
+        stub_, c.c_str(), internal::Bytes(key), key.size(),
+        [](const char* name, const uint8_t* value, size_t len, void* payload) {
+          Entries* e = static_cast<Entries*>(payload);
+          return e->Guard([&] { e->items[name] = internal::String(value, len); });
+        },
+        &entries, err.out());
+    return entries.Take(err, rc);
+  }
+
+  void SetPrivateDataMetadata(std::string_view collection, std::string_view key,
+                              std::string_view name, std::string_view value) {
+    const std::string c = internal::CString(collection, "collection");
+    const std::string n = internal::CString(name, "metadata name");
+    ErrorOut err;
+    err.Check(fabric_stub_set_private_data_metadata(stub_, c.c_str(), internal::Bytes(key),
+                                                    key.size(), n.c_str(), internal::Bytes(value),
+                                                    value.size(), err.out()));
+  }
+
+  void SetPrivateDataValidationParameter(std::string_view collection, std::string_view key,
+                                         std::string_view policy) {
+    SetPrivateDataMetadata(collection, key, "VALIDATION_PARAMETER", policy);
+  }
+
   // The key's modifications by valid transactions, newest first.
   std::vector<KeyModification> GetHistoryForKey(std::string_view key) {
     using Mods = internal::Sink<std::vector<KeyModification>>;
@@ -457,6 +542,19 @@ class Stub {
 
  private:
   using KeyValues = internal::Sink<std::vector<KeyValue>>;
+  using PrivateGetter = int (*)(fabric_buf*, fabric_stub*, const char*, const uint8_t*, size_t,
+                                fabric_error**);
+
+  std::optional<std::string> GetPrivate(PrivateGetter get, std::string_view collection,
+                                        std::string_view key) {
+    const std::string c = internal::CString(collection, "collection");
+    Buf value;
+    ErrorOut err;
+    const int rc = get(value.out(), stub_, c.c_str(), internal::Bytes(key), key.size(), err.out());
+    if (rc == FABRIC_ENOTFOUND) return std::nullopt;
+    err.Check(rc);
+    return value.str();
+  }
 
   static int AddKeyValue(const uint8_t* key, size_t key_len, const uint8_t* value, size_t value_len,
                          void* payload) noexcept {

@@ -1062,7 +1062,7 @@ typedef int (*fabric_history_cb)(const fabric_key_modification *mod, void *paylo
  * purged); a write records the value privately and its hash in the transaction; private
  * range and partial composite key queries record nothing and are refused once the
  * transaction has written (writes are refused after them, FABRIC_ECONFLICT). A
- * collection the chaincode does not define is FABRIC_ENOTFOUND; MemberOnlyRead and
+ * collection the chaincode does not define is FABRIC_EINVAL; MemberOnlyRead and
  * MemberOnlyWrite refuse a creator outside the member orgs (FABRIC_EDENIED). The hash of
  * a value (FABRIC_HASH_SIZE bytes) may be read by anyone. FABRIC_ENOTFOUND from the two
  * getters: no value. */

@@ -144,8 +144,8 @@ class Stub {
   virtual absl::StatusOr<std::vector<KeyModification>> GetHistoryForKey(absl::string_view key) = 0;
 
   // ---- Private data: the collections of the chaincode's definition (simulator.h) ----
-  // A collection the definition does not have is NotFound ("collection <channel>/<cc>/
-  // <coll> could not be found"). A collection with MemberOnlyRead refuses reads of its
+  // A collection the definition does not have is InvalidArgument ("collection
+  // <channel>/<cc>/<coll> could not be found"). A collection with MemberOnlyRead refuses reads of its
   // values (not of hashes) to a creator outside its member orgs, one with
   // MemberOnlyWrite writes (PermissionDenied, Fabric's words).
   virtual absl::StatusOr<std::optional<std::string>> GetPrivateData(absl::string_view collection,

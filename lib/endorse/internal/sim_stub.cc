@@ -220,9 +220,10 @@ class SimulatorStub final : public Stub {
     return absl::OkStatus();
   }
 
+  // An argument error: the contract named a collection its chaincode does not have.
   absl::Status NotFound(absl::string_view collection) const {
-    return absl::NotFoundError(absl::StrCat("collection ", invocation_->channel_id, "/", ns_, "/",
-                                            collection, " could not be found"));
+    return absl::InvalidArgumentError(absl::StrCat("collection ", invocation_->channel_id, "/", ns_,
+                                                   "/", collection, " could not be found"));
   }
 
   TxSimulator* const sim_;
