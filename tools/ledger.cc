@@ -1,4 +1,5 @@
-// fabric ledger info|block|tx|state|range|history|import --ledger PATH ...
+// fabric ledger info|block|tx|state|range|history|private|private-hash|private-range|
+//               private-data|import --ledger PATH ...
 // PATH is a ledger directory, or a ledger manager root (with --channel when it holds
 // several). Output is JSON.
 #include <cstdio>
@@ -6,6 +7,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
+#include "lib/base/sha256.h"
 #include "lib/inspect/json.h"
 #include "lib/ledger/ledger_manager.h"
 #include "lib/wire/proto/kv_rwset.pb.h"
@@ -26,6 +28,12 @@ constexpr char kUsage[] =
     "       fabric ledger state NAMESPACE (KEY | --key-hex HEX) --ledger PATH\n"
     "       fabric ledger range NAMESPACE [START [END]] [--limit N] --ledger PATH\n"
     "       fabric ledger history NAMESPACE (KEY | --key-hex HEX) --ledger PATH\n"
+    "       fabric ledger private NAMESPACE COLLECTION (KEY | --key-hex HEX) --ledger PATH\n"
+    "       fabric ledger private-hash NAMESPACE COLLECTION (KEY | --key-hex HEX) --ledger PATH\n"
+    "       fabric ledger private-range NAMESPACE COLLECTION [START [END]] [--limit N]\n"
+    "                                   --ledger PATH\n"
+    "       fabric ledger private-data [FIRST [LAST]] --ledger PATH   (stored and missing\n"
+    "                                   private data, by block)\n"
     "       fabric ledger import DIR --ledger PATH   (DIR: stored blocks 000000.block ...,\n"
     "                                                each with its final TRANSACTIONS_FILTER)\n"
     "PATH is a ledger directory, or a root of many (then --channel picks one).";
@@ -195,6 +203,90 @@ int History(const ledger::Ledger& l, const ParsedArgs& a) {
   return Print(j);
 }
 
+// A private value of a collection (the private state; absent when this peer has none).
+int Private(const ledger::Ledger& l, const ParsedArgs& a) {
+  if (a.positional.size() < 3) return Fail("ledger", kUsage, 2);
+  auto key = KeyArg(a, 3);
+  if (!key.ok()) return Fail("ledger", std::string(key.status().message()), 2);
+  auto v = l.state().GetPrivate(a.positional[1], a.positional[2], *key);
+  if (!v.ok()) return Fail("ledger", std::string(v.status().message()));
+  if (!v->has_value()) return Fail("ledger", "no private value for this key here");
+  ordered_json j = ValueJson(*key, **v);
+  j["namespace"] = a.positional[1];
+  j["collection"] = a.positional[2];
+  return Print(j);
+}
+
+// The hash of a private value (every peer has it), by the key.
+int PrivateHash(const ledger::Ledger& l, const ParsedArgs& a) {
+  if (a.positional.size() < 3) return Fail("ledger", kUsage, 2);
+  auto key = KeyArg(a, 3);
+  if (!key.ok()) return Fail("ledger", std::string(key.status().message()), 2);
+  auto v = l.state().GetHashed(a.positional[1], a.positional[2], Sha256(*key));
+  if (!v.ok()) return Fail("ledger", std::string(v.status().message()));
+  if (!v->has_value()) return Fail("ledger", "no such key");
+  ordered_json j;
+  j["namespace"] = a.positional[1];
+  j["collection"] = a.positional[2];
+  PutBytes(&j, "key", *key);
+  j["key_hash"] = Hex(Sha256(*key));
+  j["value_hash"] = Hex((*v)->value);
+  j["version"] = {(*v)->version.block, (*v)->version.tx};
+  return Print(j);
+}
+
+int PrivateRange(const ledger::Ledger& l, const ParsedArgs& a) {
+  if (a.positional.size() < 3 || a.positional.size() > 5) return Fail("ledger", kUsage, 2);
+  size_t limit = 0;
+  if (a.has("--limit") && !absl::SimpleAtoi(a.get("--limit"), &limit)) {
+    return Fail("ledger", "--limit wants a number", 2);
+  }
+  const std::string start = a.positional.size() > 3 ? a.positional[3] : "";
+  const std::string end = a.positional.size() > 4 ? a.positional[4] : "";
+  auto r = l.state().RangePrivate(a.positional[1], a.positional[2], start, end, limit);
+  if (!r.ok()) return Fail("ledger", std::string(r.status().message()));
+  ordered_json j;
+  j["namespace"] = a.positional[1];
+  j["collection"] = a.positional[2];
+  j["results"] = ordered_json::array();
+  for (const auto& kv : r->kvs) j["results"].push_back(ValueJson(kv.key, kv.value));
+  PutBytes(&j, "bookmark", r->bookmark);
+  return Print(j);
+}
+
+// The private data records of blocks FIRST..LAST: what was stored, what is missing.
+int PrivateData(const ledger::Ledger& l, const ParsedArgs& a) {
+  uint64_t first = 0, last = UINT64_MAX;
+  if ((a.positional.size() > 1 && !absl::SimpleAtoi(a.positional[1], &first)) ||
+      (a.positional.size() > 2 && !absl::SimpleAtoi(a.positional[2], &last)) ||
+      a.positional.size() > 3) {
+    return Fail("ledger", kUsage, 2);
+  }
+  ordered_json j;
+  j["blocks"] = ordered_json::array();
+  const uint64_t height = l.chain_info().height;
+  for (uint64_t n = first; n <= last && n < height; ++n) {
+    auto record = l.PvtRecord(n);
+    if (!record.ok()) return Fail("ledger", std::string(record.status().message()));
+    if (!record->has_value()) continue;
+    ordered_json b;
+    b["block"] = n;
+    b["stored"] = ordered_json::array();
+    b["missing"] = ordered_json::array();
+    for (const auto& [slot, rwset] : (*record)->stored) {
+      b["stored"].push_back({{"tx", slot.tx}, {"namespace", slot.ns}, {"collection", slot.coll}});
+    }
+    for (const auto& [slot, eligible] : (*record)->missing) {
+      b["missing"].push_back({{"tx", slot.tx},
+                              {"namespace", slot.ns},
+                              {"collection", slot.coll},
+                              {"eligible", eligible}});
+    }
+    j["blocks"].push_back(b);
+  }
+  return Print(j);
+}
+
 // Imports stored blocks (each with its final filter), creating the ledger from 000000.
 int Import(const ParsedArgs& a) {
   if (a.positional.size() != 2 || !a.has("--ledger")) return Fail("ledger", kUsage, 2);
@@ -249,6 +341,10 @@ int LedgerCommand(const Args& args) {
   if (verb == "state") return State(**l, a);
   if (verb == "range") return Range(**l, a);
   if (verb == "history") return History(**l, a);
+  if (verb == "private") return Private(**l, a);
+  if (verb == "private-hash") return PrivateHash(**l, a);
+  if (verb == "private-range") return PrivateRange(**l, a);
+  if (verb == "private-data") return PrivateData(**l, a);
   return Fail("ledger", "unknown verb '" + verb + "'\n" + kUsage, 2);
 }
 

@@ -1,6 +1,9 @@
-// fabric replay DIR [--ledger PATH] [--no-verify] [--threads N]: applies DIR/genesis.block
-// and DIR/blocks/*.block, in order, through the committing pipeline (verify, validate,
-// MVCC, durable commit), skipping the blocks the ledger already holds.
+// fabric replay DIR [--ledger PATH] [--no-verify] [--threads N] [--mspid ID]: applies
+// DIR/genesis.block and DIR/blocks/*.block, in order, through the committing pipeline
+// (verify, validate, MVCC, durable commit), skipping the blocks the ledger already
+// holds. When DIR has pvtdata/ (tools/pvt_file.h), each block is committed with the
+// private data handed over with it, as a peer of org --mspid (default: the vectors'
+// vantage peer, from DIR/expected.json, if it names one).
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,7 +20,9 @@
 #include "absl/synchronization/mutex.h"
 #include "lib/channel/channel.h"
 #include "lib/wire/proto/common.pb.h"
+#include "nlohmann/json.hpp"
 #include "tools/commands.h"
+#include "tools/pvt_file.h"
 #include "tools/scratch_dir.h"
 
 namespace fabric::tools {
@@ -58,6 +63,18 @@ class Progress {
   double last_ = -1;
 };
 
+// The MSP id of the peer a vector directory's private data was handed to, if it says.
+std::string VantageMspid(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir + "/expected.json", ec)) return "";
+  auto text = ReadInput(dir + "/expected.json");
+  if (!text.ok()) return "";
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || !j.contains("vantage_peer") || !j["vantage_peer"].is_object()) return "";
+  const nlohmann::json& v = j["vantage_peer"];
+  return v.contains("mspid") && v["mspid"].is_string() ? v["mspid"].get<std::string>() : "";
+}
+
 }  // namespace
 
 int ReplayCommand(const Args& raw) {
@@ -71,14 +88,17 @@ int ReplayCommand(const Args& raw) {
       args.push_back(a);
     }
   }
-  ParsedArgs p = ParseArgs(args, {"--ledger", "--threads"});
+  ParsedArgs p = ParseArgs(args, {"--ledger", "--threads", "--mspid"});
   if (!p.error.empty()) return Fail("replay", p.error, 2);
   if (p.positional.size() != 1) {
-    return Fail("replay", "usage: fabric replay DIR [--ledger PATH] [--no-verify] [--threads N]",
+    return Fail("replay",
+                "usage: fabric replay DIR [--ledger PATH] [--no-verify] [--threads N] "
+                "[--mspid ID]",
                 2);
   }
   const std::string dir = p.positional[0];
   channel::ChannelOptions options;
+  options.mspid = p.has("--mspid") ? p.get("--mspid") : VantageMspid(dir);
   if (p.has("--threads")) {
     int threads = 0;
     if (!absl::SimpleAtoi(p.get("--threads"), &threads) || threads < 1) {
@@ -143,20 +163,23 @@ int ReplayCommand(const Args& raw) {
       progress.Update(++done, txs, elapsed());
       continue;
     }
-    channel->Enqueue(
-        *std::move(bytes), {.skip_verification = !verify}, [&, f](absl::StatusOr<BlockResult> r) {
-          absl::MutexLock lock(&mu);
-          ++done;
-          if (!r.ok()) {
-            if (failure.ok())
-              failure =
-                  absl::Status(r.status().code(), absl::StrCat(f, ": ", r.status().message()));
-            return;
-          }
-          ++blocks;
-          txs += r->txs.size();
-          progress.Update(done, txs, elapsed());
-        });
+    channel::SubmitOptions submit;
+    submit.skip_verification = !verify;
+    absl::StatusOr<std::optional<ledger::HandedPvtData>> pvt = ReadPvtData(dir, *number);
+    if (!pvt.ok()) return Fail("replay", std::string(pvt.status().message()));
+    if (pvt->has_value()) submit.pvt_data = **std::move(pvt);
+    channel->Enqueue(*std::move(bytes), submit, [&, f](absl::StatusOr<BlockResult> r) {
+      absl::MutexLock lock(&mu);
+      ++done;
+      if (!r.ok()) {
+        if (failure.ok())
+          failure = absl::Status(r.status().code(), absl::StrCat(f, ": ", r.status().message()));
+        return;
+      }
+      ++blocks;
+      txs += r->txs.size();
+      progress.Update(done, txs, elapsed());
+    });
   }
   channel->Drain();
   const double seconds = elapsed();
