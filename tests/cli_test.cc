@@ -4,14 +4,15 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "nlohmann/json.hpp"
-#include "lib/testing/testdata.h"
 #include "lib/testing/temp_dir.h"
+#include "lib/testing/testdata.h"
+#include "nlohmann/json.hpp"
 
 namespace fabric {
 namespace {
@@ -216,10 +217,9 @@ TEST(CliTest, HostileInputFilesGetClearErrors) {
 // A damaged block file or RocksDB file is reported as damage, not served.
 TEST(CliTest, DamagedLedgerFilesAreReportedNotServed) {
   const std::string ledger = fabric::testing::FreshTempDir("cli_damaged");
-  ASSERT_EQ(
-      Fabric("ledger import " + testing::ConformanceDir() + "/committed --ledger " + ledger)
-          .exit_code,
-      0);
+  ASSERT_EQ(Fabric("ledger import " + testing::ConformanceDir() + "/committed --ledger " + ledger)
+                .exit_code,
+            0);
   const std::string copy = ledger + "_current";
   std::filesystem::remove_all(copy);
   std::filesystem::copy(ledger, copy, std::filesystem::copy_options::recursive);
@@ -256,6 +256,53 @@ TEST(CliTest, UnknownCommandAndUsage) {
   EXPECT_EQ(Fabric("frobnicate").exit_code, 2);
   EXPECT_EQ(Fabric("--help").exit_code, 0);
   EXPECT_NE(Fabric("version").out.find("fabric-peer"), std::string::npos);
+}
+
+// The private data chain replayed with its pvtdata/ answers as Fabric's peer0.org1 did:
+// private values, the eligible missing data it recorded, and a key BlockToLive purged.
+TEST(CliTest, ReplayWithPrivateDataAnswersPrivateQueries) {
+  const std::string ledger = fabric::testing::FreshTempDir("cli_pvt") + "/ledger";
+  Result replay = Fabric("replay " + testing::PvtDir() + " --ledger " + ledger);
+  ASSERT_EQ(replay.exit_code, 0) << replay.out;
+  auto text = testing::ReadFile(testing::PvtDir() + "/expected.json");
+  ASSERT_TRUE(text.ok());
+  const json expected = json::parse(*text);
+
+  const json& entry = expected["final_private_state"]["pvtcc"]["collA"][0];
+  Result v = Fabric("ledger private pvtcc collA --key-hex " + entry["key_hex"].get<std::string>() +
+                    " --ledger " + ledger);
+  ASSERT_EQ(v.exit_code, 0) << v.out;
+  const json got = json::parse(v.out);
+  EXPECT_EQ(got["key"], entry["key"]);
+  EXPECT_EQ(got["version"], entry["version"]);
+
+  std::set<std::string> want_missing, got_missing;
+  for (const auto& [block, entries] : expected["missing_pvt_data_tracker"].items()) {
+    for (const json& e : entries) {
+      want_missing.insert(block + "/" + std::to_string(e["tx"].get<int>()) + "/" +
+                          e["collection"].get<std::string>());
+    }
+  }
+  Result records = Fabric("ledger private-data --ledger " + ledger);
+  ASSERT_EQ(records.exit_code, 0) << records.out;
+  const json listed = json::parse(records.out);
+  for (const json& b : listed["blocks"]) {
+    for (const json& m : b["missing"]) {
+      if (!m["eligible"].get<bool>()) continue;
+      got_missing.insert(std::to_string(b["block"].get<int>()) + "/" +
+                         std::to_string(m["tx"].get<int>()) + "/" +
+                         m["collection"].get<std::string>());
+    }
+  }
+  EXPECT_EQ(got_missing, want_missing);
+
+  for (const json& p : expected["purge_results"]) {
+    if (p["hash_present"].get<bool>()) continue;
+    Result h = Fabric("ledger private-hash " + p["namespace"].get<std::string>() + " " +
+                      p["collection"].get<std::string>() + " " + p["key"].get<std::string>() +
+                      " --ledger " + ledger);
+    EXPECT_NE(h.exit_code, 0) << h.out;
+  }
 }
 
 }  // namespace

@@ -13,6 +13,8 @@ namespace fabric::testing {
 
 std::string ConformanceDir() { return "tests/vectors/conformance"; }
 
+std::string PvtDir() { return "tests/vectors/pvt"; }
+
 std::string ThroughputDir() {
   const char* root = std::getenv("FABRIC_VECTORS");
   if (root == nullptr || *root == '\0') return "";

@@ -12,6 +12,8 @@ namespace fabric::testing {
 // The conformance vectors bundled with the repository (tests/vectors/conformance), as a
 // path valid in the test's working directory.
 std::string ConformanceDir();
+// The private data vectors bundled with the repository (tests/vectors/pvt).
+std::string PvtDir();
 
 // The directory of the large throughput vectors: $FABRIC_VECTORS/throughput when set
 // and present, else "" (tests that need it skip, saying so).
