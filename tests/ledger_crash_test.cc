@@ -1,8 +1,10 @@
-// Crash safety: a child process commits the conformance chain and is killed with SIGKILL
-// at many points; after each kill the ledger must reopen consistent (every block it
-// reports stored byte for byte as Fabric stored it), and a run resumed from there must
-// end with exactly Fabric's ledger: the stored blocks, state and histories that an
-// independent, uninterrupted replay produces.
+// Crash safety: a child process commits a chain and is killed with SIGKILL at many
+// points; after each kill the ledger must reopen consistent (every block it reports
+// stored byte for byte as Fabric stored it), and a run resumed from there must end with
+// exactly Fabric's ledger: the stored blocks, state and histories that an independent,
+// uninterrupted replay produces. Run on the conformance chain, and on the private data
+// chain committed with its private data as peer0.org1 (private state, hashed state,
+// records of stored and missing data, BlockToLive purges included).
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +17,8 @@
 
 #include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
+#include "lib/chaincode/collections.h"
+#include "lib/channelconfig/channel_config.h"
 #include "lib/ledger/ledger.h"
 #include "lib/testing/temp_dir.h"
 #include "lib/testing/testdata.h"
@@ -27,31 +31,64 @@ struct Chain {
   std::vector<std::string> delivered;  // blocks/, from block 1
   std::vector<std::string> committed;  // committed/, from block 0
   std::vector<std::string> filters;    // final codes, from block 1
+  // The private data chain: what peer0.org1 was handed with each block (from block 1),
+  // and its collections.
+  std::vector<ledger::HandedPvtData> pvt;
+  std::shared_ptr<const channelconfig::ChannelConfig> config;
 };
 
-const Chain& Vectors() {
-  static const Chain* chain = [] {
-    auto* c = new Chain();
-    const std::string dir = testing::ConformanceDir();
-    c->genesis = *testing::ReadFile(dir + "/genesis.block");
-    c->committed.push_back(*testing::ReadFile(dir + "/committed/000000.block"));
-    for (int n = 1;; ++n) {
-      auto stored = testing::ReadFile(dir + absl::StrFormat("/committed/%06d.block", n));
-      if (!stored.ok()) break;
-      c->committed.push_back(*stored);
-      c->delivered.push_back(*testing::ReadFile(dir + absl::StrFormat("/blocks/%06d.block", n)));
-      auto parsed = wire::ParsedBlock::Parse(*stored);
-      c->filters.emplace_back((*parsed)->metadata(common::TRANSACTIONS_FILTER));
-    }
-    return c;
-  }();
+// The .pvt records of a vectors' pvtdata/ file (tests/vectors/README.md).
+ledger::HandedPvtData ParsePvt(const std::string& bytes) {
+  ledger::HandedPvtData out;
+  size_t at = 0;
+  auto be = [&bytes](size_t pos, int n) {
+    uint64_t v = 0;
+    for (int i = 0; i < n; ++i) v = (v << 8) | static_cast<uint8_t>(bytes[pos + i]);
+    return v;
+  };
+  while (at + 12 <= bytes.size()) {
+    const uint64_t tx = be(at, 8);
+    const uint64_t len = be(at + 8, 4);
+    out[tx] = bytes.substr(at + 12, len);
+    at += 12 + len;
+  }
+  return out;
+}
+
+const Chain& Vectors(bool private_data) {
+  static const Chain* chains[2] = {nullptr, nullptr};
+  const Chain*& chain = chains[private_data ? 1 : 0];
+  if (chain == nullptr)
+    chain = [private_data] {
+      auto* c = new Chain();
+      const std::string dir = private_data ? testing::PvtDir() : testing::ConformanceDir();
+      c->genesis = *testing::ReadFile(dir + "/genesis.block");
+      if (private_data) {
+        auto genesis = wire::ParsedBlock::Parse(c->genesis);
+        c->config = *channelconfig::ChannelConfig::FromBlock(**genesis);
+      }
+      c->committed.push_back(*testing::ReadFile(dir + "/committed/000000.block"));
+      for (int n = 1;; ++n) {
+        auto stored = testing::ReadFile(dir + absl::StrFormat("/committed/%06d.block", n));
+        if (!stored.ok()) break;
+        c->committed.push_back(*stored);
+        c->delivered.push_back(*testing::ReadFile(dir + absl::StrFormat("/blocks/%06d.block", n)));
+        auto parsed = wire::ParsedBlock::Parse(*stored);
+        c->filters.emplace_back((*parsed)->metadata(common::TRANSACTIONS_FILTER));
+        if (private_data) {
+          auto pvt = testing::ReadFile(dir + absl::StrFormat("/pvtdata/%06d.pvt", n));
+          c->pvt.push_back(pvt.ok() ? ParsePvt(*pvt) : ledger::HandedPvtData());
+        }
+      }
+      return c;
+    }();
   return *chain;
 }
 
 // Opens (or creates) the ledger in `dir` and commits what it lacks. Returns false on
 // any error (printed).
-bool CommitRemaining(const std::string& dir) {
-  const Chain& c = Vectors();
+bool CommitRemaining(const std::string& dir, bool private_data) {
+  const Chain& c = Vectors(private_data);
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(dir, {});
   if (l.status().code() == absl::StatusCode::kNotFound ||
       l.status().code() == absl::StatusCode::kFailedPrecondition) {
@@ -63,7 +100,13 @@ bool CommitRemaining(const std::string& dir) {
   }
   for (uint64_t n = (*l)->chain_info().height; n <= c.delivered.size(); ++n) {
     auto block = wire::ParsedBlock::Parse(c.delivered[n - 1]);
-    absl::Status s = (*l)->Commit(**block, c.filters[n - 1]);
+    absl::Status s;
+    if (private_data) {
+      const chaincode::PeerCollectionRules rules((*l)->state(), *c.config, "Org1MSP");
+      s = (*l)->Commit(**block, c.filters[n - 1], c.pvt[n - 1], &rules);
+    } else {
+      s = (*l)->Commit(**block, c.filters[n - 1]);
+    }
     if (!s.ok()) {
       fprintf(stderr, "commit %llu: %s\n", static_cast<unsigned long long>(n),
               std::string(s.message()).c_str());
@@ -74,8 +117,8 @@ bool CommitRemaining(const std::string& dir) {
 }
 
 // Every block the ledger holds is Fabric's stored block.
-void ExpectConsistent(const ledger::Ledger& l) {
-  const Chain& c = Vectors();
+void ExpectConsistent(const ledger::Ledger& l, bool private_data) {
+  const Chain& c = Vectors(private_data);
   ASSERT_LE(l.chain_info().height, c.committed.size());
   for (uint64_t n = 0; n < l.chain_info().height; ++n) {
     auto bytes = l.blocks().BlockByNumber(n);
@@ -84,14 +127,26 @@ void ExpectConsistent(const ledger::Ledger& l) {
   }
 }
 
-TEST(LedgerCrashTest, SigkillAtManyPointsLosesNothing) {
-  const Chain& c = Vectors();
+// Two ranges of a namespace hold the same keys, values and versions.
+void ExpectSameRange(const absl::StatusOr<ledger::RangeResult>& mine,
+                     const absl::StatusOr<ledger::RangeResult>& theirs, const std::string& what) {
+  ASSERT_TRUE(mine.ok() && theirs.ok()) << what;
+  ASSERT_EQ(mine->kvs.size(), theirs->kvs.size()) << what;
+  for (size_t i = 0; i < mine->kvs.size(); ++i) {
+    EXPECT_EQ(mine->kvs[i].key, theirs->kvs[i].key) << what;
+    EXPECT_EQ(mine->kvs[i].value.value, theirs->kvs[i].value.value) << what;
+    EXPECT_EQ(mine->kvs[i].value.version, theirs->kvs[i].value.version) << what;
+  }
+}
+
+void KillAndResume(bool private_data, int runs, const std::vector<std::string>& namespaces) {
+  const Chain& c = Vectors(private_data);
   ASSERT_GT(c.delivered.size(), 5u);
 
   // The reference: one uninterrupted run.
   const std::string reference = fabric::testing::FreshTempDir("crash_reference");
   const auto start = std::chrono::steady_clock::now();
-  ASSERT_TRUE(CommitRemaining(reference));
+  ASSERT_TRUE(CommitRemaining(reference, private_data));
   const auto full_run = std::chrono::steady_clock::now() - start;
   auto ref = ledger::Ledger::Open(reference, {});
   ASSERT_TRUE(ref.ok()) << ref.status();
@@ -101,13 +156,13 @@ TEST(LedgerCrashTest, SigkillAtManyPointsLosesNothing) {
       std::chrono::duration_cast<std::chrono::microseconds>(full_run).count() + 2000;
   std::uniform_int_distribution<int64_t> delay(0, span_us);
   int kills = 0, restarts = 0, unfinished_creations = 0;
-  for (int run = 0; run < 24; ++run) {
+  for (int run = 0; run < runs; ++run) {
     const std::string dir = fabric::testing::FreshTempDir("crash_" + std::to_string(run));
     // Kill repeatedly, resuming each time, until a child finishes on its own.
     for (int attempt = 0; attempt < 40; ++attempt) {
       const pid_t pid = fork();
       ASSERT_GE(pid, 0);
-      if (pid == 0) _exit(CommitRemaining(dir) ? 0 : 1);
+      if (pid == 0) _exit(CommitRemaining(dir, private_data) ? 0 : 1);
       std::this_thread::sleep_for(std::chrono::microseconds(delay(rng)));
       const bool killed = kill(pid, SIGKILL) == 0;
       int status = 0;
@@ -126,37 +181,63 @@ TEST(LedgerCrashTest, SigkillAtManyPointsLosesNothing) {
         continue;
       }
       ASSERT_TRUE(l.ok()) << l.status();
-      ExpectConsistent(**l);
+      ExpectConsistent(**l, private_data);
     }
     // Finish whatever is left and compare with the reference.
-    ASSERT_TRUE(CommitRemaining(dir));
+    ASSERT_TRUE(CommitRemaining(dir, private_data));
     auto l = ledger::Ledger::Open(dir, {});
     ASSERT_TRUE(l.ok()) << l.status();
-    ExpectConsistent(**l);
+    ExpectConsistent(**l, private_data);
     EXPECT_EQ((*l)->chain_info().height, c.committed.size());
     EXPECT_EQ((*l)->chain_info().current_hash, (*ref)->chain_info().current_hash);
     EXPECT_EQ((*l)->commit_hash(), (*ref)->commit_hash());
-    for (const char* ns : {"cc_or", "cc_and", "cc_2of3", "cc_nested", "cc_meta", "_lifecycle"}) {
+    for (const std::string& ns : namespaces) {
       auto mine = (*l)->state().Range(ns, "", "", 0);
       auto theirs = (*ref)->state().Range(ns, "", "", 0);
-      ASSERT_TRUE(mine.ok() && theirs.ok());
-      ASSERT_EQ(mine->kvs.size(), theirs->kvs.size()) << ns;
-      for (size_t i = 0; i < mine->kvs.size(); ++i) {
-        EXPECT_EQ(mine->kvs[i].key, theirs->kvs[i].key);
-        EXPECT_EQ(mine->kvs[i].value.value, theirs->kvs[i].value.value);
-        EXPECT_EQ(mine->kvs[i].value.version, theirs->kvs[i].value.version);
-        auto h1 = (*l)->history().Get(ns, mine->kvs[i].key);
-        auto h2 = (*ref)->history().Get(ns, mine->kvs[i].key);
+      ExpectSameRange(mine, theirs, ns);
+      if (!mine.ok()) continue;
+      for (const auto& kv : mine->kvs) {
+        auto h1 = (*l)->history().Get(ns, kv.key);
+        auto h2 = (*ref)->history().Get(ns, kv.key);
         ASSERT_TRUE(h1.ok() && h2.ok());
-        EXPECT_EQ(h1->size(), h2->size()) << ns << " " << mine->kvs[i].key;
+        EXPECT_EQ(h1->size(), h2->size()) << ns << " " << kv.key;
+      }
+    }
+    if (private_data) {
+      for (const std::string& ns : namespaces) {
+        for (const char* coll : {"collA", "collB", "collBTL", "collEP", "collNew",
+                                 "_implicit_org_Org1MSP", "_implicit_org_Org2MSP"}) {
+          const std::string what = ns + "/" + coll;
+          ExpectSameRange((*l)->state().RangePrivate(ns, coll, "", "", 0),
+                          (*ref)->state().RangePrivate(ns, coll, "", "", 0), what + " private");
+          ExpectSameRange((*l)->state().RangeHashed(ns, coll, "", "", 0),
+                          (*ref)->state().RangeHashed(ns, coll, "", "", 0), what + " hashed");
+        }
+      }
+      for (uint64_t n = 1; n < c.committed.size(); ++n) {
+        auto mine = (*l)->PvtRecord(n);
+        auto theirs = (*ref)->PvtRecord(n);
+        ASSERT_TRUE(mine.ok() && theirs.ok());
+        ASSERT_EQ(mine->has_value(), theirs->has_value()) << "block " << n;
+        if (!mine->has_value()) continue;
+        EXPECT_EQ((*mine)->stored, (*theirs)->stored) << "block " << n;
+        EXPECT_EQ((*mine)->missing, (*theirs)->missing) << "block " << n;
       }
     }
   }
-  EXPECT_GT(kills, 24);
+  EXPECT_GT(kills, runs);
   printf(
-      "crash test: %d kills over %d restarts (%d before block 0 was durable), every reopen "
+      "crash test%s: %d kills over %d restarts (%d before block 0 was durable), every reopen "
       "consistent\n",
-      kills, restarts, unfinished_creations);
+      private_data ? " (private data)" : "", kills, restarts, unfinished_creations);
+}
+
+TEST(LedgerCrashTest, SigkillAtManyPointsLosesNothing) {
+  KillAndResume(false, 24, {"cc_or", "cc_and", "cc_2of3", "cc_nested", "cc_meta", "_lifecycle"});
+}
+
+TEST(LedgerCrashTest, SigkillWithPrivateDataLosesNothing) {
+  KillAndResume(true, 12, {"pvtcc", "_lifecycle"});
 }
 
 }  // namespace
