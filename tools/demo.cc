@@ -137,7 +137,8 @@ int DemoCommand(const Args& args) {
   std::vector<ChannelCheck> checks;
   bool ok = true;
   for (const auto& ch : (*net)->channels()) {
-    checks.push_back(network::CheckChannel(*ch, network::ExpectedFor(workload)));
+    checks.push_back(
+        network::CheckChannel(*ch, network::ExpectedFor(workload, ch->spec().orgs.size())));
     ok &= checks.back().ok();
   }
   if (p.has("--out")) {

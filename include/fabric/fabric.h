@@ -1292,6 +1292,10 @@ typedef struct fabric_chaincode_definition {
  * proposal to `_lifecycle` (a serialized lifecycle.CommitChaincodeDefinitionArgs), into
  * out (the caller disposes it):
  *   fabric_bytes args[2] = {{"CommitChaincodeDefinition", 25}, {buf.data, buf.size}};
+ * The same bytes are the argument of "ApproveChaincodeDefinitionForMyOrg" (an approval
+ * naming no package) and of "CheckCommitReadiness": a chaincode is defined by each org's
+ * approval (endorsed by that org's peer), then the commit (endorsed by the orgs the
+ * channel's LifecycleEndorsement policy needs, each of which must have approved).
  * FABRIC_EINVAL for an unknown version, a NULL name or chaincode_version, or both
  * policies given; FABRIC_EMALFORMED if signature_policy does not parse. Whether the
  * definition is acceptable is `_lifecycle`'s to say, when it is endorsed. */

@@ -75,12 +75,20 @@ std::string PolicyReference(absl::string_view path) {
 
 }  // namespace
 
+std::string MetadataKey(absl::string_view space, absl::string_view name) {
+  return absl::StrCat(space, "/metadata/", name);
+}
+
+std::string FieldKey(absl::string_view space, absl::string_view name, absl::string_view field) {
+  return absl::StrCat(space, "/fields/", name, "/", field);
+}
+
 std::string DefinitionMetadataKey(absl::string_view name) {
-  return absl::StrCat("namespaces/metadata/", name);
+  return MetadataKey("namespaces", name);
 }
 
 std::string DefinitionFieldKey(absl::string_view name, absl::string_view field) {
-  return absl::StrCat("namespaces/fields/", name, "/", field);
+  return FieldKey("namespaces", name, field);
 }
 
 std::string SequenceKey(absl::string_view name) { return DefinitionFieldKey(name, "Sequence"); }

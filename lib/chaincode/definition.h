@@ -36,6 +36,11 @@ inline constexpr char kLifecycleNamespace[] = "_lifecycle";
 inline constexpr char kDefinitionType[] = "ChaincodeDefinition";
 inline constexpr const char* kDefinitionFields[] = {"Sequence", "EndorsementInfo", "ValidationInfo",
                                                     "Collections"};
+// Fabric's lifecycle serializer keys in a key space ("namespaces" for definitions and
+// their approvals, "chaincode-sources" for the package an org approved):
+// "<space>/metadata/<name>" and "<space>/fields/<name>/<field>".
+std::string MetadataKey(absl::string_view space, absl::string_view name);
+std::string FieldKey(absl::string_view space, absl::string_view name, absl::string_view field);
 // "namespaces/metadata/<name>"
 std::string DefinitionMetadataKey(absl::string_view name);
 // "namespaces/fields/<name>/<field>"

@@ -145,9 +145,9 @@ class Stub {
 
   // ---- Private data: the collections of the chaincode's definition (simulator.h) ----
   // A collection the definition does not have is InvalidArgument ("collection
-  // <channel>/<cc>/<coll> could not be found"). A collection with MemberOnlyRead refuses reads of its
-  // values (not of hashes) to a creator outside its member orgs, one with
-  // MemberOnlyWrite writes (PermissionDenied, Fabric's words).
+  // <channel>/<cc>/<coll> could not be found"). A collection with MemberOnlyRead refuses reads of
+  // its values (not of hashes) to a creator outside its member orgs, one with MemberOnlyWrite
+  // writes (PermissionDenied, Fabric's words).
   virtual absl::StatusOr<std::optional<std::string>> GetPrivateData(absl::string_view collection,
                                                                     absl::string_view key) = 0;
   // The SHA-256 of the committed value (any peer of the channel has it).

@@ -419,7 +419,9 @@ absl::StatusOr<std::string> SignResponse(const UnpackedProposal& up, const Respo
 
 Endorser::Endorser(const ChannelView* channel,
                    std::shared_ptr<const identity::SigningIdentity> signer)
-    : channel_(channel), signer_(std::move(signer)), lifecycle_(NewLifecycleContract()) {}
+    : channel_(channel),
+      signer_(std::move(signer)),
+      lifecycle_(NewLifecycleContract(channel, signer_->mspid())) {}
 
 Endorser::~Endorser() = default;
 

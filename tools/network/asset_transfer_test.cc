@@ -44,10 +44,15 @@ class AssetTransferTest : public ::testing::Test {
     ASSERT_TRUE(Peer().Host(kChaincode, std::make_shared<AssetTransfer>()).ok());
     auto definition = CommitDefinitionArg(kChaincode, "1.0", 1, "OR('Org1MSP.peer')");
     ASSERT_TRUE(definition.ok()) << definition.status();
+    auto approval = Ch().Endorse(net_->admin(1), "_lifecycle",
+                                 {"ApproveChaincodeDefinitionForMyOrg", *definition}, {1});
+    ASSERT_TRUE(approval.ok()) << approval.status();
+    ASSERT_TRUE(Ch().Order(*approval).ok());
+    ASSERT_TRUE(Ch().Drain().ok());
     auto tx =
         Ch().Endorse(net_->admin(1), "_lifecycle", {"CommitChaincodeDefinition", *definition}, {1});
     ASSERT_TRUE(tx.ok()) << tx.status();
-    ASSERT_TRUE(Ch().Order(tx->envelope).ok());
+    ASSERT_TRUE(Ch().Order(*tx).ok());
     ASSERT_TRUE(Ch().Drain().ok());
   }
   static void TearDownTestSuite() {
@@ -64,7 +69,7 @@ class AssetTransferTest : public ::testing::Test {
   static absl::StatusOr<EndorsedTx> Submit(const std::vector<std::string>& args) {
     auto tx = Ch().Endorse(net_->user(1), kChaincode, args, {1});
     if (!tx.ok()) return tx.status();
-    if (absl::Status s = Ch().Order(tx->envelope); !s.ok()) return s;
+    if (absl::Status s = Ch().Order(*tx); !s.ok()) return s;
     if (absl::Status s = Ch().Drain(); !s.ok()) return s;
     const std::vector<BlockOutcome> results = Peer().results();
     if (results.empty() || results.back().txs.size() != 1 ||

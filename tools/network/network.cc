@@ -92,6 +92,7 @@ absl::StatusOr<std::unique_ptr<ChannelPeer>> ChannelPeer::Join(const Peer& peer,
   std::unique_ptr<ChannelPeer> p(new ChannelPeer(peer));
   fabric_channel_options options = FABRIC_CHANNEL_OPTIONS_INIT;
   options.threads = validation_threads;
+  options.mspid = peer.mspid.c_str();
   fabric_channel* channel = nullptr;
   CCall call;
   FABRIC_RETURN_IF_ERROR(
@@ -141,14 +142,15 @@ absl::Status ChannelPeer::Host(const std::string& name,
   return absl::OkStatus();
 }
 
-void ChannelPeer::Deliver(std::string block) {
+void ChannelPeer::Deliver(std::string block, BlockPrivateData private_data) {
   absl::MutexLock lock(&mu_);
-  queue_.push_back(std::move(block));
+  queue_.emplace_back(std::move(block), std::move(private_data));
 }
 
 void ChannelPeer::DeliveryLoop() {
   for (;;) {
     std::string block;
+    BlockPrivateData private_data;
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(
@@ -156,14 +158,18 @@ void ChannelPeer::DeliveryLoop() {
                ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) { return !p->queue_.empty() || p->stop_; },
           this));
       if (queue_.empty()) return;  // stopped, and nothing left
-      block = std::move(queue_.front());
+      block = std::move(queue_.front().first);
+      private_data = std::move(queue_.front().second);
       queue_.pop_front();
       submitting_ = true;
     }
+    std::vector<fabric_tx_private_data> handed;
+    for (const auto& [tx, data] : private_data) handed.push_back({tx, Bytes(data), data.size()});
     fabric_block_result* result = nullptr;
     CCall call;
     const absl::Status s = call.Check(
-        fabric_channel_submit(&result, channel_.get(), Bytes(block), block.size(), 0, call.err()));
+        fabric_channel_submit_with_private_data(&result, channel_.get(), Bytes(block), block.size(),
+                                                handed.data(), handed.size(), 0, call.err()));
     fabric::BlockResultPtr owned(result);
     BlockOutcome outcome;
     if (s.ok()) {
@@ -254,11 +260,15 @@ absl::StatusOr<EndorsedTx> Channel::Endorse(const fabric_signer& client,
   FABRIC_RETURN_IF_ERROR(call.Check(fabric_tx_assemble(&envelope, &client, Bytes(proposal.second),
                                                        proposal.second.size(), responses.data(),
                                                        responses.size(), call.err())));
-  size_t payload_len = 0;
+  size_t payload_len = 0, private_len = 0;
   const uint8_t* payload =
       results.empty() ? nullptr : fabric_proposal_result_payload(results[0].get(), &payload_len);
+  const uint8_t* private_rwset =
+      results.empty() ? nullptr
+                      : fabric_proposal_result_private_rwset(results[0].get(), &private_len);
   return EndorsedTx{std::move(proposal.first), TakeBuf(&envelope),
-                    std::string(reinterpret_cast<const char*>(payload), payload_len)};
+                    std::string(reinterpret_cast<const char*>(payload), payload_len),
+                    std::string(reinterpret_cast<const char*>(private_rwset), private_len)};
 }
 
 absl::StatusOr<std::string> Channel::Evaluate(const fabric_signer& client, const ChannelPeer& peer,
@@ -278,11 +288,26 @@ absl::StatusOr<std::string> Channel::Evaluate(const fabric_signer& client, const
 }
 
 void Channel::Deliver(std::string block) {
-  for (const auto& p : peers_) p->Deliver(block);
+  // The private data of the block's transactions, by their place in it.
+  BlockPrivateData private_data;
+  fabric_block* parsed = nullptr;
+  if (!private_data_.empty() &&
+      fabric_block_parse(&parsed, Bytes(block), block.size(), nullptr) == FABRIC_OK) {
+    for (size_t i = 0; i < fabric_block_tx_count(parsed); ++i) {
+      auto it = private_data_.find(fabric_block_txid(parsed, i));
+      if (it == private_data_.end()) continue;
+      private_data.emplace_back(i, std::move(it->second));
+      private_data_.erase(it);
+    }
+    fabric_block_free(parsed);
+  }
+  for (const auto& p : peers_) p->Deliver(block, private_data);
   blocks_.push_back(std::move(block));
 }
 
-absl::Status Channel::Order(const std::string& envelope) {
+absl::Status Channel::Order(const EndorsedTx& tx) {
+  if (!tx.private_rwset.empty()) private_data_[tx.txid] = tx.private_rwset;
+  const std::string& envelope = tx.envelope;
   std::vector<std::string> cut;
   CCall call;
   FABRIC_RETURN_IF_ERROR(call.Check(fabric_block_assembler_add(

@@ -18,7 +18,9 @@
 //   peers/peer<i>.org<N>.example.com/<channel>/        each peer's ledger of a channel
 //
 // A peer takes the blocks of a channel as a Fabric peer's deliver client does: one
-// thread per peer and channel submits them in order (fabric_channel_submit).
+// thread per peer and channel submits them in order, each with the private data its
+// transactions' endorsers handed over (fabric_channel_submit_with_private_data, as
+// gossip would: each peer keeps what its org is a member of).
 //
 // Thread safety: Endorse and Evaluate may be called from many threads at once; Order,
 // Cut and Drain from one thread at a time per channel.
@@ -75,6 +77,9 @@ struct BlockOutcome {
   std::vector<std::pair<std::string, int>> txs;
 };
 
+// Private data handed over with a block: (transaction index, TxPvtReadWriteSet).
+using BlockPrivateData = std::vector<std::pair<uint64_t, std::string>>;
+
 // One peer's membership of one channel: its fabric_channel, its endorser, and what the
 // channel reported for every delivered block.
 class ChannelPeer {
@@ -95,8 +100,9 @@ class ChannelPeer {
   // Hosts `contract` under chaincode `name` on this peer's endorser (which keeps it).
   absl::Status Host(const std::string& name, std::shared_ptr<fabric::Contract> contract);
 
-  // Queues `block` for the delivery thread; its outcome is kept (results()).
-  void Deliver(std::string block);
+  // Queues `block` and its private data for the delivery thread; its outcome is kept
+  // (results()).
+  void Deliver(std::string block, BlockPrivateData private_data);
   // Waits until every delivered block is processed; the first error a block got, if any.
   absl::Status Drain();
 
@@ -116,7 +122,7 @@ class ChannelPeer {
   int subscription_ = 0;
 
   mutable absl::Mutex mu_;
-  std::deque<std::string> queue_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::pair<std::string, BlockPrivateData>> queue_ ABSL_GUARDED_BY(mu_);
   bool submitting_ ABSL_GUARDED_BY(mu_) = false;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<BlockOutcome> results_ ABSL_GUARDED_BY(mu_);
@@ -128,9 +134,11 @@ class ChannelPeer {
 // A transaction ready for ordering.
 struct EndorsedTx {
   std::string txid;
-  std::string envelope;  // a serialized common.Envelope
-  std::string payload;   // the contract's response payload
+  std::string envelope;       // a serialized common.Envelope
+  std::string payload;        // the contract's response payload
+  std::string private_rwset;  // the private data it wrote (a TxPvtReadWriteSet), or ""
 };
+
 
 class Channel {
  public:
@@ -156,8 +164,9 @@ class Channel {
                                        const std::string& chaincode,
                                        const std::vector<std::string>& args) const;
 
-  // The orderer: adds an envelope; the blocks it cuts go to every peer.
-  absl::Status Order(const std::string& envelope);
+  // The orderer: adds the transaction; the blocks it cuts go to every peer, each with
+  // the private data of its transactions.
+  absl::Status Order(const EndorsedTx& tx);
   // Cuts what is pending, if anything, into a block for every peer.
   absl::Status Cut();
   size_t pending() const { return fabric_block_assembler_pending(orderer_.get()); }
@@ -178,6 +187,7 @@ class Channel {
   fabric::BlockAssemblerPtr orderer_;
   std::vector<std::unique_ptr<ChannelPeer>> peers_;
   std::vector<std::string> blocks_;
+  std::map<std::string, std::string> private_data_;  // txid -> data, until delivered
 };
 
 class Network {

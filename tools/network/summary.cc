@@ -111,7 +111,20 @@ struct PeerView {
   size_t chaincode_keys = 0;
 };
 
-PeerView ViewOf(const ChannelPeer& peer, Problems* problems) {
+// The approval of org `mspid` as peer `peer` holds it: whether the private value of its
+// metadata key is in that org's implicit collection of `_lifecycle` here.
+bool HoldsApproval(const fabric_ledger* l, const std::string& mspid) {
+  const std::string key = absl::StrCat("namespaces/metadata/", kChaincode, "#1");
+  fabric_buf value = FABRIC_BUF_INIT;
+  const int rc = fabric_ledger_get_private_data(&value, nullptr, l, "_lifecycle",
+                                                absl::StrCat("_implicit_org_", mspid).c_str(),
+                                                Bytes(key), key.size(), nullptr);
+  fabric_buf_dispose(&value);
+  return rc == FABRIC_OK;
+}
+
+PeerView ViewOf(const ChannelPeer& peer, const std::vector<std::string>& channel_mspids,
+                Problems* problems) {
   PeerView v;
   const std::vector<BlockOutcome> results = peer.results();
   v.blocks = results.size();
@@ -134,6 +147,14 @@ PeerView ViewOf(const ChannelPeer& peer, Problems* problems) {
   size_t ignored = 0;
   v.state[kChaincode] = StateDump(ledger, kChaincode, &v.chaincode_keys, problems);
   v.state["_lifecycle"] = StateDump(ledger, "_lifecycle", &ignored, problems);
+  // Private data: each peer keeps its own org's approval, and no other org's.
+  for (const std::string& mspid : channel_mspids) {
+    if (HoldsApproval(ledger, mspid) != (mspid == peer.peer().mspid)) {
+      problems->push_back(absl::StrCat(peer.peer().name, (mspid == peer.peer().mspid)
+                                                             ? " lacks its org's approval"
+                                                             : " holds the approval of " + mspid));
+    }
+  }
   return v;
 }
 
@@ -147,10 +168,12 @@ ChannelCheck CheckChannel(const Channel& channel, const ExpectedOutcome& expecte
     problems.push_back("no peers");
     return c;
   }
+  std::vector<std::string> mspids;
+  for (const auto& peer : channel.peers()) mspids.push_back(peer->peer().mspid);
   std::vector<PeerView> views;
   for (const auto& peer : channel.peers()) {
     c.peers.push_back(peer->peer().name);
-    views.push_back(ViewOf(*peer, &problems));
+    views.push_back(ViewOf(*peer, mspids, &problems));
   }
   const PeerView& first = views[0];
   c.height = first.height;
@@ -221,7 +244,8 @@ void PrintSummary(const std::vector<ChannelCheck>& channels, const WorkloadRepor
     if (c.ok()) {
       std::fprintf(out,
                    "  identical on every peer: codes, events, height, %llu block hashes, commit "
-                   "hash, state of %s (%zu keys) and _lifecycle\n",
+                   "hash, state of %s (%zu keys) and _lifecycle; each peer holds its own "
+                   "org's approval (private data), no other\n",
                    static_cast<unsigned long long>(c.height), kChaincode, c.state_keys);
     }
     for (const std::string& p : c.problems) std::fprintf(out, "  PROBLEM: %s\n", p.c_str());

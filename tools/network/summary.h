@@ -9,7 +9,9 @@
 //     orderer's hashes), the same commit hash (the last block's), all read through the
 //     C ABI (fabric_channel_ledger);
 //   - the chaincode's and `_lifecycle`'s namespaces hold the same keys, values,
-//     metadata and versions.
+//     metadata and versions;
+//   - the private data of the approvals: each peer holds its own org's approval in its
+//     org's implicit collection, and none of another org's.
 //
 // Thread safety: call once the channel's peers are drained.
 #ifndef FABRIC_TOOLS_NETWORK_SUMMARY_H_

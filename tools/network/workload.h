@@ -4,8 +4,11 @@
 // queries, each checked against a model of the expected world state.
 //
 // Phases, each over every channel, each committed on every peer before the next starts:
-//   define    `_lifecycle` CommitChaincodeDefinition of "basic", endorsed by a majority
-//             of the channel's orgs; the chaincode policy needs `endorsing_orgs` orgs
+//   approve   `_lifecycle` ApproveChaincodeDefinitionForMyOrg of "basic" by each org of
+//             the channel, endorsed by its own peer (private data of the org's implicit
+//             collection, kept by that org's peers)
+//   commit    `_lifecycle` CommitChaincodeDefinition, endorsed by a majority of the
+//             channel's orgs; the chaincode policy needs `endorsing_orgs` orgs
 //   create    CreateAsset x assets
 //   query     ReadAsset x queries over all peers, AssetExists, GetAllAssets on every peer
 //   transfer  TransferAsset x assets (each sets a chaincode event)
@@ -53,13 +56,14 @@ struct WorkloadSpec {
 // or a conflict pair that cannot share a block of `block_size`).
 absl::Status CheckWorkloadSpec(const WorkloadSpec& spec, const NetworkSpec& network);
 
-// What each channel's peers must report when all goes well: the count of each final
-// validation code over blocks 1.., and the TransferAsset events of valid transactions.
+// What each channel's peers must report when all goes well, on a channel of `orgs` orgs:
+// the count of each final validation code over blocks 1.., and the TransferAsset events
+// of valid transactions.
 struct ExpectedOutcome {
   std::map<int, size_t> codes;  // fabric_tx_code -> transactions
   size_t transfer_events = 0;
 };
-ExpectedOutcome ExpectedFor(const WorkloadSpec& spec);
+ExpectedOutcome ExpectedFor(const WorkloadSpec& spec, size_t orgs);
 
 // The chaincode endorsement policy the workload defines on a channel with these member
 // orgs: AND of all their peers when `endorsing_orgs` covers them, else OutOf.
