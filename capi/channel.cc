@@ -207,6 +207,25 @@ int ChannelOpen(fabric_channel** out, const char* dir, const fabric_channel_opti
   return WrapChannel(Channel::Open(dir, o), out, err);
 }
 
+// Copies the private data records; FABRIC_EINVAL for a NULL or a transaction given twice.
+int CopyPrivateData(const fabric_tx_private_data* pvt, size_t num,
+                    fabric::ledger::HandedPvtData* out, fabric_error** err) {
+  if (pvt == nullptr && num != 0) {
+    return SaveError(FABRIC_EINVAL, "private_data is NULL but num is not 0", err);
+  }
+  for (size_t i = 0; i < num; ++i) {
+    if (pvt[i].data == nullptr && pvt[i].data_len != 0) {
+      return SaveError(FABRIC_EINVAL, "private data " + std::to_string(i) + " is NULL", err);
+    }
+    if (!out->emplace(pvt[i].tx_index, std::string(View(pvt[i].data, pvt[i].data_len))).second) {
+      return SaveError(
+          FABRIC_EINVAL,
+          "private data of transaction " + std::to_string(pvt[i].tx_index) + " given twice", err);
+    }
+  }
+  return FABRIC_OK;
+}
+
 int Submit(fabric_block_result** out, fabric_channel* ch, const uint8_t* block, size_t block_len,
            const fabric_tx_private_data* pvt, size_t num_pvt, unsigned int flags,
            fabric_error** err) {
@@ -220,19 +239,8 @@ int Submit(fabric_block_result** out, fabric_channel* ch, const uint8_t* block, 
   }
   fabric::channel::SubmitOptions options;
   options.skip_verification = (flags & FABRIC_SUBMIT_SKIP_VERIFICATION) != 0;
-  if (pvt == nullptr && num_pvt != 0) {
-    return SaveError(FABRIC_EINVAL, "private_data is NULL but num is not 0", err);
-  }
-  for (size_t i = 0; i < num_pvt; ++i) {
-    if (pvt[i].data == nullptr && pvt[i].data_len != 0) {
-      return SaveError(FABRIC_EINVAL, "private data " + std::to_string(i) + " is NULL", err);
-    }
-    if (!options.pvt_data.emplace(pvt[i].tx_index, std::string(View(pvt[i].data, pvt[i].data_len)))
-             .second) {
-      return SaveError(
-          FABRIC_EINVAL,
-          "private data of transaction " + std::to_string(pvt[i].tx_index) + " given twice", err);
-    }
+  if (int rc = CopyPrivateData(pvt, num_pvt, &options.pvt_data, err); rc != FABRIC_OK) {
+    return rc;
   }
   absl::StatusOr<BlockResult> r = ch->rep->Submit(std::string(View(block, block_len)), options);
   if (!r.ok()) return SaveError(r.status(), err);
@@ -323,6 +331,21 @@ int fabric_channel_ledger(fabric_ledger** out, const fabric_channel* channel, fa
 int fabric_channel_submit(fabric_block_result** out, fabric_channel* channel, const uint8_t* block,
                           size_t block_len, unsigned int flags, fabric_error** err) {
   return Guard(err, [&] { return Submit(out, channel, block, block_len, nullptr, 0, flags, err); });
+}
+
+int fabric_channel_supply_private_data(size_t* stored_out, fabric_channel* channel, uint64_t block,
+                                       const fabric_tx_private_data* private_data, size_t num,
+                                       fabric_error** err) {
+  return Guard(err, [&] {
+    if (stored_out != nullptr) *stored_out = 0;
+    if (channel == nullptr) return InvalidNull("channel", err);
+    fabric::ledger::HandedPvtData data;
+    if (int rc = CopyPrivateData(private_data, num, &data, err); rc != FABRIC_OK) return rc;
+    absl::StatusOr<size_t> stored = channel->rep->SupplyPrivateData(block, data);
+    if (!stored.ok()) return SaveError(stored.status(), err);
+    if (stored_out != nullptr) *stored_out = *stored;
+    return static_cast<int>(FABRIC_OK);
+  });
 }
 
 int fabric_channel_submit_with_private_data(fabric_block_result** out, fabric_channel* channel,

@@ -198,10 +198,11 @@ static void no_block_yet(const uint8_t *block, size_t block_len, void *payload) 
 }
 
 /* Endorses the call, orders it into the next block and commits it with the private data
- * `pvt` (the endorsement's own when NULL; none when pvt_len is 0 and pvt not NULL). The
- * committed block's number, or 0. */
+ * `pvt` (the endorsement's own when NULL). The endorsement's private data goes to
+ * *endorsed_pvt when given. The committed block's number, or 0. */
 static uint64_t transact(network *net, const char *a0, const char *a1, const char *a2,
-                         const char *a3, const uint8_t *pvt, size_t pvt_len) {
+                         const char *a3, const uint8_t *pvt, size_t pvt_len,
+                         fabric_buf *endorsed_pvt) {
   fabric_buf proposal = FABRIC_BUF_INIT, envelope = FABRIC_BUF_INIT, last = FABRIC_BUF_INIT,
              block = FABRIC_BUF_INIT;
   fabric_proposal_result *r = NULL;
@@ -228,6 +229,13 @@ static uint64_t transact(network *net, const char *a0, const char *a1, const cha
   data.tx_index = 0;
   data.data = pvt != NULL ? pvt : fabric_proposal_result_private_rwset(r, &data.data_len);
   if (pvt != NULL) data.data_len = pvt_len;
+  if (endorsed_pvt != NULL) {
+    size_t len = 0;
+    const uint8_t *own = fabric_proposal_result_private_rwset(r, &len);
+    endorsed_pvt->data = malloc(len);
+    endorsed_pvt->size = len;
+    if (endorsed_pvt->data != NULL) memcpy(endorsed_pvt->data, own, len);
+  }
 
   CHECK(fabric_channel_ledger(&ledger, net->channel, NULL) == FABRIC_OK);
   CHECK(fabric_ledger_chain_info(&info, ledger, NULL) == FABRIC_OK);
@@ -304,6 +312,7 @@ int main(void) {
   fabric_signer *peer, *outsider;
   int counts[3] = {0, 0, 0};
   uint64_t written, n;
+  fabric_buf endorsed = FABRIC_BUF_INIT;
   static const uint8_t not_the_data[] = {0x0a, 0x01, 0x00};
 
   ctest_temp_path(dir, sizeof dir, "capi_private_data");
@@ -334,7 +343,7 @@ int main(void) {
         FABRIC_OK);
 
   /* A private write, committed with its private data, read back. */
-  written = transact(&net, "put", "collBTL", "capi_btl", "secret", NULL, 0);
+  written = transact(&net, "put", "collBTL", "capi_btl", "secret", NULL, 0, NULL);
   CHECK(written > 0);
   CHECK(record_of(l, written, "collBTL") == 's');
   CHECK(fabric_ledger_get_private_data(&value, &version, l, CHAINCODE, "collBTL",
@@ -360,7 +369,7 @@ int main(void) {
   for (n = 1; n <= 3; n++) {
     char key[32];
     snprintf(key, sizeof key, "filler%d", (int)n);
-    CHECK(transact(&net, "pub", key, "x", NULL, NULL, 0) == written + n);
+    CHECK(transact(&net, "pub", key, "x", NULL, NULL, 0, NULL) == written + n);
     fabric_buf_dispose(&value);
     CHECK(fabric_ledger_get_private_data(&value, NULL, l, CHAINCODE, "collBTL",
                                          (const uint8_t *)"capi_btl", 8,
@@ -375,7 +384,8 @@ int main(void) {
 
   /* Private data that is not what the block's hash says: the write commits, its data is
    * missing (eligible: it can be supplied later), and this peer has no value. */
-  written = transact(&net, "put", "collBTL", "capi_lost", "v", not_the_data, sizeof not_the_data);
+  written = transact(&net, "put", "collBTL", "capi_lost", "v", not_the_data, sizeof not_the_data,
+                     &endorsed);
   CHECK(written > 0);
   CHECK(record_of(l, written, "collBTL") == 'e');
   fabric_buf_dispose(&value);
@@ -383,6 +393,45 @@ int main(void) {
                                        (const uint8_t *)"capi_lost", 9, NULL) == FABRIC_ENOTFOUND);
   CHECK(fabric_ledger_get_private_data_hash(&hash, NULL, NULL, l, CHAINCODE, "collBTL",
                                             (const uint8_t *)"capi_lost", 9, NULL) == FABRIC_OK);
+
+  /* Reconciliation: the right data, handed over late, fills the record and the private
+   * state; a second hand-over is not wanted; the value still expires with its block. */
+  {
+    fabric_tx_private_data late;
+    size_t stored = 99;
+    late.tx_index = 0;
+    late.data = not_the_data;
+    late.data_len = sizeof not_the_data;
+    CHECK(fabric_channel_supply_private_data(&stored, net.channel, written, &late, 1, NULL) ==
+              FABRIC_OK &&
+          stored == 0);
+    late.data = endorsed.data;
+    late.data_len = endorsed.size;
+    CHECK(fabric_channel_supply_private_data(&stored, net.channel, written, &late, 1, NULL) ==
+              FABRIC_OK &&
+          stored == 1);
+    CHECK(record_of(l, written, "collBTL") == 's');
+    fabric_buf_dispose(&value);
+    version = (fabric_key_version)FABRIC_KEY_VERSION_INIT;
+    CHECK(fabric_ledger_get_private_data(&value, &version, l, CHAINCODE, "collBTL",
+                                         (const uint8_t *)"capi_lost", 9, NULL) == FABRIC_OK);
+    CHECK(value.size == 1 && value.data[0] == 'v' && version.block == written);
+    CHECK(fabric_channel_supply_private_data(&stored, net.channel, written, &late, 1, NULL) ==
+              FABRIC_OK &&
+          stored == 0);
+    CHECK(fabric_channel_supply_private_data(NULL, net.channel, written + 100, &late, 1, NULL) ==
+          FABRIC_ENOTFOUND);
+    for (n = 1; n <= 3; n++) {
+      char key[32];
+      snprintf(key, sizeof key, "later%d", (int)n);
+      CHECK(transact(&net, "pub", key, "x", NULL, NULL, 0, NULL) == written + n);
+    }
+    fabric_buf_dispose(&value);
+    CHECK(fabric_ledger_get_private_data(&value, NULL, l, CHAINCODE, "collBTL",
+                                         (const uint8_t *)"capi_lost", 9,
+                                         NULL) == FABRIC_ENOTFOUND);
+    free(endorsed.data);
+  }
   /* Arguments. */
   CHECK(fabric_ledger_get_private_data(&value, NULL, l, CHAINCODE, NULL, (const uint8_t *)"k", 1,
                                        NULL) == FABRIC_EINVAL);

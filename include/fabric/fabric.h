@@ -764,6 +764,18 @@ FABRIC_EXPORT int fabric_channel_submit_with_private_data(
     const fabric_tx_private_data *private_data, size_t num, unsigned int flags,
     fabric_error **err);
 
+/* Reconciliation, as Fabric's peer pulls missing private data later: the private data of
+ * the committed block `block` handed over now. What fills a collection its record has
+ * as missing (and this peer eligible for) and matches the block's hash is stored, and
+ * updates the private state unless its key was written again or purged since.
+ * *stored_out (optional) receives how many collections were filled (0: nothing was
+ * wanted). FABRIC_ENOTFOUND if the block is not committed; FABRIC_EMALFORMED as for
+ * fabric_channel_submit_with_private_data. */
+FABRIC_EXPORT int fabric_channel_supply_private_data(size_t *stored_out, fabric_channel *channel,
+                                                     uint64_t block,
+                                                     const fabric_tx_private_data *private_data,
+                                                     size_t num, fabric_error **err);
+
 /* The committed private value of `key` in `collection` of chaincode `ns`, into
  * value_out, and its version (optional). FABRIC_ENOTFOUND if this peer has no value
  * for it (absent, missing, or purged). */

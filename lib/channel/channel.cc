@@ -362,6 +362,11 @@ absl::StatusOr<TxResult> Channel::WaitForTransaction(const std::string& txid,
 }
 
 const ledger::Ledger& Channel::ledger() const { return *impl_->ledger; }
+
+absl::StatusOr<size_t> Channel::SupplyPrivateData(uint64_t number,
+                                                  const ledger::HandedPvtData& data) {
+  return impl_->ledger->SupplyPrivateData(number, data);
+}
 std::shared_ptr<ledger::Ledger> Channel::shared_ledger() const { return impl_->ledger; }
 const std::string& Channel::channel_id() const { return impl_->ledger->channel_id(); }
 

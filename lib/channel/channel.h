@@ -129,6 +129,9 @@ class Channel : public endorse::ChannelView {
   absl::StatusOr<TxResult> WaitForTransaction(const std::string& txid, absl::Duration timeout);
 
   const ledger::Ledger& ledger() const;
+  // Private data of committed block `number` handed over late (ledger.h,
+  // SupplyPrivateData): how many missing collections it filled.
+  absl::StatusOr<size_t> SupplyPrivateData(uint64_t number, const ledger::HandedPvtData& data);
   // The same ledger, shared: queries through it may outlive the channel. Committing
   // through it behind the channel's back is a programming error.
   std::shared_ptr<ledger::Ledger> shared_ledger() const;

@@ -163,8 +163,9 @@ absl::StatusOr<BlockLocation> BlockFiles::Append(absl::string_view block_bytes) 
       absl::Status s = Errno("appending to", path);
       // Leave no partial record behind; if that fails too, the next open cuts it.
       if (ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
-        return absl::Status(s.code(), absl::StrCat(s.message(), "; the partial record left "
-                                                                "is cut when the ledger reopens"));
+        return absl::Status(s.code(), absl::StrCat(s.message(),
+                                                   "; the partial record left "
+                                                   "is cut when the ledger reopens"));
       }
       return s;
     }

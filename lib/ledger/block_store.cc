@@ -27,14 +27,15 @@ absl::Status CheckStoredBlock(uint64_t number, absl::string_view bytes, bool dat
         absl::StrCat("block ", number, " in the block files does not parse: damaged on disk"));
   }
   if (block.header().number() != number) {
-    return absl::DataLossError(absl::StrCat("the block files hold block ",
-                                            block.header().number(), " where block ", number,
+    return absl::DataLossError(absl::StrCat("the block files hold block ", block.header().number(),
+                                            " where block ", number,
                                             " should be: damaged on disk"));
   }
   if (data_hash_matches && wire::BlockDataHash(block.data()) != block.header().data_hash()) {
-    return absl::DataLossError(absl::StrCat(
-        "block ", number, " in the block files does not match its header's data hash: "
-        "damaged on disk"));
+    return absl::DataLossError(
+        absl::StrCat("block ", number,
+                     " in the block files does not match its header's data hash: "
+                     "damaged on disk"));
   }
   if (header_hash != nullptr) *header_hash = wire::BlockHeaderHash(block.header());
   return absl::OkStatus();
@@ -181,8 +182,7 @@ absl::StatusOr<BlockLocation> BlockStore::Location(uint64_t number) const {
   return Location(number, &data_hash_matches);
 }
 
-absl::StatusOr<BlockLocation> BlockStore::Location(uint64_t number,
-                                                   bool* data_hash_matches) const {
+absl::StatusOr<BlockLocation> BlockStore::Location(uint64_t number, bool* data_hash_matches) const {
   FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> v,
                           db_->Get(Cf::kBlocks, internal::BlockNumKey(number)));
   if (!v.has_value()) return absl::NotFoundError(absl::StrCat("no block ", number));
@@ -197,8 +197,7 @@ absl::StatusOr<std::string> BlockStore::BlockByNumber(uint64_t number) const {
   return ReadBlock(number, nullptr);
 }
 
-absl::StatusOr<std::string> BlockStore::ReadBlock(uint64_t number,
-                                                  std::string* header_hash) const {
+absl::StatusOr<std::string> BlockStore::ReadBlock(uint64_t number, std::string* header_hash) const {
   bool data_hash_matches;
   FABRIC_ASSIGN_OR_RETURN(BlockLocation loc, Location(number, &data_hash_matches));
   FABRIC_ASSIGN_OR_RETURN(std::string bytes, files_->Read(loc));

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lib/base/log.h"
+#include "lib/base/sha256.h"
 #include "lib/base/status_macros.h"
 #include "lib/ledger/commit_hash.h"
 #include "lib/ledger/update_batch.h"
@@ -172,6 +173,41 @@ absl::Status Ledger::Apply(const wire::ParsedBlock& stored, BlockUpdates updates
     pvt.expired.push_back(written);
   }
   return storage_->Commit(stored, updates, pvt);
+}
+
+absl::StatusOr<size_t> Ledger::SupplyPrivateData(uint64_t number, const HandedPvtData& pvt_data) {
+  absl::MutexLock lock(&mu_);
+  if (number >= storage_->chain_info().height) {
+    return absl::NotFoundError(absl::StrCat("block ", number, " is not committed"));
+  }
+  FABRIC_ASSIGN_OR_RETURN(std::optional<BlockPvtRecord> record, storage_->PvtRecord(number));
+  if (!record.has_value() || pvt_data.empty()) return 0;
+  FABRIC_ASSIGN_OR_RETURN(std::string bytes, storage_->blocks().BlockByNumber(number));
+  FABRIC_ASSIGN_OR_RETURN(auto block, wire::ParsedBlock::Parse(std::move(bytes)));
+  FABRIC_ASSIGN_OR_RETURN(
+      Reconciled r, ReconcilePrivateData(*block, block->metadata(kFilterSlot), *std::move(record),
+                                         pvt_data, storage_->state()));
+  if (r.stored == 0) return 0;
+  // The raw keys now known go into the block's expiry schedule entries, so that the
+  // values are purged with their hashes.
+  std::map<uint64_t, std::vector<ExpiringKey>> schedule;
+  for (const auto& [ns, colls] : r.updates) {
+    for (const auto& [coll, keys] : colls) {
+      auto btl = r.record.block_to_live.find({ns, coll});
+      if (btl == r.record.block_to_live.end()) continue;
+      const uint64_t expiry = number + btl->second + 1;
+      if (schedule.count(expiry) == 0) {
+        FABRIC_ASSIGN_OR_RETURN(schedule[expiry], storage_->ExpiringFrom(expiry, number));
+      }
+      for (const auto& [key, u] : keys) {
+        for (ExpiringKey& e : schedule[expiry]) {
+          if (e.ns == ns && e.coll == coll && e.key_hash == Sha256(key)) e.key = key;
+        }
+      }
+    }
+  }
+  FABRIC_RETURN_IF_ERROR(storage_->CommitReconciled(number, r.record, r.updates, schedule));
+  return r.stored;
 }
 
 std::string Ledger::commit_hash() const {

@@ -65,6 +65,13 @@ class Ledger {
   absl::Status Commit(const wire::ParsedBlock& block, absl::string_view filter,
                       const HandedPvtData& pvt_data = {}, const CollectionRules* rules = nullptr);
 
+  // Reconciliation (private_data.h): private data of the committed block `number`
+  // handed over late, for collections its record has as missing and eligible. Returns
+  // how many collections it stored. NotFound if the block is not committed;
+  // InvalidArgument for data that is not a TxPvtReadWriteSet or a transaction the block
+  // does not have. Serialized with Commit.
+  absl::StatusOr<size_t> SupplyPrivateData(uint64_t number, const HandedPvtData& pvt_data);
+
   // The private data record of block `number` (stored and missing collections);
   // nullopt if the block has none.
   absl::StatusOr<std::optional<BlockPvtRecord>> PvtRecord(uint64_t number) const {

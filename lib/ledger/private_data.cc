@@ -148,6 +148,52 @@ absl::StatusOr<BlockPvtRecord> SortPrivateData(const wire::ParsedBlock& block,
   return record;
 }
 
+absl::StatusOr<Reconciled> ReconcilePrivateData(const wire::ParsedBlock& block,
+                                                absl::string_view filter, BlockPvtRecord record,
+                                                const HandedPvtData& handed,
+                                                const StateReader& state) {
+  Reconciled out;
+  for (const auto& [tx, bytes] : handed) {
+    if (tx >= block.num_transactions()) {
+      return absl::InvalidArgumentError(absl::StrCat("private data for transaction ", tx,
+                                                     " of a block of ", block.num_transactions()));
+    }
+    const wire::ActionView* a = ReadableAction(block.tx(tx));
+    if (a == nullptr) continue;
+    FABRIC_ASSIGN_OR_RETURN(auto given, HandedCollections(tx, bytes));
+    for (const wire::NamespaceView& ns : a->namespaces) {
+      for (const wire::CollectionView& c : ns.collections) {
+        const PvtSlot slot{tx, ns.name, c.name};
+        auto missing = record.missing.find(slot);
+        if (missing == record.missing.end() || !missing->second) continue;  // not wanted
+        auto g = given.find({ns.name, c.name});
+        if (g == given.end() || Sha256(g->second) != c.pvt_rwset_hash) continue;
+        record.missing.erase(missing);
+        record.stored[slot] = g->second;
+        ++out.stored;
+        if (tx >= filter.size() || filter[tx] != 0) continue;  // VALID only
+        kvrwset::KVRWSet kv;
+        if (!kv.ParseFromString(g->second)) continue;
+        const Version version{block.number(), tx};
+        for (const kvrwset::KVWrite& w : kv.writes()) {
+          if (rwset::IsDelete(w)) continue;
+          FABRIC_ASSIGN_OR_RETURN(std::optional<VersionedValue> hashed,
+                                  state.GetHashed(ns.name, c.name, Sha256(w.key())));
+          if (!hashed.has_value() || !(hashed->version == version) ||
+              hashed->value != Sha256(w.value())) {
+            continue;  // written again since, or purged: stale
+          }
+          Update& u = out.updates[ns.name][c.name][w.key()];
+          u.value = w.value();
+          u.version = version;
+        }
+      }
+    }
+  }
+  out.record = std::move(record);
+  return out;
+}
+
 absl::StatusOr<PrivateUpdates> PreparePrivateUpdates(const wire::ParsedBlock& block,
                                                      absl::string_view filter,
                                                      const BlockPvtRecord& record,

@@ -135,6 +135,22 @@ std::map<uint64_t, std::vector<ExpiringKey>> ExpiryEntries(uint64_t committing,
                                                            const BlockUpdates& updates,
                                                            const PrivateUpdates& pvt);
 
+// Reconciliation (Fabric's CommitPvtDataOfOldBlocks): private data handed over after
+// its block committed, for collections the block's record has as missing and eligible.
+// A collection rwset whose SHA-256 is the block's hash is stored (the record updated);
+// for a VALID transaction, each of its upserts whose key still has the hashed version
+// and value hash the transaction gave it (not written again since, not purged) updates
+// the private state. Data for anything else is ignored.
+struct Reconciled {
+  BlockPvtRecord record;   // the block's record, updated
+  PrivateUpdates updates;  // private state updates
+  size_t stored = 0;       // collections newly stored
+};
+absl::StatusOr<Reconciled> ReconcilePrivateData(const wire::ParsedBlock& block,
+                                                absl::string_view filter, BlockPvtRecord record,
+                                                const HandedPvtData& handed,
+                                                const StateReader& state);
+
 // Adds to `updates` and `pvt` the deletes of the keys written at block `written` that
 // expire at the block being committed (`expiring`, from the schedule), by the rules above.
 absl::Status AddPurges(uint64_t written, const std::vector<ExpiringKey>& expiring, uint64_t block,

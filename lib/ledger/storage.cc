@@ -95,6 +95,30 @@ absl::Status Storage::WritePvtRecord(uint64_t number, const BlockPvtRecord& reco
   return db_->Write(&batch, /*sync=*/options_.sync);
 }
 
+absl::Status Storage::CommitReconciled(
+    uint64_t number, const BlockPvtRecord& record, const PrivateUpdates& updates,
+    const std::map<uint64_t, std::vector<ExpiringKey>>& schedule) {
+  rocksdb::WriteBatch batch;
+  batch.Put(db_->cf(Cf::kMeta), internal::PvtRecordKey(number), internal::EncodePvtRecord(record));
+  state_->Apply(BlockUpdates(), updates, &batch);
+  for (const auto& [expiry, keys] : schedule) {
+    batch.Put(db_->cf(Cf::kMeta), internal::ExpiryKey(expiry, number),
+              internal::EncodeExpiring(keys));
+  }
+  return db_->Write(&batch, /*sync=*/options_.sync);
+}
+
+absl::StatusOr<std::vector<ExpiringKey>> Storage::ExpiringFrom(uint64_t expiry,
+                                                               uint64_t written) const {
+  FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
+                          db_->Get(Cf::kMeta, internal::ExpiryKey(expiry, written)));
+  std::vector<ExpiringKey> keys;
+  if (bytes.has_value() && !internal::DecodeExpiring(*bytes, &keys)) {
+    return absl::DataLossError(absl::StrCat("corrupt expiry schedule entry for block ", expiry));
+  }
+  return keys;
+}
+
 absl::StatusOr<std::optional<BlockPvtRecord>> Storage::PvtRecord(uint64_t number) const {
   FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> bytes,
                           db_->Get(Cf::kMeta, internal::PvtRecordKey(number)));

@@ -92,10 +92,18 @@ class Storage {
   // Writes (and syncs) the private data record of block `number`, before the block is
   // committed, so that recovery finds it; marks the ledger format 2.
   absl::Status WritePvtRecord(uint64_t number, const BlockPvtRecord& record);
+  // Reconciliation: the updated record of block `number`, the private state updates it
+  // brings, and the raw keys now known for its expiry schedule entries, in one synced
+  // batch.
+  absl::Status CommitReconciled(uint64_t number, const BlockPvtRecord& record,
+                                const PrivateUpdates& updates,
+                                const std::map<uint64_t, std::vector<ExpiringKey>>& schedule);
   // The record of block `number`; nullopt if it has none.
   absl::StatusOr<std::optional<BlockPvtRecord>> PvtRecord(uint64_t number) const;
   // The schedule entries of keys expiring at block `expiry`: committing block -> keys.
   absl::StatusOr<std::map<uint64_t, std::vector<ExpiringKey>>> Expiring(uint64_t expiry) const;
+  // The schedule entry of keys block `written` wrote that expire at `expiry` (empty if none).
+  absl::StatusOr<std::vector<ExpiringKey>> ExpiringFrom(uint64_t expiry, uint64_t written) const;
 
   const BlockStore& blocks() const { return *blocks_; }
   const StateDb& state() const { return *state_; }

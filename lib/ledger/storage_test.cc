@@ -331,8 +331,9 @@ TEST(StorageTest, RecordsItsFormatAndRefusesANewerOne) {
   Poke(dir, "default", internal::kFormatKey, newer);
   auto refused = Storage::Open(dir, {});
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnimplemented) << refused.status();
-  EXPECT_NE(refused.status().message().find("format " + std::to_string(Storage::kFormatVersion + 1)),
-            std::string::npos)
+  EXPECT_NE(
+      refused.status().message().find("format " + std::to_string(Storage::kFormatVersion + 1)),
+      std::string::npos)
       << refused.status();
 
   Poke(dir, "default", internal::kFormatKey, "\xff");
