@@ -22,6 +22,7 @@
 #include "lib/ledger/ledger.h"
 #include "lib/testing/temp_dir.h"
 #include "lib/testing/testdata.h"
+#include "tools/pvt_file.h"
 
 namespace fabric {
 namespace {
@@ -36,24 +37,6 @@ struct Chain {
   std::vector<ledger::HandedPvtData> pvt;
   std::shared_ptr<const channelconfig::ChannelConfig> config;
 };
-
-// The .pvt records of a vectors' pvtdata/ file (tests/vectors/README.md).
-ledger::HandedPvtData ParsePvt(const std::string& bytes) {
-  ledger::HandedPvtData out;
-  size_t at = 0;
-  auto be = [&bytes](size_t pos, int n) {
-    uint64_t v = 0;
-    for (int i = 0; i < n; ++i) v = (v << 8) | static_cast<uint8_t>(bytes[pos + i]);
-    return v;
-  };
-  while (at + 12 <= bytes.size()) {
-    const uint64_t tx = be(at, 8);
-    const uint64_t len = be(at + 8, 4);
-    out[tx] = bytes.substr(at + 12, len);
-    at += 12 + len;
-  }
-  return out;
-}
 
 const Chain& Vectors(bool private_data) {
   static const Chain* chains[2] = {nullptr, nullptr};
@@ -76,8 +59,8 @@ const Chain& Vectors(bool private_data) {
         auto parsed = wire::ParsedBlock::Parse(*stored);
         c->filters.emplace_back((*parsed)->metadata(common::TRANSACTIONS_FILTER));
         if (private_data) {
-          auto pvt = testing::ReadFile(dir + absl::StrFormat("/pvtdata/%06d.pvt", n));
-          c->pvt.push_back(pvt.ok() ? ParsePvt(*pvt) : ledger::HandedPvtData());
+          auto pvt = tools::ReadPvtData(dir, n);
+          c->pvt.push_back(pvt.ok() && pvt->has_value() ? **pvt : ledger::HandedPvtData());
         }
       }
       return c;
