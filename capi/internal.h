@@ -58,6 +58,7 @@ struct fabric_ledger {
 struct fabric_state_iterator {
   std::shared_ptr<const fabric::ledger::Ledger> ledger;
   std::string ns;
+  std::string collection;  // "" for the public state, else a collection's private values
   std::string end;
   size_t page_limit = 0;  // 0: no limit
   size_t loaded = 0;      // entries loaded so far, over all chunks

@@ -17,7 +17,9 @@ constexpr size_t kChunk = 256;
 int LoadChunk(fabric_state_iterator* it, absl::string_view start, fabric_error** err) {
   size_t limit = kChunk;
   if (it->page_limit > 0) limit = std::min(limit, it->page_limit - it->loaded);
-  auto chunk = it->ledger->state().Range(it->ns, start, it->end, limit);
+  auto chunk = it->collection.empty() ? it->ledger->state().Range(it->ns, start, it->end, limit)
+                                      : it->ledger->state().RangePrivate(it->ns, it->collection,
+                                                                         start, it->end, limit);
   if (!chunk.ok()) return SaveError(chunk.status(), err);
   it->chunk = *std::move(chunk);
   it->pos = 0;
@@ -26,17 +28,20 @@ int LoadChunk(fabric_state_iterator* it, absl::string_view start, fabric_error**
 }
 
 int StateIteratorNew(fabric_state_iterator** out, const fabric_ledger* l, const char* ns,
-                     const uint8_t* start, size_t start_len, const uint8_t* end, size_t end_len,
-                     size_t page_limit, fabric_error** err) {
+                     const char* collection, const uint8_t* start, size_t start_len,
+                     const uint8_t* end, size_t end_len, size_t page_limit, fabric_error** err) {
   if (out == nullptr) return SaveError(FABRIC_EINVAL, "out is NULL", err);
   *out = nullptr;
-  if (l == nullptr || ns == nullptr) return SaveError(FABRIC_EINVAL, "ledger or ns is NULL", err);
+  if (l == nullptr || ns == nullptr || collection == nullptr) {
+    return SaveError(FABRIC_EINVAL, "ledger, ns or collection is NULL", err);
+  }
   if ((start == nullptr && start_len != 0) || (end == nullptr && end_len != 0)) {
     return SaveError(FABRIC_EINVAL, "start_key or end_key is NULL with a non-zero length", err);
   }
   auto it = std::make_unique<fabric_state_iterator>();
   it->ledger = l->rep;
   it->ns = ns;
+  it->collection = collection;
   it->end = std::string(View(end, end_len));
   it->page_limit = page_limit;
   if (int rc = LoadChunk(it.get(), View(start, start_len), err); rc != FABRIC_OK) return rc;
@@ -132,8 +137,22 @@ int fabric_state_iterator_new(fabric_state_iterator** out, const fabric_ledger* 
                               const uint8_t* end_key, size_t end_key_len, size_t page_limit,
                               fabric_error** err) {
   return Guard(err, [&] {
-    return StateIteratorNew(out, ledger, ns, start_key, start_key_len, end_key, end_key_len,
+    return StateIteratorNew(out, ledger, ns, "", start_key, start_key_len, end_key, end_key_len,
                             page_limit, err);
+  });
+}
+
+int fabric_private_data_iterator_new(fabric_state_iterator** out, const fabric_ledger* ledger,
+                                     const char* ns, const char* collection,
+                                     const uint8_t* start_key, size_t start_key_len,
+                                     const uint8_t* end_key, size_t end_key_len, size_t page_limit,
+                                     fabric_error** err) {
+  return Guard(err, [&] {
+    if (collection != nullptr && *collection == '\0') {
+      return SaveError(FABRIC_EINVAL, "collection is empty", err);
+    }
+    return StateIteratorNew(out, ledger, ns, collection, start_key, start_key_len, end_key,
+                            end_key_len, page_limit, err);
   });
 }
 

@@ -325,6 +325,31 @@ int main(void) {
         FABRIC_OK);
   CHECK(counts[0] > 0 && counts[1] > 0 && counts[2] > 0);
 
+  /* The private values of collA this peer holds, by range. */
+  {
+    fabric_state_iterator *it = NULL;
+    const uint8_t *key, *val;
+    size_t key_len, val_len, seen = 0;
+    fabric_key_version v = FABRIC_KEY_VERSION_INIT;
+    CHECK(fabric_private_data_iterator_new(&it, l, CHAINCODE, "collA", NULL, 0, NULL, 0, 0, NULL) ==
+          FABRIC_OK);
+    while (it != NULL &&
+           fabric_state_iterator_next(&key, &key_len, &val, &val_len, &v, it, NULL) == FABRIC_OK) {
+      fabric_buf one = FABRIC_BUF_INIT;
+      CHECK(key_len > 0 && val_len > 0 && v.block > 0);
+      /* The same value by key. */
+      CHECK(fabric_ledger_get_private_data(&one, NULL, l, CHAINCODE, "collA", key, key_len, NULL) ==
+                FABRIC_OK &&
+            one.size == val_len && memcmp(one.data, val, val_len) == 0);
+      fabric_buf_dispose(&one);
+      seen++;
+    }
+    fabric_state_iterator_free(it);
+    CHECK(seen > 0);
+    CHECK(fabric_private_data_iterator_new(&it, l, CHAINCODE, "", NULL, 0, NULL, 0, 0, NULL) ==
+          FABRIC_EINVAL);
+  }
+
   net.user = load(1, "User1");
   outsider = load(3, "User1");
   {

@@ -794,6 +794,16 @@ FABRIC_EXPORT int fabric_ledger_get_private_data_hash(
     const fabric_ledger *ledger, const char *ns, const char *collection, const uint8_t *key,
     size_t key_len, fabric_error **err);
 
+/* An iterator over the private values this peer holds of `collection` of chaincode `ns`
+ * (raw keys, [start_key, end_key), pages), read with fabric_state_iterator_next,
+ * _bookmark and _free exactly as a state iterator. */
+FABRIC_EXPORT int fabric_private_data_iterator_new(fabric_state_iterator **out,
+                                                   const fabric_ledger *ledger, const char *ns,
+                                                   const char *collection,
+                                                   const uint8_t *start_key, size_t start_key_len,
+                                                   const uint8_t *end_key, size_t end_key_len,
+                                                   size_t page_limit, fabric_error **err);
+
 /* Called once per private data record of a block: transaction `tx` of block `block`
  * wrote collection `collection` of `ns`; `stored` is 1 when this peer holds the data,
  * else 0 (missing), with `eligible` 1 when this peer's org is a member. A non-zero
