@@ -59,6 +59,7 @@ struct fabric_state_iterator {
   std::shared_ptr<const fabric::ledger::Ledger> ledger;
   std::string ns;
   std::string collection;  // "" for the public state, else a collection's private values
+  bool hashed = false;     // the collection's hashed state instead (key and value hashes)
   std::string end;
   size_t page_limit = 0;  // 0: no limit
   size_t loaded = 0;      // entries loaded so far, over all chunks

@@ -17,9 +17,10 @@ constexpr size_t kChunk = 256;
 int LoadChunk(fabric_state_iterator* it, absl::string_view start, fabric_error** err) {
   size_t limit = kChunk;
   if (it->page_limit > 0) limit = std::min(limit, it->page_limit - it->loaded);
-  auto chunk = it->collection.empty() ? it->ledger->state().Range(it->ns, start, it->end, limit)
-                                      : it->ledger->state().RangePrivate(it->ns, it->collection,
-                                                                         start, it->end, limit);
+  const fabric::ledger::StateDb& state = it->ledger->state();
+  auto chunk = it->collection.empty() ? state.Range(it->ns, start, it->end, limit)
+               : it->hashed ? state.RangeHashed(it->ns, it->collection, start, it->end, limit)
+                            : state.RangePrivate(it->ns, it->collection, start, it->end, limit);
   if (!chunk.ok()) return SaveError(chunk.status(), err);
   it->chunk = *std::move(chunk);
   it->pos = 0;
@@ -28,7 +29,7 @@ int LoadChunk(fabric_state_iterator* it, absl::string_view start, fabric_error**
 }
 
 int StateIteratorNew(fabric_state_iterator** out, const fabric_ledger* l, const char* ns,
-                     const char* collection, const uint8_t* start, size_t start_len,
+                     const char* collection, bool hashed, const uint8_t* start, size_t start_len,
                      const uint8_t* end, size_t end_len, size_t page_limit, fabric_error** err) {
   if (out == nullptr) return SaveError(FABRIC_EINVAL, "out is NULL", err);
   *out = nullptr;
@@ -42,6 +43,7 @@ int StateIteratorNew(fabric_state_iterator** out, const fabric_ledger* l, const 
   it->ledger = l->rep;
   it->ns = ns;
   it->collection = collection;
+  it->hashed = hashed;
   it->end = std::string(View(end, end_len));
   it->page_limit = page_limit;
   if (int rc = LoadChunk(it.get(), View(start, start_len), err); rc != FABRIC_OK) return rc;
@@ -137,8 +139,8 @@ int fabric_state_iterator_new(fabric_state_iterator** out, const fabric_ledger* 
                               const uint8_t* end_key, size_t end_key_len, size_t page_limit,
                               fabric_error** err) {
   return Guard(err, [&] {
-    return StateIteratorNew(out, ledger, ns, "", start_key, start_key_len, end_key, end_key_len,
-                            page_limit, err);
+    return StateIteratorNew(out, ledger, ns, "", false, start_key, start_key_len, end_key,
+                            end_key_len, page_limit, err);
   });
 }
 
@@ -151,8 +153,22 @@ int fabric_private_data_iterator_new(fabric_state_iterator** out, const fabric_l
     if (collection != nullptr && *collection == '\0') {
       return SaveError(FABRIC_EINVAL, "collection is empty", err);
     }
-    return StateIteratorNew(out, ledger, ns, collection, start_key, start_key_len, end_key,
+    return StateIteratorNew(out, ledger, ns, collection, false, start_key, start_key_len, end_key,
                             end_key_len, page_limit, err);
+  });
+}
+
+int fabric_private_data_hash_iterator_new(fabric_state_iterator** out, const fabric_ledger* ledger,
+                                          const char* ns, const char* collection,
+                                          const uint8_t* start_hash, size_t start_hash_len,
+                                          const uint8_t* end_hash, size_t end_hash_len,
+                                          size_t page_limit, fabric_error** err) {
+  return Guard(err, [&] {
+    if (collection != nullptr && *collection == '\0') {
+      return SaveError(FABRIC_EINVAL, "collection is empty", err);
+    }
+    return StateIteratorNew(out, ledger, ns, collection, true, start_hash, start_hash_len, end_hash,
+                            end_hash_len, page_limit, err);
   });
 }
 

@@ -348,6 +348,19 @@ int main(void) {
     CHECK(seen > 0);
     CHECK(fabric_private_data_iterator_new(&it, l, CHAINCODE, "", NULL, 0, NULL, 0, 0, NULL) ==
           FABRIC_EINVAL);
+    /* The hashed state: more keys (it also holds those this peer lacks). */
+    {
+      size_t hashes = 0;
+      CHECK(fabric_private_data_hash_iterator_new(&it, l, CHAINCODE, "collA", NULL, 0, NULL, 0, 0,
+                                                  NULL) == FABRIC_OK);
+      while (it != NULL && fabric_state_iterator_next(&key, &key_len, &val, &val_len, NULL, it,
+                                                      NULL) == FABRIC_OK) {
+        CHECK(key_len == FABRIC_HASH_SIZE && val_len == FABRIC_HASH_SIZE);
+        hashes++;
+      }
+      fabric_state_iterator_free(it);
+      CHECK(hashes > seen);
+    }
   }
 
   net.user = load(1, "User1");

@@ -296,6 +296,17 @@ TEST(CliTest, ReplayWithPrivateDataAnswersPrivateQueries) {
   }
   EXPECT_EQ(got_missing, want_missing);
 
+  // The hashed state lists every key hash Fabric's peer had.
+  Result hashes = Fabric("ledger private-hashes pvtcc collA --ledger " + ledger);
+  ASSERT_EQ(hashes.exit_code, 0) << hashes.out;
+  std::set<std::string> got_hashes, want_hashes;
+  const json hashed = json::parse(hashes.out);
+  for (const json& e : hashed["results"]) got_hashes.insert(e["key_hash"].get<std::string>());
+  for (const json& e : expected["final_hashed_state"]["pvtcc"]["collA"]) {
+    want_hashes.insert(e["key_hash_hex"].get<std::string>());
+  }
+  EXPECT_EQ(got_hashes, want_hashes);
+
   for (const json& p : expected["purge_results"]) {
     if (p["hash_present"].get<bool>()) continue;
     Result h = Fabric("ledger private-hash " + p["namespace"].get<std::string>() + " " +

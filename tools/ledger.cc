@@ -32,6 +32,7 @@ constexpr char kUsage[] =
     "       fabric ledger private-hash NAMESPACE COLLECTION (KEY | --key-hex HEX) --ledger PATH\n"
     "       fabric ledger private-range NAMESPACE COLLECTION [START [END]] [--limit N]\n"
     "                                   --ledger PATH\n"
+    "       fabric ledger private-hashes NAMESPACE COLLECTION [--limit N] --ledger PATH\n"
     "       fabric ledger private-data [FIRST [LAST]] --ledger PATH   (stored and missing\n"
     "                                   private data, by block)\n"
     "       fabric ledger import DIR --ledger PATH   (DIR: stored blocks 000000.block ...,\n"
@@ -254,6 +255,27 @@ int PrivateRange(const ledger::Ledger& l, const ParsedArgs& a) {
   return Print(j);
 }
 
+// A collection's hashed state: key hashes and value hashes, as every peer has them.
+int PrivateHashes(const ledger::Ledger& l, const ParsedArgs& a) {
+  if (a.positional.size() != 3) return Fail("ledger", kUsage, 2);
+  size_t limit = 0;
+  if (a.has("--limit") && !absl::SimpleAtoi(a.get("--limit"), &limit)) {
+    return Fail("ledger", "--limit wants a number", 2);
+  }
+  auto r = l.state().RangeHashed(a.positional[1], a.positional[2], "", "", limit);
+  if (!r.ok()) return Fail("ledger", std::string(r.status().message()));
+  ordered_json j;
+  j["namespace"] = a.positional[1];
+  j["collection"] = a.positional[2];
+  j["results"] = ordered_json::array();
+  for (const auto& kv : r->kvs) {
+    j["results"].push_back({{"key_hash", Hex(kv.key)},
+                            {"value_hash", Hex(kv.value.value)},
+                            {"version", {kv.value.version.block, kv.value.version.tx}}});
+  }
+  return Print(j);
+}
+
 // The private data records of blocks FIRST..LAST: what was stored, what is missing.
 int PrivateData(const ledger::Ledger& l, const ParsedArgs& a) {
   uint64_t first = 0, last = UINT64_MAX;
@@ -344,6 +366,7 @@ int LedgerCommand(const Args& args) {
   if (verb == "private") return Private(**l, a);
   if (verb == "private-hash") return PrivateHash(**l, a);
   if (verb == "private-range") return PrivateRange(**l, a);
+  if (verb == "private-hashes") return PrivateHashes(**l, a);
   if (verb == "private-data") return PrivateData(**l, a);
   return Fail("ledger", "unknown verb '" + verb + "'\n" + kUsage, 2);
 }

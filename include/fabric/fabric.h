@@ -804,6 +804,14 @@ FABRIC_EXPORT int fabric_private_data_iterator_new(fabric_state_iterator **out,
                                                    const uint8_t *end_key, size_t end_key_len,
                                                    size_t page_limit, fabric_error **err);
 
+/* The same over the collection's hashed state, which every peer of the channel has:
+ * each entry's key is a key's SHA-256 and its value the value's SHA-256, in byte order
+ * of the key hash (the bounds are key hashes too). */
+FABRIC_EXPORT int fabric_private_data_hash_iterator_new(
+    fabric_state_iterator **out, const fabric_ledger *ledger, const char *ns,
+    const char *collection, const uint8_t *start_hash, size_t start_hash_len,
+    const uint8_t *end_hash, size_t end_hash_len, size_t page_limit, fabric_error **err);
+
 /* Called once per private data record of a block: transaction `tx` of block `block`
  * wrote collection `collection` of `ns`; `stored` is 1 when this peer holds the data,
  * else 0 (missing), with `eligible` 1 when this peer's org is a member. A non-zero
