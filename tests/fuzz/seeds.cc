@@ -5,10 +5,14 @@
 
 #include "fabric/fabric.h"
 #include "lib/identity/pem.h"
+#include "lib/ledger/internal/schema.h"
+#include "lib/ledger/private_data.h"
+#include "lib/wire/block.h"
 #include "lib/wire/proto/identities.pb.h"
 #include "lib/wire/proto/proposal.pb.h"
 #include "tests/fuzz/fuzz_util.h"
 #include "tests/fuzz/proto_util.h"
+#include "tools/pvt_file.h"
 
 namespace fabric::fuzz {
 
@@ -48,8 +52,8 @@ const char* const kUserCerts[] = {
     "orderer0.example.com-cert.pem",
     "rogue/users/User1@org1.example.com/msp/signcerts/User1@org1.example.com-cert.pem",
 };
-const char* const kUserMsps[] = {"Org1MSP", "Org1MSP", "Org2MSP", "Org3MSP", "OrdererMSP",
-                                 "Org1MSP"};
+const char* const kUserMsps[] = {"Org1MSP", "Org1MSP",    "Org2MSP",
+                                 "Org3MSP", "OrdererMSP", "Org1MSP"};
 
 const char* const kPolicies[] = {
     "OR('Org1MSP.peer','Org2MSP.peer')",
@@ -67,8 +71,9 @@ std::vector<std::string> BlockSeeds() {
   for (const std::string& b : Files("crash")) {
     if (b.front() != '{') out.push_back(With(0, b));  // not crash.json
   }
-  for (const char* t : {"tampered/header_nil.block", "tampered/tx_removed_datahash_recomputed.block",
-                        "tampered/signatures_metadata_empty.block"}) {
+  for (const char* t :
+       {"tampered/header_nil.block", "tampered/tx_removed_datahash_recomputed.block",
+        "tampered/signatures_metadata_empty.block"}) {
     out.push_back(With(0, ReadVector(t)));
   }
   out.push_back(With(0, ReadVector("committed/000005.block")));
@@ -97,9 +102,9 @@ std::vector<std::string> ChannelSeeds() {
     out.push_back(With(3, b));
     out.push_back(With(4, b));
   }
-  for (const char* t : {"tampered/original.block", "tampered/signature_high_s.block",
-                        "tampered/block_number_changed_resigned_by_orderer.block",
-                        "tampered/header_nil.block"}) {
+  for (const char* t :
+       {"tampered/original.block", "tampered/signature_high_s.block",
+        "tampered/block_number_changed_resigned_by_orderer.block", "tampered/header_nil.block"}) {
     out.push_back(With(0, ReadVector(t)));
     out.push_back(With(3, ReadVector(t)));
   }
@@ -185,7 +190,8 @@ std::vector<std::string> IdentitySeeds() {
     out.push_back(With2(3, 0, block->bytes));
     if (i < 2) out.push_back(With2(7, static_cast<char>(i == 0 ? 0x00 : 0x14), pem));
   }
-  const std::string ca = ReadVector("msp/peerOrganizations/org3.example.com/ca/ca.org3.example.com-cert.pem");
+  const std::string ca =
+      ReadVector("msp/peerOrganizations/org3.example.com/ca/ca.org3.example.com-cert.pem");
   out.push_back(With2(7, 0x11, ca));
   const std::string crl = ReadVector("config_update_org1_crl.pem");
   out.push_back(With2(2, 0, crl));
@@ -224,11 +230,37 @@ std::vector<std::string> ConfigUpdateSeeds() {
   return out;
 }
 
+// The private data chain's pvtdata/ files as handed (0), the record block 3 gets from
+// its file (1), and an expiry schedule entry of its keys (2).
+std::vector<std::string> PrivateDataSeeds() {
+  std::vector<std::string> out;
+  const std::string dir = VectorsDir() + "/../pvt";
+  for (const std::string& path : ListFiles(dir + "/pvtdata")) {
+    std::string bytes;
+    FUZZ_CHECK(ReadFile(path, &bytes), "%s", path.c_str());
+    out.push_back(With(0, bytes));
+  }
+  std::string block_bytes, pvt;
+  FUZZ_CHECK(ReadFile(dir + "/blocks/000003.block", &block_bytes) &&
+                 ReadFile(dir + "/pvtdata/000003.pvt", &pvt),
+             "the private data vectors");
+  auto block = wire::ParsedBlock::Parse(block_bytes);
+  auto handed = tools::ParsePvtFile(pvt, "000003.pvt");
+  FUZZ_CHECK(block.ok() && handed.ok(), "block 3 and its private data");
+  auto record = ledger::SortPrivateData(**block, *handed, nullptr);
+  FUZZ_CHECK(record.ok(), "sorting block 3's private data");
+  out.push_back(With(1, ledger::internal::EncodePvtRecord(*record)));
+  std::vector<ledger::ExpiringKey> keys = {{"pvtcc", "collBTL", std::string(32, 'h'), "k"},
+                                           {"pvtcc", "collA", std::string(32, 'i'), ""}};
+  out.push_back(With(2, ledger::internal::EncodeExpiring(keys)));
+  return out;
+}
+
 }  // namespace
 
 const std::vector<std::string>& Targets() {
   static const auto* targets = new std::vector<std::string>{
-      "block", "channel", "endorser", "policy", "identity", "config_update"};
+      "block", "channel", "endorser", "policy", "identity", "config_update", "private_data"};
   return *targets;
 }
 
@@ -239,6 +271,7 @@ std::vector<std::string> Seeds(const std::string& target) {
   if (target == "policy") return PolicySeeds();
   if (target == "identity") return IdentitySeeds();
   if (target == "config_update") return ConfigUpdateSeeds();
+  if (target == "private_data") return PrivateDataSeeds();
   return {};
 }
 

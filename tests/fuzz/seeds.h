@@ -8,7 +8,7 @@
 
 namespace fabric::fuzz {
 
-// The targets: block, channel, endorser, policy, identity, config_update.
+// The targets: block, channel, endorser, policy, identity, config_update, private_data.
 const std::vector<std::string>& Targets();
 
 // The seed inputs of `target`; empty for an unknown target.
