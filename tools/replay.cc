@@ -98,7 +98,12 @@ int ReplayCommand(const Args& raw) {
   }
   const std::string dir = p.positional[0];
   channel::ChannelOptions options;
-  options.mspid = p.has("--mspid") ? p.get("--mspid") : VantageMspid(dir);
+  // The vantage peer matters only with private data; a big expected.json is not read
+  // otherwise.
+  std::error_code pvt_ec;
+  options.mspid = p.has("--mspid")                             ? p.get("--mspid")
+                  : fs::is_directory(dir + "/pvtdata", pvt_ec) ? VantageMspid(dir)
+                                                               : "";
   if (p.has("--threads")) {
     int threads = 0;
     if (!absl::SimpleAtoi(p.get("--threads"), &threads) || threads < 1) {
