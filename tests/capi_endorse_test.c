@@ -388,14 +388,27 @@ static void no_block_expected(const uint8_t *block, size_t block_len, void *payl
   ctest_failures++;
 }
 
+/* Orders `envelope` into a block of its own, which must commit with it VALID. */
+static void commit_alone(fabric_channel *ch, const fabric_signer *orderer,
+                         const fabric_buf *envelope) {
+  fabric_buf block = FABRIC_BUF_INIT;
+  fabric_block_assembler *a = assembler_for(ch, orderer, NULL);
+  if (a == NULL) return;
+  CHECK(fabric_block_assembler_add(a, envelope->data, envelope->size, no_block_expected, NULL,
+                                   NULL) == FABRIC_OK);
+  CHECK(fabric_block_assembler_cut(&block, a, NULL) == FABRIC_OK);
+  submit_valid(ch, block.data, block.size, 1);
+  fabric_block_assembler_free(a);
+  fabric_buf_dispose(&block);
+}
+
 /* `_lifecycle` ApproveChaincodeDefinitionForMyOrg of `definition` for the org of `p`,
  * endorsed by `p` alone, committed VALID in a block of its own. */
 static void approve(fabric_channel *ch, const peer *p, const fabric_signer *user,
                     const fabric_signer *orderer, const fabric_buf *definition) {
   fabric_bytes args[2], response;
-  fabric_buf proposal = FABRIC_BUF_INIT, envelope = FABRIC_BUF_INIT, block = FABRIC_BUF_INIT;
+  fabric_buf proposal = FABRIC_BUF_INIT, envelope = FABRIC_BUF_INIT;
   fabric_proposal_result *r = NULL;
-  fabric_block_assembler *a;
   char txid[FABRIC_TXID_SIZE];
   args[0].data = (const uint8_t *)"ApproveChaincodeDefinitionForMyOrg";
   args[0].len = strlen("ApproveChaincodeDefinitionForMyOrg");
@@ -414,17 +427,9 @@ static void approve(fabric_channel *ch, const peer *p, const fabric_signer *user
     response.data = fabric_proposal_result_response(r, &response.len);
     CHECK(fabric_tx_assemble(&envelope, user, proposal.data, proposal.size, &response, 1, NULL) ==
           FABRIC_OK);
-    a = assembler_for(ch, orderer, NULL);
-    if (a != NULL) {
-      CHECK(fabric_block_assembler_add(a, envelope.data, envelope.size, no_block_expected, NULL,
-                                       NULL) == FABRIC_OK);
-      CHECK(fabric_block_assembler_cut(&block, a, NULL) == FABRIC_OK);
-      submit_valid(ch, block.data, block.size, 1);
-      fabric_block_assembler_free(a);
-    }
+    commit_alone(ch, orderer, &envelope);
   }
   fabric_proposal_result_free(r);
-  fabric_buf_dispose(&block);
   fabric_buf_dispose(&envelope);
   fabric_buf_dispose(&proposal);
 }
@@ -436,10 +441,9 @@ static void test_define(fabric_channel *ch, peer peers[2], const fabric_signer *
                         const fabric_signer *orderer) {
   fabric_chaincode_definition def = FABRIC_CHAINCODE_DEFINITION_INIT;
   fabric_buf arg = FABRIC_BUF_INIT, by_ref = FABRIC_BUF_INIT, policy = FABRIC_BUF_INIT;
-  fabric_buf proposal = FABRIC_BUF_INIT, envelope = FABRIC_BUF_INIT, block = FABRIC_BUF_INIT;
+  fabric_buf proposal = FABRIC_BUF_INIT, envelope = FABRIC_BUF_INIT;
   fabric_bytes args[2];
   char txid[FABRIC_TXID_SIZE];
-  fabric_block_assembler *a;
   fabric_error *err = NULL;
   static const uint8_t junk[3] = {0xff, 0xff, 0xff};
 
@@ -486,17 +490,9 @@ static void test_define(fabric_channel *ch, peer peers[2], const fabric_signer *
   CHECK(fabric_proposal_create(&proposal, txid, user, CHANNEL, "_lifecycle", args, 2, NULL, NULL) ==
         FABRIC_OK);
   if (endorse_both(&envelope, user, peers, &proposal, txid) == FABRIC_OK) {
-    a = assembler_for(ch, orderer, NULL);
-    if (a != NULL) {
-      CHECK(fabric_block_assembler_add(a, envelope.data, envelope.size, no_block_expected, NULL,
-                                       NULL) == FABRIC_OK);
-      CHECK(fabric_block_assembler_cut(&block, a, NULL) == FABRIC_OK);
-      submit_valid(ch, block.data, block.size, 1);
-      fabric_block_assembler_free(a);
-    }
+    commit_alone(ch, orderer, &envelope);
   }
   CHECK(evaluate_on(&peers[0], user, def.name, "whoami") == FABRIC_OK);
-  fabric_buf_dispose(&block);
   fabric_buf_dispose(&envelope);
   fabric_buf_dispose(&proposal);
   fabric_buf_dispose(&policy);
