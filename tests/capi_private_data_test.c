@@ -419,6 +419,8 @@ int main(void) {
                                             NULL) == FABRIC_ENOTFOUND);
   evaluate(&net, net.user, "get", "collBTL", "capi_btl", answer, sizeof answer);
   CHECK(strcmp(answer, "404 FABRIC_ENOTFOUND") == 0);
+  /* The expired data left the block's record too, as Fabric's pvtdata store drops it. */
+  CHECK(record_of(l, written, "collBTL") == '-');
 
   /* Private data that is not what the block's hash says: the write commits, its data is
    * missing (eligible: it can be supplied later), and this peer has no value. */

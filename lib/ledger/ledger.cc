@@ -171,6 +171,10 @@ absl::Status Ledger::Apply(const wire::ParsedBlock& stored, BlockUpdates updates
   for (const auto& [written, keys] : expiring) {
     FABRIC_RETURN_IF_ERROR(AddPurges(written, keys, number, state, state, &updates, &pvt.updates));
     pvt.expired.push_back(written);
+    FABRIC_ASSIGN_OR_RETURN(std::optional<BlockPvtRecord> old, storage_->PvtRecord(written));
+    if (old.has_value() && ExpireRecord(keys, &*old)) {
+      pvt.records[written] = old->empty() ? std::nullopt : std::move(old);
+    }
   }
   return storage_->Commit(stored, updates, pvt);
 }

@@ -148,6 +148,27 @@ absl::StatusOr<BlockPvtRecord> SortPrivateData(const wire::ParsedBlock& block,
   return record;
 }
 
+bool ExpireRecord(const std::vector<ExpiringKey>& expiring, BlockPvtRecord* record) {
+  bool changed = false;
+  for (const ExpiringKey& e : expiring) {
+    if (!e.key_hash.empty()) continue;
+    auto drop = [&](auto& slots) {
+      for (auto it = slots.begin(); it != slots.end();) {
+        if (it->first.ns == e.ns && it->first.coll == e.coll) {
+          it = slots.erase(it);
+          changed = true;
+        } else {
+          ++it;
+        }
+      }
+    };
+    drop(record->stored);
+    drop(record->missing);
+    changed = record->block_to_live.erase({e.ns, e.coll}) > 0 || changed;
+  }
+  return changed;
+}
+
 absl::StatusOr<Reconciled> ReconcilePrivateData(const wire::ParsedBlock& block,
                                                 absl::string_view filter, BlockPvtRecord record,
                                                 const HandedPvtData& handed,
@@ -254,6 +275,10 @@ std::map<uint64_t, std::vector<ExpiringKey>> ExpiryEntries(uint64_t committing,
       for (const auto& [key, u] : keys) raw[{ns, coll, Sha256(key)}] = key;
     }
   }
+  for (const auto& [coll, btl] : record.block_to_live) {
+    const uint64_t expiry = committing + btl + 1;
+    if (expiry > committing) out[expiry].push_back({coll.first, coll.second, "", ""});
+  }
   for (const auto& [ns, colls] : updates.hashed) {
     for (const auto& [coll, keys] : colls) {
       auto btl = record.block_to_live.find({ns, coll});
@@ -275,6 +300,7 @@ absl::Status AddPurges(uint64_t written, const std::vector<ExpiringKey>& expirin
                        BlockUpdates* updates, PrivateUpdates* pvt) {
   const Version purge_version{block, 0};
   for (const ExpiringKey& e : expiring) {
+    if (e.key_hash.empty()) continue;  // the record's data: ExpireRecord
     FABRIC_ASSIGN_OR_RETURN(std::optional<VersionedValue> hashed,
                             state.GetHashed(e.ns, e.coll, e.key_hash));
     const bool same_write = hashed.has_value() && hashed->version.block == written;

@@ -24,7 +24,9 @@
 // metadata) and private value are deleted, unless the key was written again since (its
 // hashed version is no longer of block W) or the block itself writes it; a private value
 // left at block W while its hash moved on is deleted alone. Purges are not part of the
-// commit hash (Fabric adds them after computing it).
+// commit hash (Fabric adds them after computing it). The same block drops the
+// collection's data, stored or missing, from block W's record, as Fabric's pvtdata store
+// expires it (ExpireRecord).
 //
 // Thread safety: stateless functions.
 #ifndef FABRIC_LIB_LEDGER_PRIVATE_DATA_H_
@@ -120,7 +122,8 @@ absl::StatusOr<PrivateUpdates> PreparePrivateUpdates(const wire::ParsedBlock& bl
                                                      const PrivateReader& state);
 
 // One key of the expiry schedule; `key` is "" when this peer does not have the private
-// value (it then purges the hash alone).
+// value (it then purges the hash alone). An entry with an empty `key_hash` stands for the
+// collection's data in the block's record.
 struct ExpiringKey {
   std::string ns;
   std::string coll;
@@ -129,11 +132,16 @@ struct ExpiringKey {
 };
 
 // The schedule entries of block `committing`'s writes, by expiry block: every hashed
-// upsert of a collection whose BlockToLive (in the record) is not 0.
+// upsert of a collection whose BlockToLive (in the record) is not 0, and one entry per
+// such collection for its data in the record.
 std::map<uint64_t, std::vector<ExpiringKey>> ExpiryEntries(uint64_t committing,
                                                            const BlockPvtRecord& record,
                                                            const BlockUpdates& updates,
                                                            const PrivateUpdates& pvt);
+
+// Drops from `record` the data of the collections that `expiring` (a block's schedule
+// entries) names; true if it changed.
+bool ExpireRecord(const std::vector<ExpiringKey>& expiring, BlockPvtRecord* record);
 
 // Reconciliation (Fabric's CommitPvtDataOfOldBlocks): private data handed over after
 // its block committed, for collections the block's record has as missing and eligible.

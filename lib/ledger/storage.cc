@@ -75,6 +75,14 @@ absl::Status Storage::Commit(const wire::ParsedBlock& block, const BlockUpdates&
   for (uint64_t written : pvt.expired) {
     batch.Delete(db_->cf(Cf::kMeta), internal::ExpiryKey(block.number(), written));
   }
+  for (const auto& [number, record] : pvt.records) {
+    if (record.has_value()) {
+      batch.Put(db_->cf(Cf::kMeta), internal::PvtRecordKey(number),
+                internal::EncodePvtRecord(*record));
+    } else {
+      batch.Delete(db_->cf(Cf::kMeta), internal::PvtRecordKey(number));
+    }
+  }
   FABRIC_RETURN_IF_ERROR(history_->Add(block, filter, &batch));
   // The synced block file is the durable log: after a crash, whatever the database lost
   // is re-applied from it (Open reports those blocks), with the private data record

@@ -85,6 +85,8 @@ class Storage {
     PrivateUpdates updates;
     std::map<uint64_t, std::vector<ExpiringKey>> schedule;
     std::vector<uint64_t> expired;
+    // Records of earlier blocks whose expired data is dropped (nullopt: none left).
+    std::map<uint64_t, std::optional<BlockPvtRecord>> records;
   };
   absl::Status Commit(const wire::ParsedBlock& block, const BlockUpdates& updates,
                       const PrivateCommit& pvt);
