@@ -323,13 +323,34 @@ class Conformance {
     }
   }
 
-  void CheckPrivateState(const ledger::Ledger& l) {
-    if (!expected_.contains("final_private_state")) return;
-    std::set<std::pair<std::string, std::string>> collections;
+  // The (namespace, collection) pairs the vectors list, beside those with entries.
+  std::set<std::pair<std::string, std::string>> KnownCollections() const {
+    std::set<std::pair<std::string, std::string>> out;
     const json known = expected_.value("collections_known", json::object());
     for (const auto& [ns, colls] : known.items()) {
-      for (const json& coll : colls) collections.insert({ns, coll.get<std::string>()});
+      for (const json& coll : colls) out.insert({ns, coll.get<std::string>()});
     }
+    return out;
+  }
+
+  // Every key of `range` is one of `want`: no private value or hash Fabric lacks.
+  void ExpectNoOtherKeys(const absl::StatusOr<ledger::RangeResult>& range,
+                         const std::set<std::string>& want, const std::string& what) {
+    if (!range.ok()) {
+      private_.Add(false);
+      Mismatch(absl::StrCat(what, ": ", range.status().message()));
+      return;
+    }
+    for (const auto& kv : range->kvs) {
+      if (want.count(kv.key) > 0) continue;
+      private_.Add(false);
+      Mismatch(absl::StrCat(what, "/", Hex(kv.key), ": present, Fabric has no such key"));
+    }
+  }
+
+  void CheckPrivateState(const ledger::Ledger& l) {
+    if (!expected_.contains("final_private_state")) return;
+    std::set<std::pair<std::string, std::string>> collections = KnownCollections();
     for (const auto& [ns, colls] : expected_["final_private_state"].items()) {
       for (const auto& [coll, entries] : colls.items()) {
         collections.insert({ns, coll});
@@ -356,24 +377,14 @@ class Conformance {
           expected_["final_private_state"][ns].contains(coll)) {
         for (const json& e : expected_["final_private_state"][ns][coll]) want.insert(KeyOf(e));
       }
-      auto range = l.state().RangePrivate(ns, coll, "", "", 0);
-      if (!range.ok()) continue;
-      for (const auto& kv : range->kvs) {
-        if (want.count(kv.key) > 0) continue;
-        private_.Add(false);
-        Mismatch(absl::StrCat("private state ", ns, "/", coll, "/", absl::CHexEscape(kv.key),
-                              ": present, Fabric has no such key"));
-      }
+      ExpectNoOtherKeys(l.state().RangePrivate(ns, coll, "", "", 0), want,
+                        absl::StrCat("private state ", ns, "/", coll));
     }
   }
 
   void CheckHashedState(const ledger::Ledger& l) {
     if (!expected_.contains("final_hashed_state")) return;
-    std::set<std::pair<std::string, std::string>> collections;
-    const json known = expected_.value("collections_known", json::object());
-    for (const auto& [ns, colls] : known.items()) {
-      for (const json& coll : colls) collections.insert({ns, coll.get<std::string>()});
-    }
+    std::set<std::pair<std::string, std::string>> collections = KnownCollections();
     for (const auto& [ns, colls] : expected_["final_hashed_state"].items()) {
       for (const auto& [coll, entries] : colls.items()) {
         collections.insert({ns, coll});
@@ -410,14 +421,8 @@ class Conformance {
           want.insert(absl::HexStringToBytes(e["key_hash_hex"].get<std::string>()));
         }
       }
-      auto range = l.state().RangeHashed(ns, coll, "", "", 0);
-      if (!range.ok()) continue;
-      for (const auto& kv : range->kvs) {
-        if (want.count(kv.key) > 0) continue;
-        private_.Add(false);
-        Mismatch(absl::StrCat("hashed state ", ns, "/", coll, "/", Hex(kv.key),
-                              ": present, Fabric has no such key hash"));
-      }
+      ExpectNoOtherKeys(l.state().RangeHashed(ns, coll, "", "", 0), want,
+                        absl::StrCat("hashed state ", ns, "/", coll));
     }
   }
 

@@ -44,6 +44,12 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const std::string& dir,
       s->blocks_, BlockStore::Open(s->db_.get(), dir + "/chains",
                                    BlockFilesOptions{options.max_block_file_size, options.sync}));
   s->state_ = std::make_unique<StateDb>(s->db_.get());
+  {
+    std::unique_ptr<rocksdb::Iterator> it = s->db_->NewIterator(Cf::kMeta);
+    it->Seek(internal::kExpiryPrefix);
+    s->may_expire_ = it->Valid() && it->key().starts_with(internal::kExpiryPrefix);
+    FABRIC_RETURN_IF_ERROR(FromRocks(it->status(), "reading the expiry schedule"));
+  }
   s->history_ = std::make_unique<HistoryDb>(s->db_.get());
   return s;
 }
@@ -71,6 +77,7 @@ absl::Status Storage::Commit(const wire::ParsedBlock& block, const BlockUpdates&
   for (const auto& [expiry, keys] : pvt.schedule) {
     batch.Put(db_->cf(Cf::kMeta), internal::ExpiryKey(expiry, block.number()),
               internal::EncodeExpiring(keys));
+    may_expire_ = true;
   }
   for (uint64_t written : pvt.expired) {
     batch.Delete(db_->cf(Cf::kMeta), internal::ExpiryKey(block.number(), written));
@@ -141,6 +148,7 @@ absl::StatusOr<std::optional<BlockPvtRecord>> Storage::PvtRecord(uint64_t number
 absl::StatusOr<std::map<uint64_t, std::vector<ExpiringKey>>> Storage::Expiring(
     uint64_t expiry) const {
   std::map<uint64_t, std::vector<ExpiringKey>> out;
+  if (!may_expire_) return out;
   const std::string prefix = internal::ExpiryPrefix(expiry);
   std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Cf::kMeta);
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {

@@ -120,6 +120,10 @@ class Storage {
   std::unique_ptr<StateDb> state_;
   std::unique_ptr<HistoryDb> history_;
   CommitTimes last_commit_times_;
+  // Whether the expiry schedule may hold entries: false for a ledger that never had
+  // private data with a BlockToLive, whose commits then skip the schedule lookup.
+  // REQUIRES: used by the committing thread.
+  bool may_expire_ = true;
 };
 
 }  // namespace fabric::ledger

@@ -176,7 +176,7 @@ std::string PvtRecordKey(uint64_t block) {
 }
 
 std::string ExpiryPrefix(uint64_t expiry) {
-  std::string k("E");
+  std::string k(kExpiryPrefix);
   PutFixed64BE(&k, expiry);
   return k;
 }

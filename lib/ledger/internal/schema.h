@@ -68,6 +68,7 @@ std::string PvtRecordKey(uint64_t block);
 inline constexpr char kPvtRecordPrefix[] = "P";
 // 'E' be64(expiry) be64(committing): the keys block `committing` wrote that expire at
 // block `expiry`.
+inline constexpr char kExpiryPrefix[] = "E";
 std::string ExpiryPrefix(uint64_t expiry);
 std::string ExpiryKey(uint64_t expiry, uint64_t committing);
 bool DecodeExpiryKey(absl::string_view key, uint64_t* expiry, uint64_t* committing);
