@@ -20,7 +20,7 @@ LAYERS = [
     ["lib/channelconfig", "lib/inspect", "lib/rwset"],
     ["lib/ledger"],
     ["lib/chaincode"],
-    ["lib/endorse", "lib/validate"],
+    ["lib/endorse", "lib/snapshot", "lib/validate"],
     # The channel, above validation and endorsement; and beside it an application's side
     # (client) and an orderer's (ordering), which use nothing of the peer's but sit here
     # so that their tests can check what they make against the peer's validation.

@@ -82,14 +82,20 @@ const Command kCommands[] = {
      "                              compile, print and evaluate endorsement policies"},
     {"ledger", LedgerCommand,
      "ledger info|block|tx|state|range|history|import ... --ledger PATH\n"
-     "                              query a ledger (JSON), or import stored blocks"},
+     "                              query a ledger (JSON), or import stored blocks (or a\n"
+     "                              Fabric peer's block files)"},
     {"conformance", ConformanceCommand,
      "conformance DIR             run a vector directory from an empty ledger; compare\n"
      "                              every verdict, code, hash, block and state with Fabric's"},
     {"replay", ReplayCommand,
      "replay DIR [--ledger PATH] [--no-verify] [--threads N]\n"
-     "                              verify, validate and commit DIR/genesis.block and\n"
-     "                              DIR/blocks/*.block; resumes a ledger that holds some"},
+     "                              verify, validate and commit a chain: DIR/genesis.block\n"
+     "                              and DIR/blocks/*.block, or a Fabric peer's block files;\n"
+     "                              resumes a ledger that holds some"},
+    {"snapshot", SnapshotCommand,
+     "snapshot create|verify|join ...\n"
+     "                              ledger snapshots in Fabric's format: export one, check\n"
+     "                              one, join a channel from one"},
     {"identity", IdentityCommand,
      "identity check CERT --msp ID --config BLOCK\n"
      "                              Fabric's verdict on a certificate as an MSP identity"},

@@ -1,7 +1,8 @@
-// fabric replay DIR [--ledger PATH] [--no-verify] [--threads N] [--mspid ID]: applies
-// DIR/genesis.block and DIR/blocks/*.block, in order, through the committing pipeline
-// (verify, validate, MVCC, durable commit), skipping the blocks the ledger already
-// holds. When DIR has pvtdata/ (tools/pvt_file.h), each block is committed with the
+// fabric replay DIR [--ledger PATH] [--no-verify] [--threads N] [--mspid ID]
+//                   [--channel ID]: applies the blocks of DIR (tools/chain_source.h: the
+// vectors' layout, a directory of .block files, or a Fabric peer's block files), in
+// order, through the committing pipeline (verify, validate, MVCC, durable commit),
+// skipping the blocks the ledger already holds. When DIR has pvtdata/ (tools/pvt_file.h), each block is committed with the
 // private data handed over with it, as a peer of org --mspid (default: the vectors'
 // vantage peer, from DIR/expected.json, if it names one).
 #include <unistd.h>
@@ -23,6 +24,7 @@
 #include "nlohmann/json.hpp"
 #include "tools/commands.h"
 #include "tools/pvt_file.h"
+#include "tools/replay.h"
 #include "tools/scratch_dir.h"
 
 namespace fabric::tools {
@@ -32,7 +34,48 @@ namespace fs = std::filesystem;
 using channel::BlockResult;
 using channel::Channel;
 
-// The number in a block's header, read without parsing its transactions.
+class Progress {
+ public:
+  // `total`: the number of blocks, 0 if not known.
+  explicit Progress(size_t total) : total_(total), tty_(isatty(STDERR_FILENO)) {}
+  // Redraws at most ten times a second on a terminal; elsewhere (a log) draws only the
+  // final state.
+  void Update(size_t done, uint64_t txs, double seconds) {
+    if (done == total_ && total_ > 0) {
+      Draw(done, txs, seconds);
+      std::fprintf(stderr, "\n");
+      return;
+    }
+    if (!tty_ || seconds - last_ < 0.1) return;
+    last_ = seconds;
+    Draw(done, txs, seconds);
+  }
+  // The final state, when the total was not known.
+  void Finish(size_t done, uint64_t txs, double seconds) {
+    Draw(done, txs, seconds);
+    std::fprintf(stderr, "\n");
+  }
+
+ private:
+  void Draw(size_t done, uint64_t txs, double seconds) {
+    const double rate = seconds > 0 ? txs / seconds : 0.0;
+    if (total_ == 0) {
+      std::fprintf(stderr, "\r%zu blocks, %llu tx, %.0f tx/s", done,
+                   static_cast<unsigned long long>(txs), rate);
+      return;
+    }
+    const int width = 30;
+    const int filled = static_cast<int>(width * done / total_);
+    std::fprintf(stderr, "\r[%s%s] %zu/%zu blocks, %llu tx, %.0f tx/s",
+                 std::string(filled, '#').c_str(), std::string(width - filled, ' ').c_str(), done,
+                 total_, static_cast<unsigned long long>(txs), rate);
+  }
+
+  const size_t total_;
+  const bool tty_;
+  double last_ = -1;
+};
+
 absl::StatusOr<uint64_t> BlockNumber(const std::string& bytes) {
   common::Block block;
   if (!block.ParseFromString(bytes) || !block.has_header()) {
@@ -41,32 +84,16 @@ absl::StatusOr<uint64_t> BlockNumber(const std::string& bytes) {
   return block.header().number();
 }
 
-class Progress {
- public:
-  explicit Progress(size_t total) : total_(total), tty_(isatty(STDERR_FILENO)) {}
-  // Redraws the bar at most ten times a second on a terminal; elsewhere (a log) draws
-  // only the final state.
-  void Update(size_t done, uint64_t txs, double seconds) {
-    if (done != total_ && (!tty_ || seconds - last_ < 0.1)) return;
-    last_ = seconds;
-    const int width = 30;
-    const int filled = total_ == 0 ? width : static_cast<int>(width * done / total_);
-    std::fprintf(stderr, "\r[%s%s] %zu/%zu blocks, %llu tx, %.0f tx/s",
-                 std::string(filled, '#').c_str(), std::string(width - filled, ' ').c_str(), done,
-                 total_, static_cast<unsigned long long>(txs), seconds > 0 ? txs / seconds : 0.0);
-    if (done == total_) std::fprintf(stderr, "\n");
-  }
-
- private:
-  const size_t total_;
-  const bool tty_;
-  double last_ = -1;
-};
+}  // namespace
 
 // The MSP id of the peer a vector directory's private data was handed to, if it says.
 std::string VantageMspid(const std::string& dir) {
   std::error_code ec;
-  if (!fs::exists(dir + "/expected.json", ec)) return "";
+  // The vantage peer matters only with private data; a big expected.json is not read
+  // otherwise.
+  if (!fs::is_directory(dir + "/pvtdata", ec) || !fs::exists(dir + "/expected.json", ec)) {
+    return "";
+  }
   auto text = ReadInput(dir + "/expected.json");
   if (!text.ok()) return "";
   nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
@@ -75,7 +102,79 @@ std::string VantageMspid(const std::string& dir) {
   return v.contains("mspid") && v["mspid"].is_string() ? v["mspid"].get<std::string>() : "";
 }
 
-}  // namespace
+
+absl::StatusOr<ReplayStats> CommitChain(Channel& channel, ChainSource& source,
+                                        const std::string& pvt_dir, bool verify) {
+  const uint64_t start_height = channel.ledger().chain_info().height;
+  absl::Mutex mu;
+  ReplayStats stats;
+  absl::Status failure;
+  Progress progress(source.size_hint());
+  size_t done = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto elapsed = [&t0] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  std::error_code ec;
+  const bool has_pvt = !pvt_dir.empty() && fs::is_directory(pvt_dir + "/pvtdata", ec);
+  while (true) {
+    {
+      absl::MutexLock lock(&mu);
+      if (!failure.ok()) break;
+    }
+    absl::StatusOr<std::optional<ChainSource::Block>> next = source.Next();
+    if (!next.ok()) {
+      channel.Drain();
+      return next.status();
+    }
+    if (!next->has_value()) break;
+    ChainSource::Block b = **std::move(next);
+    auto number = BlockNumber(b.bytes);
+    if (!number.ok()) {
+      channel.Drain();
+      return absl::InvalidArgumentError(absl::StrCat(b.name, ": ", number.status().message()));
+    }
+    if (*number < start_height) {  // already in the ledger
+      absl::MutexLock lock(&mu);
+      progress.Update(++done, stats.txs, elapsed());
+      continue;
+    }
+    channel::SubmitOptions submit;
+    submit.skip_verification = !verify;
+    if (has_pvt) {
+      absl::StatusOr<std::optional<ledger::HandedPvtData>> pvt = ReadPvtData(pvt_dir, *number);
+      if (!pvt.ok()) {
+        channel.Drain();
+        return pvt.status();
+      }
+      if (pvt->has_value()) submit.pvt_data = **std::move(pvt);
+    }
+    channel.Enqueue(std::move(b.bytes), submit,
+                    [&, name = b.name](absl::StatusOr<BlockResult> r) {
+                      absl::MutexLock lock(&mu);
+                      ++done;
+                      if (!r.ok()) {
+                        if (failure.ok()) {
+                          failure = absl::Status(r.status().code(),
+                                                 absl::StrCat(name, ": ", r.status().message()));
+                        }
+                        return;
+                      }
+                      ++stats.blocks;
+                      stats.txs += r->txs.size();
+                      progress.Update(done, stats.txs, elapsed());
+                    });
+  }
+  channel.Drain();
+  stats.seconds = elapsed();
+  absl::MutexLock lock(&mu);
+  if (!failure.ok()) {
+    std::fprintf(stderr, "\n");
+    return failure;
+  }
+  if (source.size_hint() == 0) progress.Finish(done, stats.txs, stats.seconds);
+  return stats;
+}
 
 int ReplayCommand(const Args& raw) {
   // --no-verify is a switch, the other flags take values.
@@ -88,22 +187,21 @@ int ReplayCommand(const Args& raw) {
       args.push_back(a);
     }
   }
-  ParsedArgs p = ParseArgs(args, {"--ledger", "--threads", "--mspid"});
+  ParsedArgs p = ParseArgs(args, {"--ledger", "--threads", "--mspid", "--channel"});
   if (!p.error.empty()) return Fail("replay", p.error, 2);
   if (p.positional.size() != 1) {
     return Fail("replay",
                 "usage: fabric replay DIR [--ledger PATH] [--no-verify] [--threads N] "
-                "[--mspid ID]",
+                "[--mspid ID] [--channel ID]\n"
+                "DIR: a vectors chain (genesis.block, blocks/), a directory of .block files, "
+                "or a Fabric peer's block files (its ledgersData, or a channel's directory)",
                 2);
   }
   const std::string dir = p.positional[0];
+  auto source = ChainSource::Open(dir, p.has("--channel") ? p.get("--channel") : "");
+  if (!source.ok()) return Fail("replay", std::string(source.status().message()));
   channel::ChannelOptions options;
-  // The vantage peer matters only with private data; a big expected.json is not read
-  // otherwise.
-  std::error_code pvt_ec;
-  options.mspid = p.has("--mspid")                             ? p.get("--mspid")
-                  : fs::is_directory(dir + "/pvtdata", pvt_ec) ? VantageMspid(dir)
-                                                               : "";
+  options.mspid = p.has("--mspid") ? p.get("--mspid") : VantageMspid(dir);
   if (p.has("--threads")) {
     int threads = 0;
     if (!absl::SimpleAtoi(p.get("--threads"), &threads) || threads < 1) {
@@ -129,72 +227,22 @@ int ReplayCommand(const Args& raw) {
     if (!c.ok()) return Fail("replay", absl::StrCat(ledger_dir, ": ", c.status().message()));
     channel = *std::move(c);
   } else {
-    auto genesis = ReadInput(dir + "/genesis.block");
+    auto genesis = (*source)->Next();
     if (!genesis.ok()) return Fail("replay", std::string(genesis.status().message()));
-    auto c = Channel::Create(ledger_dir, *std::move(genesis), options);
-    if (!c.ok()) return Fail("replay", absl::StrCat(ledger_dir, ": ", c.status().message()));
+    if (!genesis->has_value()) return Fail("replay", dir + " holds no block");
+    auto c = Channel::Create(ledger_dir, (*genesis)->bytes, options);
+    if (!c.ok()) {
+      return Fail("replay",
+                  absl::StrCat(ledger_dir, ": ", (*genesis)->name, ": ", c.status().message()));
+    }
     channel = *std::move(c);
   }
-
-  std::vector<std::string> files;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir + "/blocks", ec)) {
-    if (e.path().extension() == ".block") files.push_back(e.path().string());
-  }
-  if (ec) return Fail("replay", absl::StrCat(dir, "/blocks: ", ec.message()));
-  std::sort(files.begin(), files.end());
-
-  const uint64_t start_height = channel->ledger().chain_info().height;
-  absl::Mutex mu;
-  uint64_t txs = 0, blocks = 0;
-  absl::Status failure;
-  Progress progress(files.size());
-  size_t done = 0;
-  const auto t0 = std::chrono::steady_clock::now();
-  auto elapsed = [&t0] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  };
-  for (const std::string& f : files) {
-    {
-      absl::MutexLock lock(&mu);
-      if (!failure.ok()) break;
-    }
-    auto bytes = ReadInput(f);
-    if (!bytes.ok()) return Fail("replay", std::string(bytes.status().message()));
-    auto number = BlockNumber(*bytes);
-    if (!number.ok()) return Fail("replay", absl::StrCat(f, ": ", number.status().message()));
-    if (*number < start_height) {  // already in the ledger
-      absl::MutexLock lock(&mu);
-      progress.Update(++done, txs, elapsed());
-      continue;
-    }
-    channel::SubmitOptions submit;
-    submit.skip_verification = !verify;
-    absl::StatusOr<std::optional<ledger::HandedPvtData>> pvt = ReadPvtData(dir, *number);
-    if (!pvt.ok()) return Fail("replay", std::string(pvt.status().message()));
-    if (pvt->has_value()) submit.pvt_data = **std::move(pvt);
-    channel->Enqueue(*std::move(bytes), submit, [&, f](absl::StatusOr<BlockResult> r) {
-      absl::MutexLock lock(&mu);
-      ++done;
-      if (!r.ok()) {
-        if (failure.ok())
-          failure = absl::Status(r.status().code(), absl::StrCat(f, ": ", r.status().message()));
-        return;
-      }
-      ++blocks;
-      txs += r->txs.size();
-      progress.Update(done, txs, elapsed());
-    });
-  }
-  channel->Drain();
-  const double seconds = elapsed();
-  if (!failure.ok()) {
-    std::fprintf(stderr, "\n");
-    return Fail("replay", std::string(failure.message()));
-  }
+  auto stats = CommitChain(*channel, **source, dir, verify);
+  if (!stats.ok()) return Fail("replay", std::string(stats.status().message()));
   std::printf("replay: %llu transactions in %llu blocks, %.0f tx/s\n",
-              static_cast<unsigned long long>(txs), static_cast<unsigned long long>(blocks),
-              seconds > 0 ? txs / seconds : 0.0);
+              static_cast<unsigned long long>(stats->txs),
+              static_cast<unsigned long long>(stats->blocks),
+              stats->seconds > 0 ? stats->txs / stats->seconds : 0.0);
   return 0;
 }
 

@@ -17,6 +17,8 @@
 #include "lib/base/status_macros.h"
 #include "lib/base/thread_pool.h"
 #include "lib/chaincode/collections.h"
+#include "lib/snapshot/export.h"
+#include "lib/snapshot/join.h"
 #include "lib/ledger/update_batch.h"
 #include "lib/validate/block_validator.h"
 #include "lib/validate/block_verifier.h"
@@ -79,7 +81,11 @@ struct Channel::Impl {
       : options(o), pool(o.threads), ledger(std::move(l)), validator(&pool), config(std::move(c)) {
     worker = std::thread([this] { WorkerLoop(); });
   }
-  ~Impl() {
+  ~Impl() { Stop(); }
+
+  // Processes what is queued and stops the worker.
+  void Stop() {
+    if (!worker.joinable()) return;
     {
       absl::MutexLock lock(&mu);
       stopping = true;
@@ -276,11 +282,27 @@ struct Channel::Impl {
   std::map<int, std::function<void(const BlockResult&)>> subscribers ABSL_GUARDED_BY(mu);
   int next_subscriber ABSL_GUARDED_BY(mu) = 1;
   absl::flat_hash_map<std::string, std::vector<Waiter*>> waiters ABSL_GUARDED_BY(mu);
+  // Snapshot writers (RequestSnapshot), joined on destruction.
+  absl::Mutex exporters_mu;
+  std::vector<std::thread> exporters ABSL_GUARDED_BY(exporters_mu);
   std::thread worker;
 };
 
 Channel::Channel(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Channel::~Channel() = default;
+
+Channel::~Channel() {
+  if (impl_ == nullptr) return;
+  impl_->Stop();
+  // Requests for blocks that never came are cancelled when the ledger closes (unless a
+  // query still shares it): cancel them now, so that no writer waits on them.
+  impl_->ledger->CancelViews();
+  std::vector<std::thread> exporters;
+  {
+    absl::MutexLock lock(&impl_->exporters_mu);
+    exporters.swap(impl_->exporters);
+  }
+  for (std::thread& t : exporters) t.join();
+}
 
 absl::StatusOr<std::unique_ptr<Channel>> Channel::Create(const std::string& dir,
                                                          std::string genesis_block,
@@ -299,6 +321,48 @@ absl::StatusOr<std::unique_ptr<Channel>> Channel::Open(const std::string& dir,
   FABRIC_ASSIGN_OR_RETURN(auto config, LoadConfig(*l));
   return std::unique_ptr<Channel>(
       new Channel(std::make_unique<Impl>(options, std::move(l), std::move(config))));
+}
+
+absl::StatusOr<std::unique_ptr<Channel>> Channel::JoinFromSnapshot(
+    const std::string& dir, const std::string& snapshot_dir, const ChannelOptions& options) {
+  FABRIC_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Ledger> l,
+                          snapshot::JoinFromSnapshot(snapshot_dir, dir, options.ledger));
+  std::shared_ptr<ledger::Ledger> shared = std::move(l);
+  FABRIC_ASSIGN_OR_RETURN(auto config, LoadConfig(*shared));
+  return std::unique_ptr<Channel>(
+      new Channel(std::make_unique<Impl>(options, std::move(shared), std::move(config))));
+}
+
+absl::Status Channel::RequestSnapshot(uint64_t number, std::string dir, SnapshotDoneFn done) {
+  Impl* impl = impl_.get();
+  std::shared_ptr<ledger::Ledger> keep = impl->ledger;
+  return impl->ledger->ViewAt(
+      number, [impl, keep, dir = std::move(dir),
+               done = std::move(done)](absl::StatusOr<std::unique_ptr<ledger::LedgerView>> view) {
+        if (!view.ok()) {
+          done(view.status());
+          return;
+        }
+        // Called under the ledger's commit lock: the files are written elsewhere.
+        std::shared_ptr<ledger::LedgerView> v = *std::move(view);
+        absl::MutexLock lock(&impl->exporters_mu);
+        impl->exporters.emplace_back([keep, v, dir, done] { done(snapshot::ExportSnapshot(*v, dir)); });
+      });
+}
+
+absl::StatusOr<snapshot::SnapshotMetadata> Channel::Snapshot(uint64_t number,
+                                                            const std::string& dir) {
+  absl::Mutex mu;
+  std::optional<absl::StatusOr<snapshot::SnapshotMetadata>> result;
+  FABRIC_RETURN_IF_ERROR(RequestSnapshot(number, dir, [&](auto r) {
+    absl::MutexLock lock(&mu);
+    result = std::move(r);
+  }));
+  absl::MutexLock lock(&mu);
+  mu.Await(absl::Condition(
+      +[](std::optional<absl::StatusOr<snapshot::SnapshotMetadata>>* r) { return r->has_value(); },
+      &result));
+  return *std::move(result);
 }
 
 void Channel::Enqueue(std::string block, const SubmitOptions& options, DoneFn done) {

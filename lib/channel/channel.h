@@ -46,6 +46,7 @@
 #include "lib/channelconfig/channel_config.h"
 #include "lib/endorse/channel_view.h"
 #include "lib/ledger/ledger.h"
+#include "lib/snapshot/metadata.h"
 #include "lib/ledger/private_data.h"
 #include "lib/wire/proto/transaction.pb.h"
 
@@ -104,7 +105,23 @@ class Channel : public endorse::ChannelView {
   // its last valid config transaction installed.
   static absl::StatusOr<std::unique_ptr<Channel>> Open(const std::string& dir,
                                                        const ChannelOptions& options);
-  ~Channel() override;  // waits for queued blocks
+  // The channel ledger created in `dir` from the Fabric ledger snapshot in
+  // `snapshot_dir` (lib/snapshot/join.h: hashes verified, then imported); its config is
+  // the one in the snapshot's state, and it takes the blocks after the snapshot's last.
+  static absl::StatusOr<std::unique_ptr<Channel>> JoinFromSnapshot(
+      const std::string& dir, const std::string& snapshot_dir, const ChannelOptions& options);
+  ~Channel() override;  // waits for queued blocks and snapshots being written
+
+  // Writes a snapshot of the ledger in Fabric's format to `dir` (lib/snapshot/export.h)
+  // as of block `number`: the last committed block, or one still to come, when it
+  // commits. Commits stop only while a consistent view is taken; the files are written
+  // on a thread of its own, which then calls `done` with what it wrote or the error
+  // (Cancelled if the channel closes before the block commits). FailedPrecondition
+  // (and no call) if block `number` is committed and not the last.
+  using SnapshotDoneFn = std::function<void(absl::StatusOr<snapshot::SnapshotMetadata>)>;
+  absl::Status RequestSnapshot(uint64_t number, std::string dir, SnapshotDoneFn done);
+  // The same, waiting until the snapshot is written.
+  absl::StatusOr<snapshot::SnapshotMetadata> Snapshot(uint64_t number, const std::string& dir);
 
   Channel(const Channel&) = delete;
   Channel& operator=(const Channel&) = delete;

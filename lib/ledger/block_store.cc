@@ -41,40 +41,22 @@ absl::Status CheckStoredBlock(uint64_t number, absl::string_view bytes, bool dat
   return absl::OkStatus();
 }
 
-std::string EncodeSavepoint(const ChainInfo& info) {
-  std::string v;
-  internal::PutVarint64(&v, info.height);
-  internal::PutLengthPrefixed(&v, info.current_hash);
-  internal::PutLengthPrefixed(&v, info.previous_hash);
-  return v;
-}
-
-bool DecodeSavepoint(absl::string_view in, ChainInfo* info) {
-  absl::string_view current, previous;
-  if (!GetVarint64(&in, &info->height) || !GetLengthPrefixed(&in, &current) ||
-      !GetLengthPrefixed(&in, &previous) || !in.empty()) {
-    return false;
-  }
-  info->current_hash = std::string(current);
-  info->previous_hash = std::string(previous);
-  return true;
-}
-
 rocksdb::Slice S(const std::string& s) { return rocksdb::Slice(s); }
 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<BlockStore>> BlockStore::Open(Db* db, const std::string& chains_dir,
-                                                             const BlockFilesOptions& options) {
-  std::unique_ptr<BlockStore> store(new BlockStore(db));
+                                                             const BlockFilesOptions& options,
+                                                             uint64_t first_block) {
+  std::unique_ptr<BlockStore> store(new BlockStore(db, first_block));
   ChainInfo info;
   FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> sp,
                           db->Get(Cf::kMeta, internal::kSavepointKey));
-  if (sp.has_value() && !DecodeSavepoint(*sp, &info)) {
+  if (sp.has_value() && !internal::DecodeSavepoint(*sp, &info)) {
     return absl::DataLossError("corrupt ledger savepoint");
   }
   std::optional<BlockLocation> last;
-  if (info.height > 0) {
+  if (info.height > first_block) {
     FABRIC_ASSIGN_OR_RETURN(last, store->Location(info.height - 1));
   }
   std::vector<BlockLocation> unindexed;
@@ -160,14 +142,16 @@ absl::Status BlockStore::Stage(const wire::ParsedBlock& block, absl::string_view
     by_tx.append(block.tx(i).txid());
     batch->Put(cf, S(internal::BlockTxKey(n, i)), S(by_tx));
   }
+  // Fabric's txid index: a transaction whose header has no txid is filed under the one
+  // computed from its nonce and creator (wire::IndexTxId).
   for (size_t i = 0; i < block.num_transactions(); ++i) {
-    const std::string& txid = block.tx(i).txid();
+    const std::string txid = wire::IndexTxId(block.tx(i));
     if (!txid.empty()) {
       batch->Put(cf, S(internal::TxIdKey(txid, n, i)), rocksdb::Slice(&filter[i], 1));
     }
   }
   ChainInfo next{n + 1, block.header_hash(), block.previous_hash()};
-  batch->Put(db_->cf(Cf::kMeta), internal::kSavepointKey, S(EncodeSavepoint(next)));
+  batch->Put(db_->cf(Cf::kMeta), internal::kSavepointKey, S(internal::EncodeSavepoint(next)));
   return absl::OkStatus();
 }
 
@@ -183,6 +167,12 @@ absl::StatusOr<BlockLocation> BlockStore::Location(uint64_t number) const {
 }
 
 absl::StatusOr<BlockLocation> BlockStore::Location(uint64_t number, bool* data_hash_matches) const {
+  if (number < first_block_) {
+    return absl::NotFoundError(absl::StrCat("no block ", number,
+                                            ": the ledger was joined from a snapshot and holds "
+                                            "blocks from ",
+                                            first_block_, " on"));
+  }
   FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> v,
                           db_->Get(Cf::kBlocks, internal::BlockNumKey(number)));
   if (!v.has_value()) return absl::NotFoundError(absl::StrCat("no block ", number));
@@ -236,10 +226,12 @@ absl::StatusOr<std::vector<TxLocation>> BlockStore::TxLocations(absl::string_vie
     absl::string_view rest(it->key().data() + prefix.size(), it->key().size() - prefix.size());
     TxLocation t;
     if (!GetFixed64BE(&rest, &t.block) || !GetFixed64BE(&rest, &t.tx) || !rest.empty() ||
-        it->value().size() != 1) {
+        it->value().size() > 1) {
       return absl::DataLossError(absl::StrCat("corrupt txid index entry for ", txid));
     }
-    t.validation_code = static_cast<uint8_t>(it->value()[0]);
+    // An empty value: a txid imported from the snapshot the ledger was joined from.
+    t.in_snapshot = it->value().empty();
+    if (!t.in_snapshot) t.validation_code = static_cast<uint8_t>(it->value()[0]);
     out.push_back(t);
   }
   FABRIC_RETURN_IF_ERROR(FromRocks(it->status(), "scanning the txid index"));
@@ -249,6 +241,11 @@ absl::StatusOr<std::vector<TxLocation>> BlockStore::TxLocations(absl::string_vie
 absl::StatusOr<std::string> BlockStore::BlockByTxId(absl::string_view txid) const {
   FABRIC_ASSIGN_OR_RETURN(std::vector<TxLocation> locs, TxLocations(txid));
   if (locs.empty()) return absl::NotFoundError(absl::StrCat("no transaction ", txid));
+  if (locs.front().in_snapshot) {
+    return absl::NotFoundError(absl::StrCat("transaction ", txid,
+                                            " is in the snapshot the ledger was joined from, "
+                                            "which does not hold its block"));
+  }
   return BlockByNumber(locs.front().block);
 }
 

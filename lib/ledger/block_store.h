@@ -40,13 +40,20 @@ struct TxLocation {
   uint64_t block = 0;
   uint64_t tx = 0;
   uint8_t validation_code = 0;  // protos.TxValidationCode
+  // A txid of the snapshot the ledger was joined from: its block and code are not kept
+  // (`block` is the snapshot's last block, `tx` its place in the snapshot's list).
+  bool in_snapshot = false;
 };
 
 class BlockStore {
  public:
-  // `db` must outlive the store.
+  // `db` must outlive the store. `first_block` is the first block the store can hold:
+  // 0, or for a ledger joined from a snapshot the one after the snapshot's last.
   static absl::StatusOr<std::unique_ptr<BlockStore>> Open(Db* db, const std::string& chains_dir,
-                                                          const BlockFilesOptions& options);
+                                                          const BlockFilesOptions& options,
+                                                          uint64_t first_block = 0);
+
+  uint64_t first_block() const { return first_block_; }
 
   ChainInfo chain_info() const;
   // Whole blocks in the files beyond the savepoint (numbers height .. height+count-1).
@@ -62,7 +69,7 @@ class BlockStore {
   // REQUIRES: the batch of the last successful Stage(block) was written.
   void Committed(const wire::ParsedBlock& block);
 
-  // Queries. NotFound when absent; DataLoss when an index entry or a file is corrupt:
+  // Queries. NotFound when absent (blocks before first_block() included); DataLoss when an index entry or a file is corrupt:
   // a block read back must parse, carry the number (and, by hash, the header hash) it
   // was asked for, and match its header's data hash.
   absl::StatusOr<std::string> BlockByNumber(uint64_t number) const;
@@ -78,11 +85,12 @@ class BlockStore {
   absl::StatusOr<std::pair<std::string, uint8_t>> TxAt(uint64_t block, uint64_t tx) const;
 
  private:
-  BlockStore(Db* db) : db_(db) {}
+  BlockStore(Db* db, uint64_t first_block) : db_(db), first_block_(first_block) {}
   // BlockByNumber, and the block's header hash into `header_hash` if not null.
   absl::StatusOr<std::string> ReadBlock(uint64_t number, std::string* header_hash) const;
 
   Db* const db_;
+  const uint64_t first_block_;
   std::unique_ptr<BlockFiles> files_;
   mutable absl::Mutex mu_;
   ChainInfo info_ ABSL_GUARDED_BY(mu_);

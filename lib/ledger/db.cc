@@ -103,10 +103,12 @@ Db::~Db() {
   if (db_ != nullptr) db_->Close().PermitUncheckedError();
 }
 
-absl::StatusOr<std::optional<std::string>> Db::Get(Cf c, absl::string_view key) const {
+absl::StatusOr<std::optional<std::string>> Db::Get(Cf c, absl::string_view key,
+                                                   const rocksdb::Snapshot* snapshot) const {
   std::string value;
-  rocksdb::Status s =
-      db_->Get(rocksdb::ReadOptions(), cf(c), rocksdb::Slice(key.data(), key.size()), &value);
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot;
+  rocksdb::Status s = db_->Get(read, cf(c), rocksdb::Slice(key.data(), key.size()), &value);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocks(s, absl::StrCat("reading ", kCfNames[static_cast<int>(c)]));
   return value;
@@ -118,8 +120,10 @@ absl::Status Db::Write(rocksdb::WriteBatch* batch, bool sync) {
   return FromRocks(db_->Write(options, batch), "writing ledger batch");
 }
 
-std::unique_ptr<rocksdb::Iterator> Db::NewIterator(Cf c) const {
-  return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(rocksdb::ReadOptions(), cf(c)));
+std::unique_ptr<rocksdb::Iterator> Db::NewIterator(Cf c, const rocksdb::Snapshot* snapshot) const {
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot;
+  return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(read, cf(c)));
 }
 
 }  // namespace fabric::ledger

@@ -44,10 +44,13 @@ class Db {
   rocksdb::ColumnFamilyHandle* cf(Cf c) const { return handles_[static_cast<int>(c)]; }
   rocksdb::DB* raw() const { return db_.get(); }
 
-  // The value of `key`, or nullopt when absent.
-  absl::StatusOr<std::optional<std::string>> Get(Cf c, absl::string_view key) const;
+  // The value of `key`, or nullopt when absent; read at `snapshot` when not null (a
+  // consistent view, see ledger_view.h), else the latest.
+  absl::StatusOr<std::optional<std::string>> Get(
+      Cf c, absl::string_view key, const rocksdb::Snapshot* snapshot = nullptr) const;
   absl::Status Write(rocksdb::WriteBatch* batch, bool sync);
-  std::unique_ptr<rocksdb::Iterator> NewIterator(Cf c) const;
+  std::unique_ptr<rocksdb::Iterator> NewIterator(
+      Cf c, const rocksdb::Snapshot* snapshot = nullptr) const;
 
  private:
   Db() = default;

@@ -58,7 +58,7 @@ absl::StatusOr<std::vector<HistoryRecord>> HistoryDb::Get(absl::string_view ns,
                                                           size_t limit) const {
   const std::string prefix = internal::HistoryPrefix(ns, key);
   std::vector<HistoryRecord> out;
-  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Cf::kHistory);
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Cf::kHistory, snapshot_);
   for (it->SeekForPrev(prefix + std::string(16, '\xff'));
        it->Valid() && it->key().starts_with(prefix) && (limit == 0 || out.size() < limit);
        it->Prev()) {

@@ -27,8 +27,9 @@ struct HistoryRecord {
 
 class HistoryDb {
  public:
-  // `db` must outlive the HistoryDb.
-  explicit HistoryDb(Db* db) : db_(db) {}
+  // `db` must outlive the HistoryDb; so must `snapshot`, when given, at which it reads.
+  explicit HistoryDb(Db* db, const rocksdb::Snapshot* snapshot = nullptr)
+      : db_(db), snapshot_(snapshot) {}
 
   // Adds the history records of `block`, whose codes are `filter`, to `batch`.
   absl::Status Add(const wire::ParsedBlock& block, absl::string_view filter,
@@ -40,6 +41,7 @@ class HistoryDb {
 
  private:
   Db* const db_;
+  const rocksdb::Snapshot* const snapshot_;
 };
 
 }  // namespace fabric::ledger

@@ -58,6 +58,10 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir,
   FABRIC_ASSIGN_OR_RETURN(l->storage_, Storage::Open(dir, options.storage));
   l->channel_id_ = std::move(channel);
   absl::MutexLock lock(&l->mu_);
+  if (l->storage_->origin().has_value()) {
+    return absl::AlreadyExistsError(
+        absl::StrCat(dir, " holds a ledger joined from a snapshot (or being joined)"));
+  }
   FABRIC_RETURN_IF_ERROR(l->Recover());
   // A directory left by a creation that did not finish holds no block yet: finish it.
   if (l->storage_->chain_info().height != 0) {
@@ -77,18 +81,32 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
   std::unique_ptr<Ledger> l(new Ledger());
   FABRIC_ASSIGN_OR_RETURN(l->storage_, Storage::Open(dir, options.storage));
   absl::MutexLock lock(&l->mu_);
+  const std::optional<SnapshotOrigin>& origin = l->storage_->origin();
+  if (origin.has_value()) {
+    // Recovery re-applies blocks through the state, which needs the channel and the
+    // commit hash to chain from.
+    l->channel_id_ = origin->channel_id;
+    l->commit_hash_ = origin->commit_hash;
+  }
   FABRIC_RETURN_IF_ERROR(l->Recover());
   if (l->storage_->chain_info().height == 0) {
     return absl::FailedPreconditionError(
-        absl::StrCat(dir, " holds no block: its creation did not finish; create it again"));
+        origin.has_value()
+            ? absl::StrCat(dir, " holds no block: joining it from a snapshot did not finish; "
+                                "join again")
+            : absl::StrCat(dir, " holds no block: its creation did not finish; create it again"));
   }
-  FABRIC_ASSIGN_OR_RETURN(std::string genesis, l->storage_->blocks().BlockByNumber(0));
-  FABRIC_ASSIGN_OR_RETURN(auto parsed, wire::ParsedBlock::Parse(std::move(genesis)));
-  FABRIC_ASSIGN_OR_RETURN(l->channel_id_, ChannelOf(*parsed));
+  if (!origin.has_value()) {
+    FABRIC_ASSIGN_OR_RETURN(std::string genesis, l->storage_->blocks().BlockByNumber(0));
+    FABRIC_ASSIGN_OR_RETURN(auto parsed, wire::ParsedBlock::Parse(std::move(genesis)));
+    FABRIC_ASSIGN_OR_RETURN(l->channel_id_, ChannelOf(*parsed));
+  }
   const uint64_t last = l->storage_->chain_info().height - 1;
+  if (origin.has_value() && last == origin->last_block) return l;
   FABRIC_ASSIGN_OR_RETURN(std::string last_bytes, l->storage_->blocks().BlockByNumber(last));
   FABRIC_ASSIGN_OR_RETURN(auto last_block, wire::ParsedBlock::Parse(std::move(last_bytes)));
-  l->commit_hash_ = StoredCommitHash(*last_block);
+  const std::string hash = StoredCommitHash(*last_block);
+  if (!hash.empty()) l->commit_hash_ = hash;
   return l;
 }
 
@@ -142,6 +160,47 @@ absl::Status Ledger::Commit(const wire::ParsedBlock& block, absl::string_view fi
   }
   FABRIC_RETURN_IF_ERROR(Apply(*stored, std::move(updates), record ? &*record : nullptr));
   if (!next_hash.empty()) commit_hash_ = std::move(next_hash);
+  // Views asked for at this block: taken before the next commit can start.
+  auto [first, end] = view_requests_.equal_range(block.number());
+  for (auto it = first; it != end; ++it) it->second(ViewLocked());
+  view_requests_.erase(first, end);
+  return absl::OkStatus();
+}
+
+std::unique_ptr<LedgerView> Ledger::ViewLocked() const {
+  return std::make_unique<LedgerView>(storage_->db(), channel_id_, storage_->chain_info(),
+                                      commit_hash_, storage_->origin());
+}
+
+std::unique_ptr<LedgerView> Ledger::View() const {
+  absl::MutexLock lock(&mu_);
+  return ViewLocked();
+}
+
+Ledger::~Ledger() { CancelViews(); }
+
+void Ledger::CancelViews() {
+  absl::MutexLock lock(&mu_);
+  for (auto& [number, ready] : view_requests_) {
+    ready(absl::CancelledError(
+        absl::StrCat("the ledger was closed before block ", number, " was committed")));
+  }
+  view_requests_.clear();
+}
+
+absl::Status Ledger::ViewAt(uint64_t number, ViewFn ready) {
+  absl::MutexLock lock(&mu_);
+  const uint64_t height = storage_->chain_info().height;
+  if (number + 1 == height) {
+    ready(ViewLocked());
+    return absl::OkStatus();
+  }
+  if (number + 1 < height) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("block ", number, " is committed and not the last (", height - 1,
+                     "): a view shows the ledger as of its last block"));
+  }
+  view_requests_.emplace(number, std::move(ready));
   return absl::OkStatus();
 }
 

@@ -23,6 +23,8 @@
 #define FABRIC_LIB_LEDGER_LEDGER_H_
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,7 +32,9 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "lib/ledger/ledger_view.h"
 #include "lib/ledger/private_data.h"
+#include "lib/ledger/snapshot_origin.h"
 #include "lib/ledger/storage.h"
 #include "lib/wire/block.h"
 
@@ -55,6 +59,23 @@ class Ledger {
 
   const std::string& channel_id() const { return channel_id_; }
   ChainInfo chain_info() const { return storage_->chain_info(); }
+  // The snapshot the ledger was joined from (ledger_import.h); nullopt if it was
+  // created from a genesis block.
+  const std::optional<SnapshotOrigin>& origin() const { return storage_->origin(); }
+
+  // A consistent view of the ledger as of its last committed block (ledger_view.h).
+  // Waits for a commit in progress to finish.
+  std::unique_ptr<LedgerView> View() const;
+  // Calls `ready` with a view of the ledger as of block `number` once that block is
+  // committed: at once if it is the last, else right after its commit (on the
+  // committing thread, which waits for `ready`: hand the view to another thread to
+  // read it), or with Cancelled if the ledger is closed first. FailedPrecondition
+  // (and no call) if block `number` is committed and not the last.
+  using ViewFn = std::function<void(absl::StatusOr<std::unique_ptr<LedgerView>>)>;
+  absl::Status ViewAt(uint64_t number, ViewFn ready);
+  // Calls the ViewAt callbacks still waiting with Cancelled (as closing does).
+  void CancelViews();
+  ~Ledger();
 
   // Commits the next block with the final codes `filter` (one byte per transaction),
   // and the private data handed over with it. `rules` are the channel's collections
@@ -95,11 +116,14 @@ class Ledger {
   absl::Status Apply(const wire::ParsedBlock& stored, BlockUpdates updates,
                      const BlockPvtRecord* record) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status Recover() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::unique_ptr<LedgerView> ViewLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   std::string channel_id_;
   std::unique_ptr<Storage> storage_;
   mutable absl::Mutex mu_;
   std::string commit_hash_ ABSL_GUARDED_BY(mu_);
+  // ViewAt's callbacks by block number.
+  std::multimap<uint64_t, ViewFn> view_requests_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace fabric::ledger

@@ -33,7 +33,7 @@ void ApplyKeys(Db* db, const std::string& ns, const std::map<std::string, Update
 absl::StatusOr<std::optional<VersionedValue>> StateDb::Get(absl::string_view ns,
                                                            absl::string_view key) const {
   FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> v,
-                          db_->Get(Cf::kState, internal::StateKey(ns, key)));
+                          db_->Get(Cf::kState, internal::StateKey(ns, key), snapshot_));
   if (!v.has_value()) return std::nullopt;
   VersionedValue out;
   if (!internal::DecodeStateValue(*v, &out)) return Corrupt(ns, key);
@@ -55,12 +55,12 @@ absl::StatusOr<std::optional<VersionedValue>> StateDb::GetPrivate(absl::string_v
 absl::StatusOr<bool> StateDb::MayHaveMetadata(absl::string_view ns,
                                               absl::string_view collection) const {
   FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> indexed,
-                          db_->Get(Cf::kMeta, internal::kMetadataIndexKey));
+                          db_->Get(Cf::kMeta, internal::kMetadataIndexKey, snapshot_));
   if (!indexed.has_value()) return true;
   const std::string state_ns =
       collection.empty() ? std::string(ns) : internal::HashedNamespace(ns, collection);
   FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> record,
-                          db_->Get(Cf::kMeta, internal::MetadataNamespaceKey(state_ns)));
+                          db_->Get(Cf::kMeta, internal::MetadataNamespaceKey(state_ns), snapshot_));
   return record.has_value();
 }
 
@@ -68,7 +68,9 @@ absl::StatusOr<std::optional<Version>> StateDb::GetVersion(absl::string_view ns,
                                                            absl::string_view key) const {
   rocksdb::PinnableSlice v;
   std::string k = internal::StateKey(ns, key);
-  rocksdb::Status s = db_->raw()->Get(rocksdb::ReadOptions(), db_->cf(Cf::kState), k, &v);
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot_;
+  rocksdb::Status s = db_->raw()->Get(read, db_->cf(Cf::kState), k, &v);
   if (s.IsNotFound()) return std::nullopt;
   FABRIC_RETURN_IF_ERROR(FromRocks(s, "reading state"));
   Version version;
@@ -83,7 +85,7 @@ absl::StatusOr<RangeResult> StateDb::Range(absl::string_view ns, absl::string_vi
   const std::string prefix = internal::StatePrefix(ns);
   const std::string first = internal::StateKey(ns, start);
   RangeResult result;
-  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Cf::kState);
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Cf::kState, snapshot_);
   for (it->Seek(first); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     absl::string_view key(it->key().data() + prefix.size(), it->key().size() - prefix.size());
     if (!end.empty() && key >= end) break;

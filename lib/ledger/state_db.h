@@ -34,8 +34,10 @@ struct RangeResult {
 
 class StateDb : public StateReader, public PrivateReader {
  public:
-  // `db` must outlive the StateDb.
-  explicit StateDb(Db* db) : db_(db) {}
+  // `db` must outlive the StateDb. With a `snapshot`, every read sees the state as of
+  // that RocksDB snapshot (a consistent view, ledger_view.h; it must outlive the StateDb).
+  explicit StateDb(Db* db, const rocksdb::Snapshot* snapshot = nullptr)
+      : db_(db), snapshot_(snapshot) {}
 
   // nullopt when absent; DataLoss when the stored record is corrupt.
   absl::StatusOr<std::optional<VersionedValue>> Get(absl::string_view ns,
@@ -81,6 +83,7 @@ class StateDb : public StateReader, public PrivateReader {
 
  private:
   Db* const db_;
+  const rocksdb::Snapshot* const snapshot_;
 };
 
 }  // namespace fabric::ledger

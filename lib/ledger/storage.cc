@@ -40,9 +40,19 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const std::string& dir,
   if (ec) return absl::UnavailableError(absl::StrCat("creating ", dir, ": ", ec.message()));
   FABRIC_ASSIGN_OR_RETURN(s->db_, Db::Open(dir + "/index"));
   FABRIC_RETURN_IF_ERROR(CheckFormat(*s->db_, dir));
+  FABRIC_ASSIGN_OR_RETURN(std::optional<std::string> origin,
+                          s->db_->Get(Cf::kMeta, internal::kOriginKey));
+  if (origin.has_value()) {
+    s->origin_.emplace();
+    if (!internal::DecodeOrigin(*origin, &*s->origin_)) {
+      return absl::DataLossError(absl::StrCat("corrupt snapshot origin record in ", dir));
+    }
+  }
+  const uint64_t first_block = s->origin_.has_value() ? s->origin_->last_block + 1 : 0;
   FABRIC_ASSIGN_OR_RETURN(
-      s->blocks_, BlockStore::Open(s->db_.get(), dir + "/chains",
-                                   BlockFilesOptions{options.max_block_file_size, options.sync}));
+      s->blocks_,
+      BlockStore::Open(s->db_.get(), dir + "/chains",
+                       BlockFilesOptions{options.max_block_file_size, options.sync}, first_block));
   s->state_ = std::make_unique<StateDb>(s->db_.get());
   {
     std::unique_ptr<rocksdb::Iterator> it = s->db_->NewIterator(Cf::kMeta);
@@ -69,7 +79,7 @@ absl::Status Storage::Commit(const wire::ParsedBlock& block, const BlockUpdates&
   // first block on.
   if (block.number() == 0) {
     std::string format;
-    internal::PutVarint64(&format, kFormatVersion);
+    internal::PutVarint64(&format, kGenesisFormat);
     batch.Put(db_->cf(Cf::kMeta), internal::kFormatKey, format);
     state_->StartMetadataIndex(&batch);
   }
@@ -103,9 +113,12 @@ absl::Status Storage::Commit(const wire::ParsedBlock& block, const BlockUpdates&
 
 absl::Status Storage::WritePvtRecord(uint64_t number, const BlockPvtRecord& record) {
   rocksdb::WriteBatch batch;
-  std::string format;
-  internal::PutVarint64(&format, kFormatVersion);
-  batch.Put(db_->cf(Cf::kMeta), internal::kFormatKey, format);
+  // Format 2 brought the private data records; a joined ledger is format 3 already.
+  if (!origin_.has_value()) {
+    std::string format;
+    internal::PutVarint64(&format, kGenesisFormat);
+    batch.Put(db_->cf(Cf::kMeta), internal::kFormatKey, format);
+  }
   batch.Put(db_->cf(Cf::kMeta), internal::PvtRecordKey(number), internal::EncodePvtRecord(record));
   return db_->Write(&batch, /*sync=*/options_.sync);
 }

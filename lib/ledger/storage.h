@@ -19,6 +19,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,7 @@
 #include "lib/ledger/db.h"
 #include "lib/ledger/history_db.h"
 #include "lib/ledger/private_data.h"
+#include "lib/ledger/snapshot_origin.h"
 #include "lib/ledger/state_db.h"
 #include "lib/ledger/update_batch.h"
 #include "lib/wire/block.h"
@@ -53,7 +55,10 @@ class Storage {
   // The on-disk format this code writes and the newest it reads (doc/ledger_format.md).
   // 2: private data records and the expiry schedule (ledgers without private data
   // written by format 1 code are still format 1, and stay readable).
-  static constexpr uint64_t kFormatVersion = 2;
+  // 3: a ledger joined from a snapshot (its origin record; ledgers created from a
+  // genesis block stay format 2).
+  static constexpr uint64_t kFormatVersion = 3;
+  static constexpr uint64_t kGenesisFormat = 2;
 
   // Unimplemented (and nothing changed) when `dir` holds a ledger of a newer format.
   static absl::StatusOr<std::unique_ptr<Storage>> Open(const std::string& dir,
@@ -61,6 +66,11 @@ class Storage {
 
   // Of the last Commit. REQUIRES: read by the committing thread.
   const CommitTimes& last_commit_times() const { return last_commit_times_; }
+
+  // The snapshot the ledger was joined from; nullopt for a ledger created from a
+  // genesis block.
+  const std::optional<SnapshotOrigin>& origin() const { return origin_; }
+  Db* db() const { return db_.get(); }
 
   // The savepoint: height and hashes of the last committed block.
   ChainInfo chain_info() const { return blocks_->chain_info(); }
@@ -119,6 +129,7 @@ class Storage {
   std::unique_ptr<BlockStore> blocks_;
   std::unique_ptr<StateDb> state_;
   std::unique_ptr<HistoryDb> history_;
+  std::optional<SnapshotOrigin> origin_;
   CommitTimes last_commit_times_;
   // Whether the expiry schedule may hold entries: false for a ledger that never had
   // private data with a BlockToLive, whose commits then skip the schedule lookup.

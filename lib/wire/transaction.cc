@@ -1,7 +1,9 @@
 #include "lib/wire/transaction.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_format.h"
+#include "lib/base/sha256.h"
 #include "lib/wire/parse_error.h"
 
 namespace fabric::wire {
@@ -198,6 +200,14 @@ void ParseTransaction(absl::string_view entry, uint64_t block_number, int index,
   *out = TxView();
   out->index = index;
   TxParser(block_number, index, out).Run(entry);
+}
+
+std::string IndexTxId(const TxView& tx) {
+  if (!tx.has_channel_header()) return "";
+  if (!tx.txid().empty()) return tx.txid();
+  if (!tx.has_headers()) return "";
+  return absl::BytesToHexString(
+      Sha256Concat(tx.signature_header.nonce(), tx.signature_header.creator()));
 }
 
 }  // namespace fabric::wire

@@ -138,6 +138,12 @@ struct TxView {
   bool actions_ok() const;
 };
 
+// The txid Fabric's block index files `tx` under (protoutil's
+// GetOrComputeTxIDFromEnvelope): ChannelHeader.tx_id, or when that is empty the hex
+// SHA-256 of the signature header's nonce and creator; "" when the headers needed do
+// not parse.
+std::string IndexTxId(const TxView& tx);
+
 // Parses `entry`, the `index`-th data entry of block `block_number`, as far as it goes.
 void ParseTransaction(absl::string_view entry, uint64_t block_number, int index, TxView* out);
 

@@ -161,10 +161,62 @@ std::string HistoryKey(absl::string_view ns, absl::string_view key, uint64_t blo
   return k;
 }
 
+std::string EncodeSavepoint(const ChainInfo& info) {
+  std::string v;
+  PutVarint64(&v, info.height);
+  PutLengthPrefixed(&v, info.current_hash);
+  PutLengthPrefixed(&v, info.previous_hash);
+  return v;
+}
+
+bool DecodeSavepoint(absl::string_view in, ChainInfo* info) {
+  absl::string_view current, previous;
+  if (!GetVarint64(&in, &info->height) || !GetLengthPrefixed(&in, &current) ||
+      !GetLengthPrefixed(&in, &previous) || !in.empty()) {
+    return false;
+  }
+  info->current_hash = std::string(current);
+  info->previous_hash = std::string(previous);
+  return true;
+}
+
 std::string MetadataNamespaceKey(absl::string_view ns) {
   std::string k = "M";
   PutLengthPrefixed(&k, ns);
   return k;
+}
+
+std::string EncodeOrigin(const SnapshotOrigin& o) {
+  std::string v;
+  PutLengthPrefixed(&v, o.channel_id);
+  PutVarint64(&v, o.last_block);
+  PutLengthPrefixed(&v, o.last_block_hash);
+  PutLengthPrefixed(&v, o.previous_block_hash);
+  PutLengthPrefixed(&v, o.commit_hash);
+  PutLengthPrefixed(&v, o.signable_metadata);
+  PutLengthPrefixed(&v, o.additional_metadata);
+  return v;
+}
+
+bool DecodeOrigin(absl::string_view in, SnapshotOrigin* out) {
+  absl::string_view channel, last, previous, commit, signable, additional;
+  if (!GetLengthPrefixed(&in, &channel) || !GetVarint64(&in, &out->last_block) ||
+      !GetLengthPrefixed(&in, &last) || !GetLengthPrefixed(&in, &previous) ||
+      !GetLengthPrefixed(&in, &commit) || !GetLengthPrefixed(&in, &signable) ||
+      !GetLengthPrefixed(&in, &additional) || !in.empty()) {
+    return false;
+  }
+  out->channel_id = std::string(channel);
+  out->last_block_hash = std::string(last);
+  out->previous_block_hash = std::string(previous);
+  out->commit_hash = std::string(commit);
+  out->signable_metadata = std::string(signable);
+  out->additional_metadata = std::string(additional);
+  return true;
+}
+
+std::string ConfigHistoryKey(absl::string_view fabric_key) {
+  return std::string(kConfigHistoryPrefix).append(fabric_key.data(), fabric_key.size());
 }
 
 // ---- Private data ----

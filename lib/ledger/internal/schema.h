@@ -10,7 +10,9 @@
 
 #include "absl/strings/string_view.h"
 #include "lib/ledger/block_files.h"
+#include "lib/ledger/block_store.h"
 #include "lib/ledger/private_data.h"
+#include "lib/ledger/snapshot_origin.h"
 #include "lib/ledger/update_batch.h"
 
 namespace fabric::ledger::internal {
@@ -54,6 +56,9 @@ std::string HistoryKey(absl::string_view ns, absl::string_view key, uint64_t blo
 
 // ---- default column family ----
 inline constexpr char kSavepointKey[] = "savepoint";
+// varint(height) lp(current_hash) lp(previous_hash)
+std::string EncodeSavepoint(const ChainInfo& info);
+bool DecodeSavepoint(absl::string_view in, ChainInfo* info);
 // varint(format): the on-disk format the ledger was created in (doc/ledger_format.md),
 // written with block 0. Absent in ledgers made before it was kept: those are format 1.
 inline constexpr char kFormatKey[] = "format";
@@ -61,6 +66,16 @@ inline constexpr char kFormatKey[] = "format";
 inline constexpr char kMetadataIndexKey[] = "metadata-index";
 // 'M' lp(ns): some key of state namespace `ns` has (or had) metadata.
 std::string MetadataNamespaceKey(absl::string_view ns);
+
+// ---- default column family: a ledger joined from a snapshot (format 3) ----
+// The SnapshotOrigin (storage.h), written with the imported state.
+inline constexpr char kOriginKey[] = "origin";
+std::string EncodeOrigin(const SnapshotOrigin& o);
+bool DecodeOrigin(absl::string_view in, SnapshotOrigin* out);
+// 'C' key: an entry of Fabric's collection config history imported from the snapshot,
+// under Fabric's own key (its value is Fabric's too).
+inline constexpr char kConfigHistoryPrefix[] = "C";
+std::string ConfigHistoryKey(absl::string_view fabric_key);
 
 // ---- default column family: private data (format 2) ----
 // 'P' be64(block): the block's BlockPvtRecord, written (synced) before the block.
