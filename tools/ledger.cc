@@ -13,6 +13,7 @@
 #include "lib/wire/proto/kv_rwset.pb.h"
 #include "lib/wire/proto/transaction.pb.h"
 #include "nlohmann/json.hpp"
+#include "tools/chain_source.h"
 #include "tools/commands.h"
 
 namespace fabric::tools {
@@ -36,7 +37,8 @@ constexpr char kUsage[] =
     "       fabric ledger private-data [FIRST [LAST]] --ledger PATH   (stored and missing\n"
     "                                   private data, by block)\n"
     "       fabric ledger import DIR --ledger PATH   (DIR: stored blocks 000000.block ...,\n"
-    "                                                each with its final TRANSACTIONS_FILTER)\n"
+    "                                                each with its final TRANSACTIONS_FILTER,\n"
+    "                                                or a Fabric peer's block files)\n"
     "PATH is a ledger directory, or a root of many (then --channel picks one).";
 
 std::string Hex(absl::string_view s) { return absl::BytesToHexString(s); }
@@ -312,37 +314,34 @@ int PrivateData(const ledger::Ledger& l, const ParsedArgs& a) {
 // Imports stored blocks (each with its final filter), creating the ledger from 000000.
 int Import(const ParsedArgs& a) {
   if (a.positional.size() != 2 || !a.has("--ledger")) return Fail("ledger", kUsage, 2);
-  std::vector<std::string> files;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(a.positional[1], ec)) {
-    if (e.path().extension() == ".block") files.push_back(e.path().string());
-  }
-  if (ec || files.empty()) return Fail("ledger", "no .block files in " + a.positional[1]);
-  std::sort(files.begin(), files.end());
+  auto source = ChainSource::Open(a.positional[1], a.has("--channel") ? a.get("--channel") : "");
+  if (!source.ok()) return Fail("ledger", std::string(source.status().message()));
   const std::string path = a.get("--ledger");
   std::unique_ptr<ledger::Ledger> l;
-  for (const std::string& f : files) {
-    auto bytes = ReadInput(f);
-    if (!bytes.ok()) return Fail("ledger", std::string(bytes.status().message()));
-    if (l == nullptr) {
-      auto opened = ledger::Ledger::Open(path, {});
-      if (opened.ok()) {
-        l = *std::move(opened);
-      } else {
-        auto created = ledger::Ledger::Create(path, *bytes, {});
-        if (!created.ok())
-          return Fail("ledger", f + ": " + std::string(created.status().message()));
-        l = *std::move(created);
-        continue;
-      }
-    }
-    auto block = wire::ParsedBlock::Parse(*std::move(bytes));
-    if (!block.ok()) return Fail("ledger", f + ": " + std::string(block.status().message()));
-    if ((*block)->number() < l->chain_info().height) continue;  // already there
-    absl::Status s =
-        l->Commit(**block, std::string((*block)->metadata(common::TRANSACTIONS_FILTER)));
-    if (!s.ok()) return Fail("ledger", f + ": " + std::string(s.message()));
+  if (fs::exists(fs::path(path) / "index")) {
+    auto opened = ledger::Ledger::Open(path, {});
+    if (!opened.ok()) return Fail("ledger", std::string(opened.status().message()));
+    l = *std::move(opened);
   }
+  while (true) {
+    auto next = (*source)->Next();
+    if (!next.ok()) return Fail("ledger", std::string(next.status().message()));
+    if (!next->has_value()) break;
+    ChainSource::Block b = **std::move(next);
+    if (l == nullptr) {
+      auto created = ledger::Ledger::Create(path, b.bytes, {});
+      if (!created.ok()) return Fail("ledger", b.name + ": " + std::string(created.status().message()));
+      l = *std::move(created);
+      continue;
+    }
+    auto block = wire::ParsedBlock::Parse(std::move(b.bytes));
+    if (!block.ok()) return Fail("ledger", b.name + ": " + std::string(block.status().message()));
+    if ((*block)->number() < l->chain_info().height) continue;  // already there
+    absl::Status st =
+        l->Commit(**block, std::string((*block)->metadata(common::TRANSACTIONS_FILTER)));
+    if (!st.ok()) return Fail("ledger", b.name + ": " + std::string(st.message()));
+  }
+  if (l == nullptr) return Fail("ledger", "no blocks in " + a.positional[1]);
   return Info(*l);
 }
 
