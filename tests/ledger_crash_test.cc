@@ -4,7 +4,8 @@
 // exactly Fabric's ledger: the stored blocks, state and histories that an independent,
 // uninterrupted replay produces. Run on the conformance chain, and on the private data
 // chain committed with its private data as peer0.org1 (private state, hashed state,
-// records of stored and missing data, BlockToLive purges included).
+// records of stored and missing data, BlockToLive purges included). And on each chain
+// joined from one of Fabric's snapshots of it: the kills then also land inside the join.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include "lib/chaincode/collections.h"
 #include "lib/channelconfig/channel_config.h"
 #include "lib/ledger/ledger.h"
+#include "lib/snapshot/join.h"
 #include "lib/testing/temp_dir.h"
 #include "lib/testing/testdata.h"
 #include "tools/pvt_file.h"
@@ -68,14 +70,16 @@ const Chain& Vectors(bool private_data) {
   return *chain;
 }
 
-// Opens (or creates) the ledger in `dir` and commits what it lacks. Returns false on
-// any error (printed).
-bool CommitRemaining(const std::string& dir, bool private_data) {
+// Opens (or creates, from the genesis block or by joining from `snapshot` when not
+// empty) the ledger in `dir` and commits what it lacks. Returns false on any error
+// (printed).
+bool CommitRemaining(const std::string& dir, bool private_data, const std::string& snapshot) {
   const Chain& c = Vectors(private_data);
   absl::StatusOr<std::unique_ptr<ledger::Ledger>> l = ledger::Ledger::Open(dir, {});
   if (l.status().code() == absl::StatusCode::kNotFound ||
       l.status().code() == absl::StatusCode::kFailedPrecondition) {
-    l = ledger::Ledger::Create(dir, c.genesis, {});
+    l = snapshot.empty() ? ledger::Ledger::Create(dir, c.genesis, {})
+                         : snapshot::JoinFromSnapshot(snapshot, dir, {});
   }
   if (!l.ok()) {
     fprintf(stderr, "open: %s\n", std::string(l.status().message()).c_str());
@@ -103,7 +107,7 @@ bool CommitRemaining(const std::string& dir, bool private_data) {
 void ExpectConsistent(const ledger::Ledger& l, bool private_data) {
   const Chain& c = Vectors(private_data);
   ASSERT_LE(l.chain_info().height, c.committed.size());
-  for (uint64_t n = 0; n < l.chain_info().height; ++n) {
+  for (uint64_t n = l.origin() ? l.origin()->last_block + 1 : 0; n < l.chain_info().height; ++n) {
     auto bytes = l.blocks().BlockByNumber(n);
     ASSERT_TRUE(bytes.ok()) << bytes.status();
     ASSERT_EQ(*bytes, c.committed[n]) << "block " << n;
@@ -122,14 +126,15 @@ void ExpectSameRange(const absl::StatusOr<ledger::RangeResult>& mine,
   }
 }
 
-void KillAndResume(bool private_data, int runs, const std::vector<std::string>& namespaces) {
+void KillAndResume(bool private_data, int runs, const std::vector<std::string>& namespaces,
+                   const std::string& snapshot = "") {
   const Chain& c = Vectors(private_data);
   ASSERT_GT(c.delivered.size(), 5u);
 
   // The reference: one uninterrupted run.
   const std::string reference = fabric::testing::FreshTempDir("crash_reference");
   const auto start = std::chrono::steady_clock::now();
-  ASSERT_TRUE(CommitRemaining(reference, private_data));
+  ASSERT_TRUE(CommitRemaining(reference, private_data, snapshot));
   const auto full_run = std::chrono::steady_clock::now() - start;
   auto ref = ledger::Ledger::Open(reference, {});
   ASSERT_TRUE(ref.ok()) << ref.status();
@@ -145,7 +150,7 @@ void KillAndResume(bool private_data, int runs, const std::vector<std::string>& 
     for (int attempt = 0; attempt < 40; ++attempt) {
       const pid_t pid = fork();
       ASSERT_GE(pid, 0);
-      if (pid == 0) _exit(CommitRemaining(dir, private_data) ? 0 : 1);
+      if (pid == 0) _exit(CommitRemaining(dir, private_data, snapshot) ? 0 : 1);
       std::this_thread::sleep_for(std::chrono::microseconds(delay(rng)));
       const bool killed = kill(pid, SIGKILL) == 0;
       int status = 0;
@@ -160,14 +165,14 @@ void KillAndResume(bool private_data, int runs, const std::vector<std::string>& 
       auto l = ledger::Ledger::Open(dir, {});
       if (l.status().code() == absl::StatusCode::kNotFound ||
           l.status().code() == absl::StatusCode::kFailedPrecondition) {
-        ++unfinished_creations;  // killed before block 0 was durable: Create resumes
+        ++unfinished_creations;  // killed before block 0 (or the join) was durable
         continue;
       }
       ASSERT_TRUE(l.ok()) << l.status();
       ExpectConsistent(**l, private_data);
     }
     // Finish whatever is left and compare with the reference.
-    ASSERT_TRUE(CommitRemaining(dir, private_data));
+    ASSERT_TRUE(CommitRemaining(dir, private_data, snapshot));
     auto l = ledger::Ledger::Open(dir, {});
     ASSERT_TRUE(l.ok()) << l.status();
     ExpectConsistent(**l, private_data);
@@ -210,9 +215,10 @@ void KillAndResume(bool private_data, int runs, const std::vector<std::string>& 
   }
   EXPECT_GT(kills, runs);
   printf(
-      "crash test%s: %d kills over %d restarts (%d before block 0 was durable), every reopen "
-      "consistent\n",
-      private_data ? " (private data)" : "", kills, restarts, unfinished_creations);
+      "crash test%s%s: %d kills over %d restarts (%d before block 0 or the join was durable), "
+      "every reopen consistent\n",
+      private_data ? " (private data)" : "", snapshot.empty() ? "" : " (joined from a snapshot)",
+      kills, restarts, unfinished_creations);
 }
 
 TEST(LedgerCrashTest, SigkillAtManyPointsLosesNothing) {
@@ -221,6 +227,15 @@ TEST(LedgerCrashTest, SigkillAtManyPointsLosesNothing) {
 
 TEST(LedgerCrashTest, SigkillWithPrivateDataLosesNothing) {
   KillAndResume(true, 12, {"pvtcc", "_lifecycle"});
+}
+
+TEST(LedgerCrashTest, SigkillWhileJoiningFromASnapshotLosesNothing) {
+  KillAndResume(false, 12, {"cc_or", "cc_and", "cc_2of3", "cc_nested", "cc_meta", "_lifecycle"},
+                testing::SnapshotsDir() + "/conformance_h10/snapshot");
+}
+
+TEST(LedgerCrashTest, SigkillWhileJoiningWithPrivateDataLosesNothing) {
+  KillAndResume(true, 8, {"pvtcc", "_lifecycle"}, testing::SnapshotsDir() + "/pvt_h4/snapshot");
 }
 
 }  // namespace

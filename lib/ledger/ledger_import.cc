@@ -14,6 +14,48 @@ constexpr size_t kBatchBytes = 8 << 20;
 
 rocksdb::Slice S(const std::string& s) { return rocksdb::Slice(s); }
 
+// Removes `path` so that a crash part way leaves either all of it or none: renamed
+// first (atomic), then deleted. RocksDB refuses to create a database beside the log
+// files of a half-deleted one.
+absl::Status RemoveDir(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const std::string doomed = path + ".removing";
+  if (fs::exists(path, ec)) {
+    fs::rename(path, doomed, ec);
+    if (ec) return absl::UnavailableError(absl::StrCat("removing ", path, ": ", ec.message()));
+  }
+  fs::remove_all(doomed, ec);
+  if (ec) return absl::UnavailableError(absl::StrCat("removing ", doomed, ": ", ec.message()));
+  return absl::OkStatus();
+}
+
+// Makes `dir` ready for an import: absent or empty, or left by a creation or import
+// that did not finish (cleared). AlreadyExists if it holds a ledger.
+absl::Status ClearUnfinished(const std::string& dir, const LedgerOptions& options) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  // What an earlier clearing left half way.
+  FABRIC_RETURN_IF_ERROR(RemoveDir(dir + "/chains.removing"));
+  FABRIC_RETURN_IF_ERROR(RemoveDir(dir + "/index.removing"));
+  if (fs::exists(dir + "/index", ec)) {
+    {
+      FABRIC_ASSIGN_OR_RETURN(std::unique_ptr<Storage> existing,
+                              Storage::Open(dir, options.storage));
+      if (existing->chain_info().height != 0) {
+        return absl::AlreadyExistsError(absl::StrCat(dir, " already holds a ledger"));
+      }
+    }
+    // The block files first: while the index is there, a retry clears again.
+    FABRIC_RETURN_IF_ERROR(RemoveDir(dir + "/chains"));
+    FABRIC_RETURN_IF_ERROR(RemoveDir(dir + "/index"));
+  } else if (fs::exists(dir + "/chains", ec) && !fs::is_empty(dir + "/chains", ec)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(dir, " holds block files but no ledger index: not a directory to join into"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<LedgerImporter>> LedgerImporter::Start(
@@ -22,21 +64,7 @@ absl::StatusOr<std::unique_ptr<LedgerImporter>> LedgerImporter::Start(
   imp->dir_ = dir;
   imp->options_ = options;
   imp->origin_ = std::move(origin);
-  std::error_code ec;
-  if (std::filesystem::exists(dir + "/index", ec)) {
-    {
-      FABRIC_ASSIGN_OR_RETURN(std::unique_ptr<Storage> existing,
-                              Storage::Open(dir, options.storage));
-      if (existing->chain_info().height != 0) {
-        return absl::AlreadyExistsError(absl::StrCat(dir, " already holds a ledger"));
-      }
-    }
-    // Left by a creation or an import that did not finish: start afresh.
-    for (const char* sub : {"/index", "/chains"}) {
-      std::filesystem::remove_all(dir + sub, ec);
-      if (ec) return absl::UnavailableError(absl::StrCat("clearing ", dir, sub, ": ", ec.message()));
-    }
-  }
+  FABRIC_RETURN_IF_ERROR(ClearUnfinished(dir, options));
   FABRIC_ASSIGN_OR_RETURN(imp->storage_, Storage::Open(dir, options.storage));
   // The origin and format first: a directory whose import stops half way is recognized.
   rocksdb::WriteBatch first;

@@ -15,6 +15,10 @@ std::string ConformanceDir() { return "tests/vectors/conformance"; }
 
 std::string PvtDir() { return "tests/vectors/pvt"; }
 
+std::string SnapshotsDir() { return "tests/vectors/snapshots"; }
+
+std::string FabricPeerDir() { return "tests/vectors/fabric_peer"; }
+
 std::string ThroughputDir() {
   const char* root = std::getenv("FABRIC_VECTORS");
   if (root == nullptr || *root == '\0') return "";

@@ -14,6 +14,11 @@ namespace fabric::testing {
 std::string ConformanceDir();
 // The private data vectors bundled with the repository (tests/vectors/pvt).
 std::string PvtDir();
+// The snapshot sets bundled with the repository (tests/vectors/snapshots/<set>), whose
+// source chains are ConformanceDir() and PvtDir().
+std::string SnapshotsDir();
+// The block files a Fabric peer wrote for those chains (tests/vectors/fabric_peer/<chain>).
+std::string FabricPeerDir();
 
 // The directory of the large throughput vectors: $FABRIC_VECTORS/throughput when set
 // and present, else "" (tests that need it skip, saying so).
