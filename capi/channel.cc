@@ -197,6 +197,35 @@ int ChannelCreate(fabric_channel** out, const char* dir, const uint8_t* genesis,
   return WrapChannel(Channel::Create(dir, std::string(View(genesis, genesis_len)), o), out, err);
 }
 
+int ChannelJoin(fabric_channel** out, const char* dir, const char* snapshot_dir,
+                const fabric_channel_options* options, fabric_error** err) {
+  if (out == nullptr) return InvalidNull("out", err);
+  *out = nullptr;
+  if (dir == nullptr || snapshot_dir == nullptr) return InvalidNull("dir or snapshot_dir", err);
+  fabric::channel::ChannelOptions o;
+  if (int rc = ReadOptions(options, &o, err); rc != FABRIC_OK) return rc;
+  return WrapChannel(Channel::JoinFromSnapshot(dir, snapshot_dir, o), out, err);
+}
+
+int ChannelSnapshot(fabric_snapshot_info* info_out, fabric_channel* channel, uint64_t block_number,
+                    const char* dir, fabric_error** err) {
+  if (channel == nullptr || dir == nullptr) return InvalidNull("channel or dir", err);
+  if (info_out != nullptr) {
+    if (int rc = fabric::capi::CheckStructVersion(info_out->version, FABRIC_SNAPSHOT_INFO_VERSION,
+                                                  "fabric_snapshot_info", err);
+        rc != FABRIC_OK) {
+      return rc;
+    }
+  }
+  if (block_number == FABRIC_SNAPSHOT_LAST_BLOCK) {
+    const uint64_t height = channel->rep->ledger().chain_info().height;
+    block_number = height == 0 ? 0 : height - 1;
+  }
+  auto m = channel->rep->Snapshot(block_number, dir);
+  if (!m.ok()) return SaveError(m.status(), err);
+  return fabric::capi::FillSnapshotInfo(*m, info_out, err);
+}
+
 int ChannelOpen(fabric_channel** out, const char* dir, const fabric_channel_options* options,
                 fabric_error** err) {
   if (out == nullptr) return InvalidNull("out", err);
@@ -298,6 +327,16 @@ int fabric_channel_create(fabric_channel** out, const char* dir, const uint8_t* 
 int fabric_channel_open(fabric_channel** out, const char* dir,
                         const fabric_channel_options* options, fabric_error** err) {
   return Guard(err, [&] { return ChannelOpen(out, dir, options, err); });
+}
+
+int fabric_channel_join_snapshot(fabric_channel** out, const char* dir, const char* snapshot_dir,
+                                 const fabric_channel_options* options, fabric_error** err) {
+  return Guard(err, [&] { return ChannelJoin(out, dir, snapshot_dir, options, err); });
+}
+
+int fabric_channel_snapshot(fabric_snapshot_info* info_out, fabric_channel* channel,
+                            uint64_t block_number, const char* dir, fabric_error** err) {
+  return Guard(err, [&] { return ChannelSnapshot(info_out, channel, block_number, dir, err); });
 }
 
 void fabric_channel_free(fabric_channel* channel) { delete channel; }

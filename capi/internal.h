@@ -18,6 +18,7 @@
 #include "lib/ledger/ledger.h"
 #include "lib/ledger/ledger_manager.h"
 #include "lib/ledger/state_db.h"
+#include "lib/snapshot/metadata.h"
 #include "lib/wire/block.h"
 
 namespace fabric::endorse {
@@ -126,6 +127,11 @@ int CheckStructVersion(unsigned int version, unsigned int current, const char* n
 
 // Fills `out` with a copy of `bytes` (NUL-terminated). Returns FABRIC_ENOMEM on failure.
 int FillBuf(absl::string_view bytes, fabric_buf* out, fabric_error** err);
+
+// Fills *out (if not NULL, after checking its version) from a snapshot's metadata
+// (snapshot.cc).
+int FillSnapshotInfo(const snapshot::SnapshotMetadata& m, fabric_snapshot_info* out,
+                     fabric_error** err);
 
 // The Channel behind a channel handle, shared (channel.cc): an endorser keeps it.
 std::shared_ptr<const channel::Channel> SharedChannelOf(const fabric_channel& channel);

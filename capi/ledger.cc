@@ -163,6 +163,13 @@ int Tx(fabric_tx_info* out, const fabric_ledger* l, const char* txid, fabric_err
     return SaveError(FABRIC_ENOTFOUND, std::string("no transaction ") + txid, err);
   }
   const fabric::ledger::TxLocation& first = locations->front();
+  if (first.in_snapshot) {
+    return SaveError(FABRIC_ENOTFOUND,
+                     std::string("transaction ") + txid +
+                         " is in the snapshot the ledger was joined from, which does not keep "
+                         "its block and validation code",
+                     err);
+  }
   *out = fabric_tx_info{};
   out->version = FABRIC_TX_INFO_VERSION;
   out->block = first.block;

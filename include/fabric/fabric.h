@@ -910,6 +910,90 @@ FABRIC_EXPORT int fabric_channel_unsubscribe(fabric_channel *channel, int id, fa
 FABRIC_EXPORT int fabric_channel_wait_tx(uint8_t *code_out, fabric_channel *channel,
                                          const char *txid, uint64_t timeout_ms, fabric_error **err);
 
+/* ---- Snapshots: Fabric's ledger snapshots, and a Fabric peer's block files ---------- *
+ *
+ * A snapshot is the directory `peer snapshot submitrequest` writes (Fabric 2.3 on):
+ * txids.data/.metadata, public_state.data/.metadata, private_state_hashes.data/.metadata
+ * and confighistory.data/.metadata where the channel has collections, and the two
+ * metadata files _snapshot_signable_metadata.json (channel, last block, SHA-256 of every
+ * file) and _snapshot_additional_metadata.json (the snapshot hash, the last block's
+ * commit hash). A channel joined from one starts at the block after its last block
+ * (`peer channel joinbysnapshot`); blocks before it are not in its ledger
+ * (FABRIC_ENOTFOUND), nor are the blocks and codes of the snapshot's transactions,
+ * whose txids are kept to find duplicates. Since 1.1. */
+
+/* What a snapshot's metadata says (filled by the library). */
+typedef struct fabric_snapshot_info {
+  unsigned int version;                           /* FABRIC_SNAPSHOT_INFO_VERSION */
+  char channel_id[256];                           /* NUL-terminated */
+  uint64_t last_block_number;                     /* the last block in the snapshot */
+  uint8_t last_block_hash[FABRIC_HASH_SIZE];      /* its header hash */
+  uint8_t previous_block_hash[FABRIC_HASH_SIZE];  /* its previous hash (zeros if none) */
+  size_t previous_block_hash_len;                 /* FABRIC_HASH_SIZE, or 0 for block 0 */
+  uint8_t commit_hash[FABRIC_HASH_SIZE];          /* its commit hash (zeros if none) */
+  size_t commit_hash_len;                         /* FABRIC_HASH_SIZE, or 0 */
+  uint8_t snapshot_hash[FABRIC_HASH_SIZE];        /* SHA-256 of the signable metadata */
+  size_t num_files;                               /* data and metadata files listed */
+} fabric_snapshot_info;
+
+#define FABRIC_SNAPSHOT_INFO_VERSION 1
+/* clang-format off */
+#define FABRIC_SNAPSHOT_INFO_INIT {FABRIC_SNAPSHOT_INFO_VERSION, {0}, 0, {0}, {0}, 0, {0}, 0, {0}, 0}
+/* clang-format on */
+
+/* Checks the snapshot in directory `dir` as a peer does before joining: the signable
+ * metadata against the snapshot hash, every listed file against its SHA-256. Fills
+ * *info_out (if not NULL; initialized with FABRIC_SNAPSHOT_INFO_INIT). FABRIC_EMALFORMED
+ * for a mismatch (the message names the file and both hashes) or metadata that is not
+ * Fabric's; FABRIC_ENOTFOUND for a missing file. */
+FABRIC_EXPORT int fabric_snapshot_verify(fabric_snapshot_info *info_out, const char *dir,
+                                         fabric_error **err);
+
+/* Creates the channel in `dir` (absent or empty; or left by a join or create that did
+ * not finish) by joining it from the snapshot in `snapshot_dir`: verified first as
+ * fabric_snapshot_verify does, then imported. Its config is the one in the snapshot's
+ * state; submit the blocks after the snapshot's last to it. FABRIC_EMALFORMED for a
+ * snapshot that does not verify or whose files are not Fabric's; FABRIC_ECONFLICT if
+ * `dir` holds a ledger. */
+FABRIC_EXPORT int fabric_channel_join_snapshot(fabric_channel **out, const char *dir,
+                                               const char *snapshot_dir,
+                                               const fabric_channel_options *options,
+                                               fabric_error **err);
+
+/* The last committed block, for fabric_channel_snapshot. */
+#define FABRIC_SNAPSHOT_LAST_BLOCK UINT64_MAX
+
+/* Writes a snapshot of the channel's ledger, exactly the files a Fabric peer writes for
+ * the same ledger, to the directory `dir` (which must not exist; its parent must), as of
+ * block `block_number`: the last committed block (FABRIC_SNAPSHOT_LAST_BLOCK), or one
+ * still to come (submitted by other threads meanwhile), and returns once it is written.
+ * Commits wait only while a consistent view is taken, not while the files are written.
+ * Fills *info_out if not NULL. FABRIC_ECONFLICT if that block is committed but not the
+ * last, if `dir` exists, or if the channel is freed before the block commits. */
+FABRIC_EXPORT int fabric_channel_snapshot(fabric_snapshot_info *info_out, fabric_channel *channel,
+                                          uint64_t block_number, const char *dir,
+                                          fabric_error **err);
+
+/* Reads the block files a Fabric peer wrote (blockfile_000000, ...), for replaying,
+ * verifying or importing an existing peer's chain as it is on disk. */
+typedef struct fabric_blockfile_reader fabric_blockfile_reader;
+
+/* Opens the block files at `path`: a channel's directory of blockfile_NNNNNN, or a
+ * peer's ledgersData directory (or its chains/), in which case `channel` names the
+ * channel (NULL or "" when it holds one). FABRIC_ENOTFOUND when there are no block
+ * files. */
+FABRIC_EXPORT int fabric_blockfile_reader_open(fabric_blockfile_reader **out, const char *path,
+                                               const char *channel, fabric_error **err);
+
+/* The next block, as the serialized common.Block the peer stored (with its final
+ * metadata), into *block_out (release with fabric_buf_dispose). FABRIC_ITEROVER after the
+ * last block (a record cut short at the end of the last file ends the chain);
+ * FABRIC_ECORRUPT for a record that does not decode. */
+FABRIC_EXPORT int fabric_blockfile_reader_next(fabric_buf *block_out,
+                                               fabric_blockfile_reader *reader, fabric_error **err);
+
+FABRIC_EXPORT void fabric_blockfile_reader_free(fabric_blockfile_reader *reader);
+
 /* ---- Smart contracts ------------------------------------------------------------ */
 
 /* Bytes given to the library (borrowed for the call only). */

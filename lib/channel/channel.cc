@@ -406,6 +406,12 @@ absl::StatusOr<TxResult> Channel::WaitForTransaction(const std::string& txid,
   FABRIC_ASSIGN_OR_RETURN(std::vector<ledger::TxLocation> locs,
                           impl_->ledger->blocks().TxLocations(txid));
   if (!locs.empty()) {
+    if (locs.front().in_snapshot) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("transaction ", txid,
+                       " is in the snapshot the ledger was joined from, which does not keep "
+                       "its validation code"));
+    }
     TxResult r;
     r.txid = txid;
     r.code = r.validator_code = static_cast<protos::TxValidationCode>(locs.front().validation_code);
