@@ -71,8 +71,9 @@ CHECK_FLAGS := --symlink_prefix=/ $(VECTOR_ENV)
 # The tests whose code runs on several threads: the thread pool, the channel (signature
 # prefetch of block N+1 while N commits, waits, events), the block validator (parallel
 # validation), the endorser (concurrent proposals), and the C ABI's channel (callbacks,
-# waits) and endorsement tests.
+# waits) and endorsement tests; and snapshots written while blocks commit.
 TSAN_TESTS := //lib/base:thread_pool_test //lib/base:log_test //lib/channel:channel_test \
+  //lib/channel:channel_snapshot_test \
   //lib/validate:block_validator_test //tests/endorse:endorser_test \
   //tests:capi_channel_test //tests:capi_endorse_test
 FUZZ_SECONDS ?= 60

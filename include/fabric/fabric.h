@@ -992,6 +992,7 @@ FABRIC_EXPORT int fabric_blockfile_reader_open(fabric_blockfile_reader **out, co
 FABRIC_EXPORT int fabric_blockfile_reader_next(fabric_buf *block_out,
                                                fabric_blockfile_reader *reader, fabric_error **err);
 
+/* Closes the reader (NULL is ignored). */
 FABRIC_EXPORT void fabric_blockfile_reader_free(fabric_blockfile_reader *reader);
 
 /* ---- Smart contracts ------------------------------------------------------------ */
