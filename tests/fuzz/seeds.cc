@@ -256,11 +256,52 @@ std::vector<std::string> PrivateDataSeeds() {
   return out;
 }
 
+// The snapshots Fabric wrote (as [file][varint length][bytes] records), the block-store
+// records of a Fabric peer's block files, and the snapshots' metadata files.
+std::vector<std::string> SnapshotSeeds() {
+  static const char* const kFiles[] = {
+      "txids.data",           "txids.metadata",     "public_state.data",
+      "public_state.metadata", "private_state_hashes.data", "private_state_hashes.metadata",
+      "confighistory.data",   "confighistory.metadata"};
+  std::vector<std::string> out;
+  for (const char* set : {"conformance_h10", "pvt_h4", "pvt_end"}) {
+    const std::string dir = VectorsDir() + "/../snapshots/" + set + "/snapshot/";
+    std::string files;
+    for (int i = 0; i < 8; ++i) {
+      std::string bytes;
+      if (!ReadFile(dir + kFiles[i], &bytes)) continue;
+      files.push_back(static_cast<char>(i));
+      ledger::internal::PutVarint64(&files, bytes.size());
+      files += bytes;
+    }
+    out.push_back(With(1, files));
+    std::string signable, additional;
+    FUZZ_CHECK(ReadFile(dir + "_snapshot_signable_metadata.json", &signable) &&
+                   ReadFile(dir + "_snapshot_additional_metadata.json", &additional),
+               "the metadata of %s", set);
+    out.push_back(With(2, signable + std::string(1, '\0') + additional));
+  }
+  std::string blockfile;
+  FUZZ_CHECK(ReadFile(VectorsDir() +
+                          "/../fabric_peer/pvt/chains/chains/mychannel/blockfile_000000",
+                      &blockfile),
+             "the pvt chain's block file");
+  absl::string_view in = blockfile;
+  for (int i = 0; i < 4 && !in.empty(); ++i) {
+    absl::string_view record;
+    FUZZ_CHECK(ledger::internal::GetLengthPrefixed(&in, &record), "a block-store record");
+    out.push_back(With(0, std::string(record)));
+  }
+  out.push_back(With(0, blockfile.substr(0, 64 << 10)));
+  return out;
+}
+
 }  // namespace
 
 const std::vector<std::string>& Targets() {
   static const auto* targets = new std::vector<std::string>{
-      "block", "channel", "endorser", "policy", "identity", "config_update", "private_data"};
+      "block",         "channel",     "endorser", "policy", "identity",
+      "config_update", "private_data", "snapshot"};
   return *targets;
 }
 
@@ -272,6 +313,7 @@ std::vector<std::string> Seeds(const std::string& target) {
   if (target == "identity") return IdentitySeeds();
   if (target == "config_update") return ConfigUpdateSeeds();
   if (target == "private_data") return PrivateDataSeeds();
+  if (target == "snapshot") return SnapshotSeeds();
   return {};
 }
 

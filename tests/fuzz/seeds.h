@@ -8,7 +8,8 @@
 
 namespace fabric::fuzz {
 
-// The targets: block, channel, endorser, policy, identity, config_update, private_data.
+// The targets: block, channel, endorser, policy, identity, config_update, private_data,
+// snapshot.
 const std::vector<std::string>& Targets();
 
 // The seed inputs of `target`; empty for an unknown target.
