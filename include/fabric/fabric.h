@@ -534,7 +534,8 @@ typedef struct fabric_tx_info {
 #define FABRIC_TX_INFO_INIT {FABRIC_TX_INFO_VERSION, 0, 0, 0, 0}
 /* clang-format on */
 
-/* Looks a transaction id up. FABRIC_ENOTFOUND if no committed block holds it. */
+/* Looks a transaction id up. FABRIC_ENOTFOUND if no committed block holds it (also for a
+ * txid of the snapshot the ledger was joined from: the message says so). */
 FABRIC_EXPORT int fabric_ledger_tx(fabric_tx_info *out, const fabric_ledger *ledger,
                                    const char *txid, fabric_error **err);
 
@@ -906,7 +907,8 @@ FABRIC_EXPORT int fabric_channel_unsubscribe(fabric_channel *channel, int id, fa
 /* Waits until transaction `txid` has its final status: at once if the ledger holds it
  * (the code of its first occurrence), else when a block carrying it commits. code_out
  * receives its final fabric_tx_code (FABRIC_TX_VALID = 0). FABRIC_ETIMEOUT if that did
- * not happen within timeout_ms milliseconds (0: do not wait). */
+ * not happen within timeout_ms milliseconds (0: do not wait); FABRIC_ECONFLICT for a txid
+ * of the snapshot the channel was joined from, whose code the ledger does not keep. */
 FABRIC_EXPORT int fabric_channel_wait_tx(uint8_t *code_out, fabric_channel *channel,
                                          const char *txid, uint64_t timeout_ms, fabric_error **err);
 
