@@ -2,6 +2,8 @@
 // Joining and exporting live in channel.cc, beside the channel they make or read.
 #include <cstring>
 
+#include "absl/strings/str_cat.h"
+
 #include "capi/internal.h"
 #include "lib/ledger/fabric_block_files.h"
 #include "lib/snapshot/metadata.h"
@@ -67,6 +69,32 @@ int fabric_snapshot_verify(fabric_snapshot_info* info_out, const char* dir, fabr
     }
     auto m = fabric::snapshot::VerifySnapshot(dir);
     if (!m.ok()) return SaveError(m.status(), err);
+    return fabric::capi::FillSnapshotInfo(*m, info_out, err);
+  });
+}
+
+int fabric_ledger_snapshot_origin(fabric_snapshot_info* info_out, const fabric_ledger* ledger,
+                                  fabric_error** err) {
+  return Guard(err, [&] {
+    if (info_out == nullptr || ledger == nullptr) {
+      return SaveError(FABRIC_EINVAL, "info_out or ledger is NULL", err);
+    }
+    if (int rc = fabric::capi::CheckStructVersion(info_out->version, FABRIC_SNAPSHOT_INFO_VERSION,
+                                                  "fabric_snapshot_info", err);
+        rc != FABRIC_OK) {
+      return rc;
+    }
+    const auto& origin = ledger->rep->origin();
+    if (!origin.has_value()) {
+      return SaveError(FABRIC_ENOTFOUND, "the ledger was created from a genesis block", err);
+    }
+    auto m = fabric::snapshot::ParseMetadata(origin->signable_metadata,
+                                             origin->additional_metadata);
+    if (!m.ok()) {
+      return SaveError(absl::DataLossError(absl::StrCat(
+                           "the stored snapshot metadata does not parse: ", m.status().message())),
+                       err);
+    }
     return fabric::capi::FillSnapshotInfo(*m, info_out, err);
   });
 }

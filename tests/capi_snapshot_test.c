@@ -92,6 +92,11 @@ static void join_commit_export(void) {
   CHECK(fabric_ledger_chain_info(&info, ledger, NULL) == FABRIC_OK);
   CHECK(info.height == joined.last_block_number + 1);
   CHECK(memcmp(info.current_hash, joined.last_block_hash, FABRIC_HASH_SIZE) == 0);
+  {
+    fabric_snapshot_info origin = FABRIC_SNAPSHOT_INFO_INIT;
+    CHECK(fabric_ledger_snapshot_origin(&origin, ledger, NULL) == FABRIC_OK);
+    CHECK(memcmp(&origin, &joined, sizeof origin) == 0);
+  }
   /* Blocks before it are not in the ledger. */
   CHECK(fabric_ledger_block_by_number(&old, ledger, 3, NULL) == FABRIC_ENOTFOUND);
 

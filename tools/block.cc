@@ -4,11 +4,13 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_format.h"
 #include "lib/wire/well_formed.h"
 #include "nlohmann/json.hpp"
+#include "tools/chain_source.h"
 #include "tools/commands.h"
 
 namespace fabric::tools {
@@ -72,33 +74,30 @@ int BlockCommand(const Args& args) {
 
 int ChainCommand(const Args& args) {
   if (args.size() != 1) return Fail("chain", "usage: fabric chain DIR", 2);
-  namespace fs = std::filesystem;
-  const fs::path dir = args[0];
-  std::vector<std::string> files = {(dir / "genesis.block").string()};
-  std::vector<std::string> rest;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir / "blocks", ec)) {
-    if (e.path().extension() == ".block") rest.push_back(e.path().string());
-  }
-  if (ec) return Fail("chain", (dir / "blocks").string() + ": " + ec.message());
-  std::sort(rest.begin(), rest.end());
-  files.insert(files.end(), rest.begin(), rest.end());
-
+  auto source = ChainSource::Open(args[0]);
+  if (!source.ok()) return Fail("chain", std::string(source.status().message()));
   int problems = 0;
-  size_t txs = 0, malformed = 0;
+  size_t blocks = 0, txs = 0, malformed = 0;
   std::string previous;
-  for (size_t i = 0; i < files.size(); ++i) {
-    auto b = LoadBlock(files[i]);
-    if (!b.ok()) return Fail("chain", std::string(b.status().message()));
+  std::optional<uint64_t> expected_number;
+  while (true) {
+    auto next = (*source)->Next();
+    if (!next.ok()) return Fail("chain", std::string(next.status().message()));
+    if (!next->has_value()) break;
+    auto b = wire::ParsedBlock::Parse(std::move((*next)->bytes));
+    if (!b.ok()) return Fail("chain", (*next)->name + ": " + std::string(b.status().message()));
     const wire::ParsedBlock& block = **b;
     auto problem = [&](const std::string& what) {
       std::printf("block %llu: %s\n", static_cast<unsigned long long>(block.number()),
                   what.c_str());
       ++problems;
     };
-    if (block.number() != i) problem(absl::StrFormat("number is not %d", i));
-    if (i > 0 && block.previous_hash() != previous) {
-      problem("previous hash is not the header hash of block " + std::to_string(i - 1));
+    // A chain starts at block 0, or (a peer joined from a snapshot) anywhere.
+    if (expected_number.has_value() && block.number() != *expected_number) {
+      problem(absl::StrFormat("number is not %d", *expected_number));
+    }
+    if (expected_number.has_value() && block.previous_hash() != previous) {
+      problem("previous hash is not the header hash of the block before");
     }
     if (block.data_hash() != block.computed_data_hash()) problem("data hash does not match");
     absl::Status wf = wire::CheckEnvelopesWellFormed(block.block().data());
@@ -108,9 +107,11 @@ int ChainCommand(const Args& args) {
       if (!tx.ok() || !tx.actions_ok()) ++malformed;
     }
     previous = block.header_hash();
+    expected_number = block.number() + 1;
+    ++blocks;
   }
   std::printf("chain: %zu blocks, %zu transactions (%zu malformed), head %s, %d problem(s)\n",
-              files.size(), txs, malformed, Hex(previous).c_str(), problems);
+              blocks, txs, malformed, Hex(previous).c_str(), problems);
   return problems == 0 ? 0 : 1;
 }
 

@@ -98,6 +98,12 @@ int Info(const ledger::Ledger& l) {
   j["current_hash"] = Hex(info.current_hash);
   j["previous_hash"] = Hex(info.previous_hash);
   j["commit_hash"] = Hex(l.commit_hash());
+  if (l.origin().has_value()) {
+    // Fabric's bootstrapping snapshot info.
+    j["joined_from_snapshot"] = {{"last_block_in_snapshot", l.origin()->last_block},
+                                 {"last_block_hash", Hex(l.origin()->last_block_hash)},
+                                 {"commit_hash", Hex(l.origin()->commit_hash)}};
+  }
   return Print(j);
 }
 

@@ -962,6 +962,12 @@ FABRIC_EXPORT int fabric_channel_join_snapshot(fabric_channel **out, const char 
                                                const fabric_channel_options *options,
                                                fabric_error **err);
 
+/* The snapshot the ledger was joined from (Fabric's bootstrapping snapshot info), into
+ * *info_out (initialized with FABRIC_SNAPSHOT_INFO_INIT). FABRIC_ENOTFOUND for a ledger
+ * created from a genesis block. */
+FABRIC_EXPORT int fabric_ledger_snapshot_origin(fabric_snapshot_info *info_out,
+                                                const fabric_ledger *ledger, fabric_error **err);
+
 /* The last committed block, for fabric_channel_snapshot. */
 #define FABRIC_SNAPSHOT_LAST_BLOCK UINT64_MAX
 
