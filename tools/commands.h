@@ -39,6 +39,9 @@ struct ParsedArgs {
 ParsedArgs ParseArgs(const Args& args, const std::vector<std::string>& known,
                      const std::vector<std::string>& multi = {});
 
+// Removes every `name` (a switch, which takes no value) from `args`; whether there was one.
+bool TakeSwitch(Args* args, const std::string& name);
+
 // Reads a whole file; "-" reads standard input.
 absl::StatusOr<std::string> ReadInput(const std::string& path);
 

@@ -21,6 +21,12 @@ int Fail(const std::string& command, const std::string& message, int code) {
   return code;
 }
 
+bool TakeSwitch(Args* args, const std::string& name) {
+  const size_t before = args->size();
+  args->erase(std::remove(args->begin(), args->end(), name), args->end());
+  return args->size() != before;
+}
+
 ParsedArgs ParseArgs(const Args& args, const std::vector<std::string>& known,
                      const std::vector<std::string>& multi) {
   ParsedArgs out;

@@ -178,15 +178,8 @@ absl::StatusOr<ReplayStats> CommitChain(Channel& channel, ChainSource& source,
 
 int ReplayCommand(const Args& raw) {
   // --no-verify is a switch, the other flags take values.
-  Args args;
-  bool verify = true;
-  for (const std::string& a : raw) {
-    if (a == "--no-verify") {
-      verify = false;
-    } else {
-      args.push_back(a);
-    }
-  }
+  Args args = raw;
+  const bool verify = !TakeSwitch(&args, "--no-verify");
   ParsedArgs p = ParseArgs(args, {"--ledger", "--threads", "--mspid", "--channel"});
   if (!p.error.empty()) return Fail("replay", p.error, 2);
   if (p.positional.size() != 1) {

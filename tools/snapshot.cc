@@ -160,15 +160,8 @@ int Create(const ParsedArgs& a, bool verify) {
 }  // namespace
 
 int SnapshotCommand(const Args& raw) {
-  Args args;
-  bool verify = true;
-  for (const std::string& a : raw) {
-    if (a == "--no-verify") {
-      verify = false;
-    } else {
-      args.push_back(a);
-    }
-  }
+  Args args = raw;
+  const bool verify = !TakeSwitch(&args, "--no-verify");
   ParsedArgs a =
       ParseArgs(args, {"--ledger", "--out", "--block", "--replay", "--mspid", "--channel"});
   if (!a.error.empty()) return Fail("snapshot", a.error + "\n" + kUsage, 2);
