@@ -29,6 +29,8 @@ PACKAGES=(
   binutils            # nm, for the exported-symbols and ABI tests of libfabricpeer.so
   cmake make g++      # the examples, built outside Bazel against an install by make test
   doxygen             # make docs: the C ABI reference from fabric.h's comments
+  python3 python3-pytest  # bindings/python: the Python binding (ctypes) and its tests
+  python3-venv python3-pip python3-setuptools python3-wheel  # `pip install bindings/python`, tested
 )
 
 missing=()
