@@ -34,6 +34,7 @@ test: setup
 	@BAZEL=$(BAZEL) scripts/check_layers.sh
 	@scripts/docs.sh
 	$(call timed,examples built outside Bazel against an install,tests/install_test.sh)
+	$(call timed,the Python binding (pytest; pip install),BAZEL=$(BAZEL) bindings/python/test.sh)
 
 PREFIX ?= /usr/local
 install: setup

@@ -12,6 +12,7 @@ from ._native import lib as _lib
 from .block import Block, Transaction, inspect_json, tx_code_name
 from .channel import (BlockResult, ChaincodeEvent, Channel, Subscription, TxResult,
                       metrics_prometheus)
+from .chain import ChainBlock, iter_chain, read_private_data
 from .client import (BlockAssembler, Proposal, assemble_transaction, create_proposal,
                      lifecycle_definition_args)
 from .contract import (Contract, ContractError, Endorser, ProposalResult, Stub,
@@ -19,6 +20,7 @@ from .contract import (Contract, ContractError, Endorser, ProposalResult, Stub,
 from .errors import (Conflict, Corrupt, Denied, FabricError, InvalidArgument, Malformed,
                      NotFound, OutOfMemory, Timeout, Unsupported)
 from .identity import ChannelConfig, Policy, SignedData, Signer, evaluate_channel_policy
+from .logs import forward_logs, stop_forwarding_logs
 from .ledger import ChainInfo, KeyModification, KeyValue, Ledger, TxInfo, Version, VersionedValue
 from .snapshot import BlockFileReader, SnapshotInfo, verify_snapshot
 
