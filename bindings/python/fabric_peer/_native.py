@@ -441,6 +441,13 @@ class Handle:
         self._ptr = ptr
         self._lock = threading.Lock()
 
+    @classmethod
+    def _made_by(cls, fn, *args):
+        """A new handle from a library constructor fn(&out, *args, &err)."""
+        ptr = ctypes.c_void_p()
+        call(fn, ctypes.byref(ptr), *args)
+        return cls(ptr)
+
     @property
     def ptr(self):
         if not self._ptr:

@@ -37,10 +37,8 @@ class Block(n.Handle):
     @classmethod
     def parse(cls, data: bytes) -> "Block":
         """Malformed if `data` is not a block."""
-        ptr = ctypes.c_void_p()
         d = n.In(data)
-        n.call(n.lib.fabric_block_parse, ctypes.byref(ptr), d.ptr, d.len)
-        block = cls(ptr)
+        block = cls._made_by(n.lib.fabric_block_parse, d.ptr, d.len)
         block._bytes = d.data
         return block
 

@@ -171,32 +171,26 @@ class Channel(n.Handle):
                mspid: Optional[str] = None, threads: int = 0, max_pending: int = 4) -> "Channel":
         """A new channel ledger in `path` from its genesis block (Conflict if `path` holds
         one). `mspid`: this peer's org, whose collections' private data it keeps."""
-        ptr = ctypes.c_void_p()
         g = n.In(genesis.raw if isinstance(genesis, Block) else genesis)
         opts = _options(mspid, threads, max_pending)
-        n.call(n.lib.fabric_channel_create, ctypes.byref(ptr), os.fsencode(path), g.ptr, g.len,
-               ctypes.byref(opts))
-        return cls(ptr)
+        return cls._made_by(n.lib.fabric_channel_create, os.fsencode(path), g.ptr, g.len,
+                            ctypes.byref(opts))
 
     @classmethod
     def open(cls, path: Union[str, os.PathLike], *, mspid: Optional[str] = None,
              threads: int = 0, max_pending: int = 4) -> "Channel":
         """The channel created in `path` earlier, recovered after a crash."""
-        ptr = ctypes.c_void_p()
         opts = _options(mspid, threads, max_pending)
-        n.call(n.lib.fabric_channel_open, ctypes.byref(ptr), os.fsencode(path), ctypes.byref(opts))
-        return cls(ptr)
+        return cls._made_by(n.lib.fabric_channel_open, os.fsencode(path), ctypes.byref(opts))
 
     @classmethod
     def join_snapshot(cls, path: Union[str, os.PathLike], snapshot_dir: Union[str, os.PathLike],
                       *, mspid: Optional[str] = None, threads: int = 0,
                       max_pending: int = 4) -> "Channel":
         """A channel joined from a Fabric ledger snapshot (hashes verified first)."""
-        ptr = ctypes.c_void_p()
         opts = _options(mspid, threads, max_pending)
-        n.call(n.lib.fabric_channel_join_snapshot, ctypes.byref(ptr), os.fsencode(path),
-               os.fsencode(snapshot_dir), ctypes.byref(opts))
-        return cls(ptr)
+        return cls._made_by(n.lib.fabric_channel_join_snapshot, os.fsencode(path),
+                            os.fsencode(snapshot_dir), ctypes.byref(opts))
 
     @property
     def channel_id(self) -> str:
@@ -205,9 +199,7 @@ class Channel(n.Handle):
     @property
     def ledger(self) -> Ledger:
         """The channel's ledger, for queries (it may outlive the channel)."""
-        ptr = ctypes.c_void_p()
-        n.call(n.lib.fabric_channel_ledger, ctypes.byref(ptr), self.ptr)
-        return Ledger(ptr)
+        return Ledger._made_by(n.lib.fabric_channel_ledger, self.ptr)
 
     @property
     def height(self) -> int:
@@ -217,9 +209,7 @@ class Channel(n.Handle):
     @property
     def config(self) -> ChannelConfig:
         """The config in force now."""
-        ptr = ctypes.c_void_p()
-        n.call(n.lib.fabric_channel_current_config, ctypes.byref(ptr), self.ptr)
-        return ChannelConfig(ptr)
+        return ChannelConfig._made_by(n.lib.fabric_channel_current_config, self.ptr)
 
     def submit(self, block: Union[bytes, Block], *,
                private_data: Optional[Mapping[int, bytes]] = None,

@@ -18,10 +18,8 @@ class ChannelConfig(n.Handle):
 
     @classmethod
     def load(cls, config_block: bytes) -> "ChannelConfig":
-        ptr = ctypes.c_void_p()
         d = n.In(config_block)
-        n.call(n.lib.fabric_channel_config_load, ctypes.byref(ptr), d.ptr, d.len)
-        return cls(ptr)
+        return cls._made_by(n.lib.fabric_channel_config_load, d.ptr, d.len)
 
     @property
     def channel_id(self) -> str:
@@ -79,11 +77,9 @@ class Signer(n.Handle):
 
     @classmethod
     def load(cls, mspid: str, cert_pem: bytes, key_pem: bytes) -> "Signer":
-        ptr = ctypes.c_void_p()
         c, k = n.In(cert_pem), n.In(key_pem)
-        n.call(n.lib.fabric_signer_load, ctypes.byref(ptr), mspid.encode(), c.ptr, c.len, k.ptr,
-               k.len)
-        signer = cls(ptr)
+        signer = cls._made_by(n.lib.fabric_signer_load, mspid.encode(), c.ptr, c.len, k.ptr,
+                              k.len)
         signer.mspid = mspid
         return signer
 
