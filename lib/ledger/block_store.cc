@@ -145,9 +145,12 @@ absl::Status BlockStore::Stage(const wire::ParsedBlock& block, absl::string_view
   // Fabric's txid index: a transaction whose header has no txid is filed under the one
   // computed from its nonce and creator (wire::IndexTxId).
   for (size_t i = 0; i < block.num_transactions(); ++i) {
-    const std::string txid = wire::IndexTxId(block.tx(i));
-    if (!txid.empty()) {
-      batch->Put(cf, S(internal::TxIdKey(txid, n, i)), rocksdb::Slice(&filter[i], 1));
+    const std::string& header_txid = block.tx(i).txid();
+    // Computed (and allocated) only for the rare transaction without one.
+    const std::string computed = header_txid.empty() ? wire::IndexTxId(block.tx(i)) : "";
+    const std::string& indexed = header_txid.empty() ? computed : header_txid;
+    if (!indexed.empty()) {
+      batch->Put(cf, S(internal::TxIdKey(indexed, n, i)), rocksdb::Slice(&filter[i], 1));
     }
   }
   ChainInfo next{n + 1, block.header_hash(), block.previous_hash()};
