@@ -277,6 +277,34 @@ int Submit(fabric_block_result** out, fabric_channel* ch, const uint8_t* block, 
   return FABRIC_OK;
 }
 
+int SubmitAsync(fabric_channel* ch, const uint8_t* block, size_t block_len,
+                const fabric_tx_private_data* pvt, size_t num_pvt, unsigned int flags,
+                fabric_submit_cb cb, void* payload, fabric_error** err) {
+  if (ch == nullptr || cb == nullptr) return InvalidNull("channel or cb", err);
+  if (block == nullptr && block_len != 0) {
+    return SaveError(FABRIC_EINVAL, "block is NULL but block_len is not 0", err);
+  }
+  if ((flags & ~FABRIC_SUBMIT_SKIP_VERIFICATION) != 0) {
+    return SaveError(FABRIC_EINVAL, "unknown flags " + std::to_string(flags), err);
+  }
+  fabric::channel::SubmitOptions options;
+  options.skip_verification = (flags & FABRIC_SUBMIT_SKIP_VERIFICATION) != 0;
+  if (int rc = CopyPrivateData(pvt, num_pvt, &options.pvt_data, err); rc != FABRIC_OK) {
+    return rc;
+  }
+  ch->rep->Enqueue(std::string(View(block, block_len)), options,
+                   [cb, payload](absl::StatusOr<BlockResult> r) {
+                     if (r.ok()) {
+                       const fabric_block_result view(&*r);
+                       cb(FABRIC_OK, &view, nullptr, payload);
+                     } else {
+                       const std::string message(r.status().message());
+                       cb(fabric::capi::CodeOf(r.status()), nullptr, message.c_str(), payload);
+                     }
+                   });
+  return FABRIC_OK;
+}
+
 int Subscribe(int* id_out, fabric_channel* ch, fabric_commit_cb commit,
               fabric_chaincode_event_cb event, void* payload, fabric_error** err) {
   if (id_out == nullptr || ch == nullptr || (commit == nullptr && event == nullptr)) {
@@ -337,6 +365,24 @@ int fabric_channel_join_snapshot(fabric_channel** out, const char* dir, const ch
 int fabric_channel_snapshot(fabric_snapshot_info* info_out, fabric_channel* channel,
                             uint64_t block_number, const char* dir, fabric_error** err) {
   return Guard(err, [&] { return ChannelSnapshot(info_out, channel, block_number, dir, err); });
+}
+
+int fabric_channel_submit_async(fabric_channel* channel, const uint8_t* block, size_t block_len,
+                                const fabric_tx_private_data* private_data,
+                                size_t num_private_data, unsigned int flags, fabric_submit_cb cb,
+                                void* payload, fabric_error** err) {
+  return Guard(err, [&] {
+    return SubmitAsync(channel, block, block_len, private_data, num_private_data, flags, cb,
+                       payload, err);
+  });
+}
+
+int fabric_channel_drain(fabric_channel* channel, fabric_error** err) {
+  return Guard(err, [&] {
+    if (channel == nullptr) return InvalidNull("channel", err);
+    channel->rep->Drain();
+    return static_cast<int>(FABRIC_OK);
+  });
 }
 
 void fabric_channel_free(fabric_channel* channel) { delete channel; }

@@ -197,6 +197,75 @@ static uint64_t replay(fabric_channel *ch, heard *h, char *valid_txid, char *inv
   return n - 1;
 }
 
+/* The outcomes of fabric_channel_submit_async, in the order the callbacks came. */
+typedef struct in_flight {
+  uint64_t numbers[MAX_BLOCKS];
+  int codes[MAX_BLOCKS];
+  size_t n;
+} in_flight;
+
+static void on_submitted(int code, const fabric_block_result *r, const char *message,
+                         void *payload) {
+  in_flight *f = payload;
+  CHECK((code == FABRIC_OK) == (r != NULL));
+  CHECK(code == FABRIC_OK || (message != NULL && strlen(message) > 0));
+  if (f->n < MAX_BLOCKS) {
+    f->codes[f->n] = code;
+    f->numbers[f->n] = r != NULL ? fabric_block_result_number(r) : UINT64_MAX;
+    f->n++;
+  }
+}
+
+/* Every block queued at once from this thread, then the refused one again unverified:
+ * outcomes in order, and a chain that is Fabric's block for block. */
+static void test_async(const uint8_t *genesis, size_t genesis_len) {
+  char dir[600], path[256];
+  fabric_channel *ch = NULL;
+  in_flight f;
+  uint64_t n, blocks = 0;
+  memset(&f, 0, sizeof f);
+  snprintf(dir, sizeof dir, "%s/async", root);
+  CHECK(fabric_channel_create(&ch, dir, genesis, genesis_len, NULL, NULL) == FABRIC_OK);
+  if (ch == NULL) return;
+  for (n = 1; n < MAX_BLOCKS; n++) {
+    size_t len = 0;
+    uint8_t *block;
+    snprintf(path, sizeof path, VECTORS "blocks/%06d.block", (int)n);
+    if (!ctest_file_exists(path)) break;
+    block = ctest_read_file(path, &len);
+    CHECK(fabric_channel_submit_async(ch, block, len, NULL, 0, 0, on_submitted, &f, NULL) ==
+          FABRIC_OK);
+    free(block); /* copied */
+    blocks = n;
+  }
+  CHECK(fabric_channel_drain(ch, NULL) == FABRIC_OK);
+  CHECK(f.n == blocks);
+  for (n = 0; n < f.n; n++) {
+    CHECK((f.codes[n] == FABRIC_OK) == (n + 1 != REJECTED_BLOCK));
+    if (f.codes[n] == FABRIC_OK) CHECK(f.numbers[n] == n + 1);
+  }
+  CHECK(f.codes[REJECTED_BLOCK - 1] == FABRIC_EMALFORMED);
+  {
+    size_t len = 0;
+    uint8_t *block;
+    snprintf(path, sizeof path, VECTORS "blocks/%06d.block", REJECTED_BLOCK);
+    block = ctest_read_file(path, &len);
+    CHECK(fabric_channel_submit_async(ch, block, len, NULL, 0, FABRIC_SUBMIT_SKIP_VERIFICATION,
+                                      on_submitted, &f, NULL) == FABRIC_OK);
+    CHECK(fabric_channel_submit_async(ch, block, len, NULL, 0, 0x80, on_submitted, &f, NULL) ==
+          FABRIC_EINVAL);
+    CHECK(fabric_channel_submit_async(ch, block, len, NULL, 0, 0, NULL, &f, NULL) ==
+          FABRIC_EINVAL);
+    free(block);
+  }
+  CHECK(fabric_channel_drain(ch, NULL) == FABRIC_OK);
+  CHECK(f.n == blocks + 1 && f.codes[blocks] == FABRIC_OK && f.numbers[blocks] == REJECTED_BLOCK);
+  CHECK(ctest_channel_height(ch) == blocks + 1);
+  check_stored_blocks(ch, blocks + 1);
+  CHECK(fabric_channel_drain(NULL, NULL) == FABRIC_EINVAL);
+  fabric_channel_free(ch);
+}
+
 static void test_wait(fabric_channel *ch, const char *valid_txid, const char *invalid_txid,
                       uint8_t invalid_code) {
   uint8_t code = 99;
@@ -333,6 +402,7 @@ int main(void) {
   CHECK(genesis != NULL);
   if (genesis == NULL) return ctest_finish("capi_channel_test");
   test_options();
+  test_async(genesis, genesis_len);
 
   opts.threads = 2;
   if (fabric_channel_create(&ch, dir, genesis, genesis_len, &opts, &err) != FABRIC_OK) {

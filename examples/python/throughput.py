@@ -21,13 +21,14 @@ import fabric_peer as fp
 
 
 def python_replay(chain: str) -> float:
-    blocks = list(fp.iter_chain(chain))  # read before the clock starts, as fabric replay does per block
+    """Blocks kept in flight (submit_async), as `fabric replay` keeps them, so that a
+    block's verification overlaps the previous one's commit."""
+    blocks = list(fp.iter_chain(chain))  # read before the clock starts
     with tempfile.TemporaryDirectory() as tmp:
         with fp.Channel.create(tmp + "/ledger", blocks[0].data) as ch:
-            txs = 0
             start = time.perf_counter()
-            for b in blocks[1:]:
-                txs += len(ch.submit(b.data, private_data=b.private_data).txs)
+            futures = [ch.submit_async(b.data, private_data=b.private_data) for b in blocks[1:]]
+            txs = sum(len(f.result().txs) for f in futures)
             seconds = time.perf_counter() - start
     return txs / seconds
 

@@ -1003,6 +1003,35 @@ FABRIC_EXPORT int fabric_blockfile_reader_next(fabric_buf *block_out,
 /* Closes the reader (NULL is ignored). */
 FABRIC_EXPORT void fabric_blockfile_reader_free(fabric_blockfile_reader *reader);
 
+/* ---- Channels: blocks in flight ------------------------------------------------------ */
+
+/* Called once per fabric_channel_submit_async with its block's outcome, on the
+ * channel's worker thread, in the order the blocks were queued: FABRIC_OK with the result
+ * (borrowed for the call), or the code fabric_channel_submit would have returned with its
+ * detail `message` (borrowed) and a NULL result. */
+typedef void (*fabric_submit_cb)(int code, const fabric_block_result *result,
+                                 const char *message, void *payload);
+
+/* Queues the next block (copied, with its private data; NULL and 0 for none) and returns
+ * at once, or once fewer than the channel's max_pending blocks are in flight; `cb` gets
+ * its outcome. A host keeps several blocks in flight this way from one thread, so that
+ * the verification of a block overlaps the commit of the one before (as `fabric replay`
+ * does); blocks are processed in the order they were queued, by either submit function.
+ * A refused block changes nothing, and the blocks queued after it are processed against
+ * the chain as it is. FABRIC_EINVAL for a NULL channel or cb, unknown flags, or private
+ * data as fabric_channel_submit_with_private_data refuses it. Must not be called from a
+ * callback of this channel. Since 1.1. */
+FABRIC_EXPORT int fabric_channel_submit_async(fabric_channel *channel, const uint8_t *block,
+                                              size_t block_len,
+                                              const fabric_tx_private_data *private_data,
+                                              size_t num_private_data, unsigned int flags,
+                                              fabric_submit_cb cb, void *payload,
+                                              fabric_error **err);
+
+/* Returns once every block queued so far has been processed and its callback has
+ * returned. Must not be called from a callback of this channel. */
+FABRIC_EXPORT int fabric_channel_drain(fabric_channel *channel, fabric_error **err);
+
 /* ---- Smart contracts ------------------------------------------------------------ */
 
 /* Bytes given to the library (borrowed for the call only). */

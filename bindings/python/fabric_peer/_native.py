@@ -140,6 +140,7 @@ history_cb = CFUNCTYPE(c_int, POINTER(KeyModification), c_void_p)
 key_part_cb = CFUNCTYPE(c_int, c_size_t, c_char_p, c_size_t, c_void_p)
 block_cb = CFUNCTYPE(None, u8p, c_size_t, c_void_p)
 log_cb = CFUNCTYPE(None, c_int, c_char_p, c_char_p, c_void_p)
+submit_cb = CFUNCTYPE(None, c_int, c_void_p, c_char_p, c_void_p)
 private_data_cb = CFUNCTYPE(c_int, c_uint64, c_uint64, c_char_p, c_char_p, c_int, c_int, c_void_p)
 
 P = c_void_p  # every opaque handle
@@ -229,6 +230,9 @@ _DECLS = {
     "fabric_channel_submit": (c_int, [POINTER(P), P, u8p, S, c_uint, E]),
     "fabric_channel_submit_with_private_data": (c_int, [POINTER(P), P, u8p, S,
                                                         POINTER(TxPrivateData), S, c_uint, E]),
+    "fabric_channel_submit_async": (c_int, [P, u8p, S, POINTER(TxPrivateData), S, c_uint,
+                                            submit_cb, c_void_p, E]),
+    "fabric_channel_drain": (c_int, [P, E]),
     "fabric_channel_subscribe_commits": (c_int, [POINTER(c_int), P, commit_cb, c_void_p, E]),
     "fabric_channel_subscribe_events": (c_int, [POINTER(c_int), P, chaincode_event_cb, c_void_p,
                                                 E]),

@@ -3,7 +3,9 @@ transactions, query the ledger, take and join snapshots."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import ctypes
+import itertools
 import logging
 import os
 import queue
@@ -165,6 +167,10 @@ class Channel(n.Handle):
         super().__init__(ptr)
         # Exceptions raised by this channel's callbacks (logged; they never reach C).
         self.callback_errors: List[BaseException] = []
+        # submit_async: the futures of blocks in flight, by the key given to the library.
+        self._in_flight: Dict[int, concurrent.futures.Future] = {}
+        self._keys = itertools.count(1)
+        self._submitted = n.submit_cb(self._on_submitted)
 
     @classmethod
     def create(cls, path: Union[str, os.PathLike], genesis: Union[bytes, Block], *,
@@ -235,6 +241,46 @@ class Channel(n.Handle):
             return _result(out)
         finally:
             n.lib.fabric_block_result_free(out)
+
+    def submit_async(self, block: Union[bytes, Block], *,
+                     private_data: Optional[Mapping[int, bytes]] = None,
+                     verify: bool = True) -> "concurrent.futures.Future[BlockResult]":
+        """Queues the next block and returns a Future of its BlockResult (or of the
+        FabricError that refused it). Several blocks in flight from one thread overlap
+        one block's verification with the previous one's commit, as `fabric replay`
+        does; they are processed in the order queued. Waits only while the channel's
+        max_pending blocks are in flight."""
+        data = n.In(block.raw if isinstance(block, Block) else block)
+        future: concurrent.futures.Future = concurrent.futures.Future()
+        key = next(self._keys)
+        self._in_flight[key] = future
+        keep = [n.In(v) for v in (private_data or {}).values()]
+        arr = (n.TxPrivateData * max(1, len(keep)))()
+        for i, (tx, v) in enumerate(zip((private_data or {}).keys(), keep)):
+            arr[i] = n.TxPrivateData(tx, v.ptr, v.len)
+        try:
+            n.call(n.lib.fabric_channel_submit_async, self.ptr, data.ptr, data.len, arr, len(keep),
+                   0 if verify else SKIP_VERIFICATION, self._submitted, key)
+        except BaseException:
+            self._in_flight.pop(key, None)
+            raise
+        return future
+
+    def _on_submitted(self, code, result, message, payload) -> None:
+        future = self._in_flight.pop(payload, None)
+        if future is None:
+            return
+        try:
+            if code == 0:
+                future.set_result(_result(result))
+            else:
+                future.set_exception(n.error_for_code(code, n.text(message)))
+        except BaseException as e:
+            self.callback_errors.append(e)
+
+    def drain(self) -> None:
+        """Returns once every block queued so far is processed (its future resolved)."""
+        n.call(n.lib.fabric_channel_drain, self.ptr)
 
     def wait_for(self, txid: str, timeout: Optional[float] = None) -> TxResult:
         """The final result of `txid`: at once if committed, else when its block commits.

@@ -74,3 +74,24 @@ def test_handles_close_once_and_refuse_use_after(tmp_path):
     gc.collect()
     with fp.Channel.open(tmp_path / "ledger") as again:
         assert again.height == 1
+
+
+def test_blocks_in_flight_resolve_in_order_with_fabrics_codes(tmp_path):
+    want = expected(CONFORMANCE)
+    with fp.Channel.create(tmp_path / "ledger", read(CONFORMANCE / "genesis.block"),
+                           max_pending=8) as ch:
+        futures = [(b, ch.submit_async(read(CONFORMANCE / ("blocks/%06d.block" % b["number"]))))
+                   for b in want["blocks"]]
+        ch.drain()
+        for b, future in futures:
+            assert future.done()
+            if not b["mcs_verify_block"]["accepted"]:
+                assert isinstance(future.exception(), fp.Malformed)
+                r = ch.submit_async(read(CONFORMANCE / ("blocks/%06d.block" % b["number"])),
+                                    verify=False).result(timeout=60)
+            else:
+                r = future.result()
+            assert r.number == b["number"]
+            assert r.codes == [t["code"] for t in sorted(b["txs"], key=lambda t: t["index"])]
+        assert ch.height == want["ledger_height"]
+        assert not ch._in_flight
