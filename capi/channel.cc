@@ -217,11 +217,12 @@ int ChannelSnapshot(fabric_snapshot_info* info_out, fabric_channel* channel, uin
       return rc;
     }
   }
-  if (block_number == FABRIC_SNAPSHOT_LAST_BLOCK) {
-    const uint64_t height = channel->rep->ledger().chain_info().height;
-    block_number = height == 0 ? 0 : height - 1;
-  }
+  static_assert(FABRIC_SNAPSHOT_LAST_BLOCK == fabric::ledger::Ledger::kLastBlock,
+                "the C and C++ names of the last block agree");
   auto m = channel->rep->Snapshot(block_number, dir);
+  if (absl::IsCancelled(m.status())) {
+    return SaveError(FABRIC_ECONFLICT, m.status().message(), err);  // the channel closed
+  }
   if (!m.ok()) return SaveError(m.status(), err);
   return fabric::capi::FillSnapshotInfo(*m, info_out, err);
 }

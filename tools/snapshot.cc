@@ -128,7 +128,7 @@ int Create(const ParsedArgs& a, bool verify) {
   const std::string chain = a.has("--replay") ? a.get("--replay") : "";
   auto c = channel::Channel::Open(a.get("--ledger"), Options(a, chain));
   if (!c.ok()) return Fail("snapshot", std::string(c.status().message()));
-  uint64_t block = (*c)->ledger().chain_info().height - 1;
+  uint64_t block = ledger::Ledger::kLastBlock;
   if (a.has("--block") && !absl::SimpleAtoi(a.get("--block"), &block)) {
     return Fail("snapshot", "--block takes a block number", 2);
   }

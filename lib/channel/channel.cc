@@ -1,6 +1,7 @@
 #include "lib/channel/channel.h"
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <future>
 #include <map>
@@ -282,9 +283,14 @@ struct Channel::Impl {
   std::map<int, std::function<void(const BlockResult&)>> subscribers ABSL_GUARDED_BY(mu);
   int next_subscriber ABSL_GUARDED_BY(mu) = 1;
   absl::flat_hash_map<std::string, std::vector<Waiter*>> waiters ABSL_GUARDED_BY(mu);
-  // Snapshot writers (RequestSnapshot), joined on destruction.
+  // Snapshot writers (RequestSnapshot): the finished ones are joined when another
+  // starts, the rest on destruction.
+  struct Exporter {
+    std::thread thread;
+    std::shared_ptr<std::atomic<bool>> done;
+  };
   absl::Mutex exporters_mu;
-  std::vector<std::thread> exporters ABSL_GUARDED_BY(exporters_mu);
+  std::vector<Exporter> exporters ABSL_GUARDED_BY(exporters_mu);
   std::thread worker;
 };
 
@@ -296,12 +302,12 @@ Channel::~Channel() {
   // Requests for blocks that never came are cancelled when the ledger closes (unless a
   // query still shares it): cancel them now, so that no writer waits on them.
   impl_->ledger->CancelViews();
-  std::vector<std::thread> exporters;
+  std::vector<Impl::Exporter> exporters;
   {
     absl::MutexLock lock(&impl_->exporters_mu);
     exporters.swap(impl_->exporters);
   }
-  for (std::thread& t : exporters) t.join();
+  for (Impl::Exporter& e : exporters) e.thread.join();
 }
 
 absl::StatusOr<std::unique_ptr<Channel>> Channel::Create(const std::string& dir,
@@ -345,8 +351,22 @@ absl::Status Channel::RequestSnapshot(uint64_t number, std::string dir, Snapshot
         }
         // Called under the ledger's commit lock: the files are written elsewhere.
         std::shared_ptr<ledger::LedgerView> v = *std::move(view);
+        auto finished = std::make_shared<std::atomic<bool>>(false);
         absl::MutexLock lock(&impl->exporters_mu);
-        impl->exporters.emplace_back([keep, v, dir, done] { done(snapshot::ExportSnapshot(*v, dir)); });
+        auto& all = impl->exporters;
+        for (auto it = all.begin(); it != all.end();) {
+          if (it->done->load()) {
+            it->thread.join();  // its function has returned
+            it = all.erase(it);
+          } else {
+            ++it;
+          }
+        }
+        all.push_back(Impl::Exporter{std::thread([keep, v, dir, done, finished] {
+                                       done(snapshot::ExportSnapshot(*v, dir));
+                                       finished->store(true);
+                                     }),
+                                     finished});
       });
 }
 

@@ -113,8 +113,8 @@ class Channel : public endorse::ChannelView {
   ~Channel() override;  // waits for queued blocks and snapshots being written
 
   // Writes a snapshot of the ledger in Fabric's format to `dir` (lib/snapshot/export.h)
-  // as of block `number`: the last committed block, or one still to come, when it
-  // commits. Commits stop only while a consistent view is taken; the files are written
+  // as of block `number`: the last committed block (ledger::Ledger::kLastBlock: whichever
+  // it is then), or one still to come, when it commits. Commits stop only while a consistent view is taken; the files are written
   // on a thread of its own, which then calls `done` with what it wrote or the error
   // (Cancelled if the channel closes before the block commits). FailedPrecondition
   // (and no call) if block `number` is committed and not the last.

@@ -77,6 +77,10 @@ TEST(ChannelSnapshotTest, AskedAheadItIsWrittenWhileLaterBlocksCommit) {
   ASSERT_TRUE(m.ok()) << m.status();
   ExpectSameFiles(out, rest);
 
+  // The last block, whichever it is: 19 here.
+  auto last = c->Snapshot(ledger::Ledger::kLastBlock, out + "-last");
+  ASSERT_TRUE(last.ok()) << last.status();
+  EXPECT_EQ(last->last_block_number, 19u);
   // Gone by: refused, and nothing called.
   EXPECT_EQ(c->RequestSnapshot(5, out + "-5", [](auto) { ADD_FAILURE() << "called"; }).code(),
             absl::StatusCode::kFailedPrecondition);

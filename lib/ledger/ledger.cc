@@ -191,7 +191,7 @@ void Ledger::CancelViews() {
 absl::Status Ledger::ViewAt(uint64_t number, ViewFn ready) {
   absl::MutexLock lock(&mu_);
   const uint64_t height = storage_->chain_info().height;
-  if (number + 1 == height) {
+  if (number == kLastBlock || number + 1 == height) {
     ready(ViewLocked());
     return absl::OkStatus();
   }

@@ -71,7 +71,9 @@ class Ledger {
   // committing thread, which waits for `ready`: hand the view to another thread to
   // read it), or with Cancelled if the ledger is closed first. FailedPrecondition
   // (and no call) if block `number` is committed and not the last.
+  // kLastBlock asks for the last block, whichever it is when the lock is taken.
   using ViewFn = std::function<void(absl::StatusOr<std::unique_ptr<LedgerView>>)>;
+  static constexpr uint64_t kLastBlock = ~uint64_t{0};
   absl::Status ViewAt(uint64_t number, ViewFn ready);
   // Calls the ViewAt callbacks still waiting with Cancelled (as closing does).
   void CancelViews();

@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <optional>
 #include <vector>
@@ -205,22 +208,25 @@ absl::StatusOr<SnapshotMetadata> WriteAll(const ledger::LedgerView& view, const 
 absl::StatusOr<SnapshotMetadata> ExportSnapshot(const ledger::LedgerView& view,
                                                 const std::string& dir) {
   std::error_code ec;
-  if (fs::exists(dir, ec)) return absl::AlreadyExistsError(absl::StrCat(dir, " exists"));
-  const std::string partial = dir + ".partial";
-  fs::remove_all(partial, ec);
-  if (!fs::create_directory(partial, ec)) {
-    return absl::UnavailableError(absl::StrCat("creating ", partial, ": ", ec.message()));
+  std::string target = dir;
+  while (target.size() > 1 && target.back() == '/') target.pop_back();
+  if (fs::exists(target, ec)) return absl::AlreadyExistsError(absl::StrCat(target, " exists"));
+  // A directory of our own beside it (never one another export is writing).
+  std::string templ = target + ".partial-XXXXXX";
+  if (::mkdtemp(templ.data()) == nullptr) {
+    return absl::UnavailableError(absl::StrCat("creating ", templ, ": ", std::strerror(errno)));
   }
+  const std::string partial = templ;
   absl::StatusOr<SnapshotMetadata> m = WriteAll(view, partial);
   if (m.ok()) {
-    fs::rename(partial, dir, ec);
+    fs::rename(partial, target, ec);
     if (ec) m = absl::UnavailableError(absl::StrCat("renaming ", partial, ": ", ec.message()));
   }
   if (!m.ok()) {
     fs::remove_all(partial, ec);
     return m.status();
   }
-  const fs::path parent = fs::absolute(dir, ec).parent_path();
+  const fs::path parent = fs::absolute(target, ec).parent_path();
   FABRIC_RETURN_IF_ERROR(SyncPath(parent.string()));
   return m;
 }

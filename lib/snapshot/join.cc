@@ -9,11 +9,13 @@
 #include "lib/base/file.h"
 #include "lib/base/status_macros.h"
 #include "lib/chaincode/collections.h"
+#include "lib/channelconfig/channel_config.h"
 #include "lib/ledger/ledger_import.h"
 #include "lib/snapshot/config_history.h"
 #include "lib/snapshot/metadata.h"
 #include "lib/snapshot/snapshot_file.h"
 #include "lib/snapshot/state_record.h"
+#include "lib/wire/proto/common.pb.h"
 
 namespace fabric::snapshot {
 namespace {
@@ -128,20 +130,43 @@ absl::Status ReadStateFiles(
   return ExpectEnd(r, data);
 }
 
-absl::Status ImportPublicState(const std::string& dir, const SnapshotMetadata& m,
-                               ledger::LedgerImporter* imp) {
+// Imports the public state; returns the channel config it holds ("" if none).
+absl::StatusOr<std::string> ImportPublicState(const std::string& dir, const SnapshotMetadata& m,
+                                              ledger::LedgerImporter* imp) {
+  std::string config;
   FABRIC_ASSIGN_OR_RETURN(bool listed,
                           Listed(dir, m, "public_state.data", "public_state.metadata"));
-  if (!listed) return absl::OkStatus();
-  return ReadStateFiles(
+  if (!listed) return config;
+  FABRIC_RETURN_IF_ERROR(ReadStateFiles(
       dir, "public_state.data", "public_state.metadata",
       [&](const std::string& ns, const StateRecord& rec) -> absl::Status {
         if (absl::StrContains(ns, "$$")) {
           return Malformed("public_state.metadata",
                            absl::StrCat("namespace '", ns, "' is not a public namespace"));
         }
+        if (ns == ledger::kChannelConfigNamespace && rec.key == ledger::kChannelConfigKey) {
+          config = rec.value.value;
+        }
         return imp->AddState(ns, rec.key, rec.value);
-      });
+      }));
+  return config;
+}
+
+// A channel joined from the snapshot takes its config from the state: one that is
+// missing or does not load is refused before the join is finished.
+absl::Status CheckConfig(const std::string& envelope, const std::string& channel) {
+  common::ConfigEnvelope env;
+  if (envelope.empty() || !env.ParseFromString(envelope)) {
+    return absl::InvalidArgumentError(
+        "the snapshot's public state holds no channel config (CHANNEL_CONFIG_ENV_BYTES)");
+  }
+  absl::StatusOr<std::shared_ptr<const channelconfig::ChannelConfig>> config =
+      channelconfig::ChannelConfig::FromConfig(env.config(), channel);
+  if (!config.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the snapshot's channel config does not load: ", config.status().message()));
+  }
+  return absl::OkStatus();
 }
 
 // BlockToLive of a collection, from the newest collections of its chaincode; implicit
@@ -216,9 +241,12 @@ absl::StatusOr<std::unique_ptr<ledger::Ledger>> JoinFromSnapshot(
                           ledger::LedgerImporter::Start(ledger_dir, std::move(origin), options));
   FABRIC_RETURN_IF_ERROR(ImportTxIds(snapshot_dir, m, imp.get()));
   FABRIC_ASSIGN_OR_RETURN(auto history, ImportConfigHistory(snapshot_dir, m, imp.get()));
-  FABRIC_ASSIGN_OR_RETURN(auto latest, LatestCollections(history));
-  FABRIC_RETURN_IF_ERROR(ImportPublicState(snapshot_dir, m, imp.get()));
-  FABRIC_RETURN_IF_ERROR(ImportHashedState(snapshot_dir, m, latest, imp.get()));
+  absl::StatusOr<std::map<std::string, protos::CollectionConfigPackage>> latest =
+      LatestCollections(history);
+  if (!latest.ok()) return Malformed("confighistory.data", latest.status().message());
+  FABRIC_ASSIGN_OR_RETURN(std::string config, ImportPublicState(snapshot_dir, m, imp.get()));
+  FABRIC_RETURN_IF_ERROR(CheckConfig(config, m.channel_name));
+  FABRIC_RETURN_IF_ERROR(ImportHashedState(snapshot_dir, m, *latest, imp.get()));
   return imp->Finish();
 }
 

@@ -5,8 +5,10 @@
 // after the snapshot's last and takes every later block with Fabric's codes and commit
 // hashes:
 //   txids                  duplicate txids of later blocks are found among them
-//   public state           config (CHANNEL_CONFIG_ENV_BYTES), `_lifecycle` definitions,
-//                          chaincode state, with versions and metadata
+//   public state           config (CHANNEL_CONFIG_ENV_BYTES, which must load as the
+//                          channel's: a joined channel takes its config from it),
+//                          `_lifecycle` definitions, chaincode state, with versions and
+//                          metadata
 //   private state hashes   the collections' hashed state; each key whose collection has a
 //                          BlockToLive (from the newest collections in the config
 //                          history, as Fabric's purge manager reads it) is scheduled to

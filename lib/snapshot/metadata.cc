@@ -1,7 +1,9 @@
 #include "lib/snapshot/metadata.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -146,9 +148,17 @@ absl::StatusOr<SnapshotMetadata> ParseMetadata(absl::string_view signable_json,
     return Bad(kSignableMetadataFile, "no last_block_number (an unsigned integer)");
   }
   m.last_block_number = s["last_block_number"].get<uint64_t>();
+  if (m.last_block_number == std::numeric_limits<uint64_t>::max()) {
+    return Bad(kSignableMetadataFile, "last_block_number leaves no block after it");
+  }
   FABRIC_ASSIGN_OR_RETURN(m.last_block_hash, FromHex(kSignableMetadataFile, "last_block_hash", s));
   FABRIC_ASSIGN_OR_RETURN(m.previous_block_hash,
                           FromHex(kSignableMetadataFile, "previous_block_hash", s));
+  if (m.last_block_hash.size() != kSha256Size ||
+      (m.previous_block_hash.size() != kSha256Size &&
+       !(m.previous_block_hash.empty() && m.last_block_number == 0))) {
+    return Bad(kSignableMetadataFile, "a block hash that is not 32 bytes");
+  }
   if (!s.contains("snapshot_files_raw_hashes") || !s["snapshot_files_raw_hashes"].is_object()) {
     return Bad(kSignableMetadataFile, "no snapshot_files_raw_hashes object");
   }
@@ -163,6 +173,9 @@ absl::StatusOr<SnapshotMetadata> ParseMetadata(absl::string_view signable_json,
     }
     FABRIC_ASSIGN_OR_RETURN(m.file_hashes[name],
                             FromHex(kSignableMetadataFile, name, files));
+    if (m.file_hashes[name].size() != kSha256Size) {
+      return Bad(kSignableMetadataFile, absl::StrCat("the hash of ", name, " is not 32 bytes"));
+    }
   }
   if (s.contains("state_db_type") && s["state_db_type"].is_string()) {
     m.state_db_type = s["state_db_type"].get<std::string>();
@@ -170,10 +183,19 @@ absl::StatusOr<SnapshotMetadata> ParseMetadata(absl::string_view signable_json,
   FABRIC_ASSIGN_OR_RETURN(m.snapshot_hash, FromHex(kAdditionalMetadataFile, "snapshot_hash", a));
   FABRIC_ASSIGN_OR_RETURN(m.last_block_commit_hash,
                           FromHex(kAdditionalMetadataFile, "last_block_commit_hash", a));
+  if (m.snapshot_hash.size() != kSha256Size ||
+      (!m.last_block_commit_hash.empty() && m.last_block_commit_hash.size() != kSha256Size)) {
+    return Bad(kAdditionalMetadataFile, "a hash that is not 32 bytes");
+  }
   return m;
 }
 
 absl::StatusOr<std::string> FileSha256(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return absl::NotFoundError(absl::StrCat("no file ", path));
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, " is not a regular file"));
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path));
   Sha256Hasher h;

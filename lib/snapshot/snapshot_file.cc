@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "lib/base/status_macros.h"
@@ -80,6 +81,11 @@ SnapshotFileReader::~SnapshotFileReader() {
 
 absl::Status SnapshotFileReader::Open(const std::string& path, uint8_t format) {
   path_ = path;
+  // Not a FIFO or device (whose open or reads would not end), checked before opening.
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, " is not a regular file"));
+  }
   file_ = std::fopen(path.c_str(), "rb");
   if (file_ == nullptr) {
     return absl::NotFoundError(
@@ -128,7 +134,9 @@ absl::StatusOr<std::string> SnapshotFileReader::ReadBytes() {
   FABRIC_ASSIGN_OR_RETURN(uint64_t len, ReadUvarint());
   // The length is checked against what the file still holds before anything is
   // allocated for it.
-  if (len > size_ - offset_) return Truncated(absl::StrCat("a value of ", len, " bytes"));
+  if (offset_ > size_ || len > size_ - offset_) {
+    return Truncated(absl::StrCat("a value of ", len, " bytes"));
+  }
   std::string out(len, '\0');
   if (len > 0 && std::fread(out.data(), 1, len, file_) != len) {
     return Truncated(absl::StrCat("a value of ", len, " bytes"));

@@ -93,7 +93,9 @@ TEST(SnapshotMetadataTest, RefusesWhatFabricDoesNotWrite) {
            {"\"last_block_number\": ", "\"last_block_number\": -"},
            {"\"last_block_hash\": \"", "\"last_block_hash\": \"zz"},
            {"\"txids.data\"", "\"../txids.data\""},
-           {"{", "["}}) {
+           {"{", "["},
+           {"\"last_block_number\": 9", "\"last_block_number\": 18446744073709551615"},
+           {"\"txids.data\": \"19", "\"txids.data\": \""}}) {
     std::string bad = good;
     bad.replace(bad.find(from), from.size(), to);
     auto m = ParseMetadata(bad, additional);
@@ -241,6 +243,26 @@ TEST(JoinTest, RefusesFilesThatAreNotFabricsEvenWithMatchingHashes) {
     ASSERT_FALSE(l.ok()) << c.file;
     EXPECT_EQ(l.status().code(), absl::StatusCode::kInvalidArgument) << c.file << ": " << l.status();
     EXPECT_TRUE(absl::StrContains(l.status().message(), c.message)) << l.status();
+    EXPECT_EQ(ledger::Ledger::Open(ledger_dir, {}).status().code(),
+              absl::StatusCode::kFailedPrecondition);
+  }
+  // Without a channel config in its state, a snapshot cannot make a channel: refused
+  // before the join is finished.
+  {
+    const std::string dir = Copy(good, "join_no_config");
+    auto m = ParseMetadata(Read(dir + "/" + kSignableMetadataFile),
+                           Read(dir + "/" + kAdditionalMetadataFile));
+    ASSERT_TRUE(m.ok());
+    for (const char* f : {"public_state.data", "public_state.metadata"}) {
+      m->file_hashes.erase(f);
+      fs::remove(dir + "/" + f);
+    }
+    const std::string signable = SignableMetadataJson(*m);
+    m->snapshot_hash = Sha256(signable);
+    Write(dir + "/" + kSignableMetadataFile, signable);
+    Write(dir + "/" + kAdditionalMetadataFile, AdditionalMetadataJson(*m));
+    auto l = JoinFromSnapshot(dir, ledger_dir, {});
+    EXPECT_TRUE(absl::StrContains(l.status().message(), "channel config")) << l.status();
     EXPECT_EQ(ledger::Ledger::Open(ledger_dir, {}).status().code(),
               absl::StatusCode::kFailedPrecondition);
   }

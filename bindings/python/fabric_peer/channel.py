@@ -10,6 +10,7 @@ import logging
 import os
 import queue
 import threading
+import weakref
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterator, List, Mapping, Optional, Union
 
@@ -94,18 +95,44 @@ def _options(mspid: Optional[str], threads: int, max_pending: int) -> n.ChannelO
     return n.ChannelOptions(n.CHANNEL_OPTIONS_VERSION, threads, max_pending, n.cstr(mspid))
 
 
+# submit_async's outcomes: one callback for every channel (so that no channel is in a
+# reference cycle with a callback of its own), and the futures of the blocks in flight.
+_in_flight: Dict[int, "concurrent.futures.Future"] = {}
+_in_flight_keys = itertools.count(1)
+_in_flight_lock = threading.Lock()
+
+
+def _on_submitted(code, result, message, key) -> None:
+    with _in_flight_lock:
+        future = _in_flight.pop(key, None)
+    if future is None or not future.set_running_or_notify_cancel():
+        return  # cancelled by its owner: the block was processed all the same
+    try:
+        if code == 0:
+            future.set_result(_result(result))
+        else:
+            future.set_exception(n.error_for_code(code, n.text(message)))
+    except BaseException as e:  # never into C; the future still resolves
+        if not future.done():
+            future.set_exception(e)
+
+
+_submitted = n.submit_cb(_on_submitted)
+
+
 class Subscription:
     """A commit or event callback; cancel() (or leaving the with block) stops it. Once
     cancel returns, the callback is not running and will not run again."""
 
     def __init__(self, channel: "Channel", sub_id: int, c_callback) -> None:
-        self._channel = channel
+        self._channel = weakref.ref(channel)
         self.id = sub_id
         self._c_callback = c_callback  # kept alive while subscribed
 
     def cancel(self) -> None:
-        if self._channel is not None and self._channel._ptr:
-            n.call(n.lib.fabric_channel_unsubscribe, self._channel.ptr, self.id)
+        channel = self._channel() if self._channel is not None else None
+        if channel is not None and channel._ptr:
+            n.call(n.lib.fabric_channel_unsubscribe, channel.ptr, self.id)
         self._channel = None
 
     def __enter__(self) -> "Subscription":
@@ -167,10 +194,6 @@ class Channel(n.Handle):
         super().__init__(ptr)
         # Exceptions raised by this channel's callbacks (logged; they never reach C).
         self.callback_errors: List[BaseException] = []
-        # submit_async: the futures of blocks in flight, by the key given to the library.
-        self._in_flight: Dict[int, concurrent.futures.Future] = {}
-        self._keys = itertools.count(1)
-        self._submitted = n.submit_cb(self._on_submitted)
 
     @classmethod
     def create(cls, path: Union[str, os.PathLike], genesis: Union[bytes, Block], *,
@@ -249,34 +272,26 @@ class Channel(n.Handle):
         FabricError that refused it). Several blocks in flight from one thread overlap
         one block's verification with the previous one's commit, as `fabric replay`
         does; they are processed in the order queued. Waits only while the channel's
-        max_pending blocks are in flight."""
+        max_pending blocks are in flight. The Future resolves on the channel's thread:
+        a done-callback added to it must not call this channel's drain, submit or
+        close (read results from another thread instead)."""
         data = n.In(block.raw if isinstance(block, Block) else block)
         future: concurrent.futures.Future = concurrent.futures.Future()
-        key = next(self._keys)
-        self._in_flight[key] = future
+        with _in_flight_lock:
+            key = next(_in_flight_keys)
+            _in_flight[key] = future
         keep = [n.In(v) for v in (private_data or {}).values()]
         arr = (n.TxPrivateData * max(1, len(keep)))()
         for i, (tx, v) in enumerate(zip((private_data or {}).keys(), keep)):
             arr[i] = n.TxPrivateData(tx, v.ptr, v.len)
         try:
             n.call(n.lib.fabric_channel_submit_async, self.ptr, data.ptr, data.len, arr, len(keep),
-                   0 if verify else SKIP_VERIFICATION, self._submitted, key)
+                   0 if verify else SKIP_VERIFICATION, _submitted, key)
         except BaseException:
-            self._in_flight.pop(key, None)
+            with _in_flight_lock:
+                _in_flight.pop(key, None)
             raise
         return future
-
-    def _on_submitted(self, code, result, message, payload) -> None:
-        future = self._in_flight.pop(payload, None)
-        if future is None:
-            return
-        try:
-            if code == 0:
-                future.set_result(_result(result))
-            else:
-                future.set_exception(n.error_for_code(code, n.text(message)))
-        except BaseException as e:
-            self.callback_errors.append(e)
 
     def drain(self) -> None:
         """Returns once every block queued so far is processed (its future resolved)."""
@@ -297,6 +312,12 @@ class Channel(n.Handle):
             self.callback_errors.append(e)
             log.exception("a callback of channel %s raised", self._safe_id())
 
+    @staticmethod
+    def _guarded(ref: "weakref.ref", fn) -> None:
+        channel = ref()
+        if channel is not None:
+            channel._guard(fn)
+
     def _safe_id(self) -> str:
         try:
             return self.channel_id
@@ -306,8 +327,10 @@ class Channel(n.Handle):
     def on_commit(self, fn: Callable[[BlockResult], None]) -> Subscription:
         """Calls fn(result) for every block committed from now on (on the committing
         thread). An exception it raises is logged and kept in callback_errors."""
+        ref = weakref.ref(self)  # the callback does not keep the channel alive
+
         def trampoline(result, payload):
-            self._guard(lambda: fn(_result(result)))
+            Channel._guarded(ref, lambda: fn(_result(result)))
         cb = n.commit_cb(trampoline)
         sub_id = ctypes.c_int()
         n.call(n.lib.fabric_channel_subscribe_commits, ctypes.byref(sub_id), self.ptr, cb, None)
@@ -316,8 +339,10 @@ class Channel(n.Handle):
     def on_event(self, fn: Callable[[ChaincodeEvent], None]) -> Subscription:
         """Calls fn(event) for each chaincode event of a valid transaction committed from
         now on."""
+        ref = weakref.ref(self)
+
         def trampoline(event, payload):
-            self._guard(lambda: fn(_event(event.contents)))
+            Channel._guarded(ref, lambda: fn(_event(event.contents)))
         cb = n.chaincode_event_cb(trampoline)
         sub_id = ctypes.c_int()
         n.call(n.lib.fabric_channel_subscribe_events, ctypes.byref(sub_id), self.ptr, cb, None)

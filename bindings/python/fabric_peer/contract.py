@@ -105,14 +105,15 @@ def create_composite_key(object_type: str, attributes: Sequence[str]) -> bytes:
 
 
 def split_composite_key(key: bytes) -> Tuple[str, List[str]]:
-    parts: List[str] = []
+    raw: List[bytes] = []
 
     def each(index, part, part_len, payload):
-        parts.append(ctypes.string_at(part, part_len).decode())
+        raw.append(ctypes.string_at(part, part_len))
         return 0
     cb = n.key_part_cb(each)
     k = n.In(key)
     n.call(n.lib.fabric_composite_key_split, k.ptr, k.len, cb, None)
+    parts = [p.decode() for p in raw]  # outside the callback: a bad part raises here
     return parts[0], parts[1:]
 
 
@@ -395,7 +396,7 @@ class Endorser(n.Handle):
         ptr = ctypes.c_void_p()
         n.call(n.lib.fabric_endorser_create, ctypes.byref(ptr), channel.ptr, signer.ptr)
         super().__init__(ptr)
-        self._contracts: Dict[str, Any] = {}
+        self._contracts: Dict[str, List[Any]] = {}
 
     def register(self, name: str, contract: Union[Contract, Callable[[Stub], Any]]) -> None:
         """Hosts `contract` (a Contract, or a function of the stub) under chaincode `name`."""
@@ -403,7 +404,9 @@ class Endorser(n.Handle):
             return _dispatch(contract, Stub(stub_ptr))
         cb = n.contract_fn(trampoline)
         n.call(n.lib.fabric_endorser_register_contract, self.ptr, name.encode(), cb, None)
-        self._contracts[name] = (contract, cb)  # alive while registered
+        # Every callback stays alive with the endorser: one replaced by a later
+        # registration may still be running a call.
+        self._contracts.setdefault(name, []).append((contract, cb))
 
     def _run(self, fn, signed_proposal: bytes) -> ProposalResult:
         out = ctypes.c_void_p()
