@@ -256,20 +256,29 @@ int CopyPrivateData(const fabric_tx_private_data* pvt, size_t num,
   return FABRIC_OK;
 }
 
-int Submit(fabric_block_result** out, fabric_channel* ch, const uint8_t* block, size_t block_len,
-           const fabric_tx_private_data* pvt, size_t num_pvt, unsigned int flags,
-           fabric_error** err) {
-  if (out != nullptr) *out = nullptr;
-  if (ch == nullptr) return InvalidNull("channel", err);
+// The arguments both submit functions take: the block, its private data and the flags,
+// checked and turned into SubmitOptions (the private data copied).
+int ReadSubmitArgs(const uint8_t* block, size_t block_len, const fabric_tx_private_data* pvt,
+                   size_t num_pvt, unsigned int flags, fabric::channel::SubmitOptions* options,
+                   fabric_error** err) {
   if (block == nullptr && block_len != 0) {
     return SaveError(FABRIC_EINVAL, "block is NULL but block_len is not 0", err);
   }
   if ((flags & ~FABRIC_SUBMIT_SKIP_VERIFICATION) != 0) {
     return SaveError(FABRIC_EINVAL, "unknown flags " + std::to_string(flags), err);
   }
+  options->skip_verification = (flags & FABRIC_SUBMIT_SKIP_VERIFICATION) != 0;
+  return CopyPrivateData(pvt, num_pvt, &options->pvt_data, err);
+}
+
+int Submit(fabric_block_result** out, fabric_channel* ch, const uint8_t* block, size_t block_len,
+           const fabric_tx_private_data* pvt, size_t num_pvt, unsigned int flags,
+           fabric_error** err) {
+  if (out != nullptr) *out = nullptr;
+  if (ch == nullptr) return InvalidNull("channel", err);
   fabric::channel::SubmitOptions options;
-  options.skip_verification = (flags & FABRIC_SUBMIT_SKIP_VERIFICATION) != 0;
-  if (int rc = CopyPrivateData(pvt, num_pvt, &options.pvt_data, err); rc != FABRIC_OK) {
+  if (int rc = ReadSubmitArgs(block, block_len, pvt, num_pvt, flags, &options, err);
+      rc != FABRIC_OK) {
     return rc;
   }
   absl::StatusOr<BlockResult> r = ch->rep->Submit(std::string(View(block, block_len)), options);
@@ -282,15 +291,9 @@ int SubmitAsync(fabric_channel* ch, const uint8_t* block, size_t block_len,
                 const fabric_tx_private_data* pvt, size_t num_pvt, unsigned int flags,
                 fabric_submit_cb cb, void* payload, fabric_error** err) {
   if (ch == nullptr || cb == nullptr) return InvalidNull("channel or cb", err);
-  if (block == nullptr && block_len != 0) {
-    return SaveError(FABRIC_EINVAL, "block is NULL but block_len is not 0", err);
-  }
-  if ((flags & ~FABRIC_SUBMIT_SKIP_VERIFICATION) != 0) {
-    return SaveError(FABRIC_EINVAL, "unknown flags " + std::to_string(flags), err);
-  }
   fabric::channel::SubmitOptions options;
-  options.skip_verification = (flags & FABRIC_SUBMIT_SKIP_VERIFICATION) != 0;
-  if (int rc = CopyPrivateData(pvt, num_pvt, &options.pvt_data, err); rc != FABRIC_OK) {
+  if (int rc = ReadSubmitArgs(block, block_len, pvt, num_pvt, flags, &options, err);
+      rc != FABRIC_OK) {
     return rc;
   }
   ch->rep->Enqueue(std::string(View(block, block_len)), options,
