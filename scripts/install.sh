@@ -1,6 +1,6 @@
 #!/bin/bash
 # Installs what a host needs to build against libfabricpeer, from a Bazel output tree:
-#   PREFIX/include/fabric/{fabric.h,contract.hpp,version.h}
+#   PREFIX/include/fabric/{fabric.h,endorse.h,contract.hpp,version.h}
 #   PREFIX/lib/libfabricpeer.so.X.Y.Z, libfabricpeer.so.X -> it, libfabricpeer.so -> .so.X
 #   PREFIX/lib/pkgconfig/fabricpeer.pc
 #   PREFIX/lib/cmake/FabricPeer/FabricPeerConfig.cmake, FabricPeerConfigVersion.cmake
@@ -25,7 +25,8 @@ prefix=$(cd "$prefix" && pwd)
 
 install -d "$prefix/include/fabric" "$prefix/lib/pkgconfig" "$prefix/lib/cmake/FabricPeer" \
   "$prefix/bin"
-install -m 644 include/fabric/fabric.h include/fabric/contract.hpp "$version_h" \
+install -m 644 include/fabric/fabric.h include/fabric/endorse.h include/fabric/contract.hpp \
+  "$version_h" \
   "$prefix/include/fabric/"
 install -m 755 "$bin/capi/$soname" "$prefix/lib/libfabricpeer.so.$version"
 ln -sfn "libfabricpeer.so.$version" "$prefix/lib/$soname"

@@ -12,7 +12,8 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "install_test: FAIL: $*" >&2; exit 1; }
 
 scripts/install.sh "$tmp/prefix" > /dev/null
-for f in include/fabric/fabric.h include/fabric/contract.hpp include/fabric/version.h \
+for f in include/fabric/fabric.h include/fabric/endorse.h include/fabric/contract.hpp \
+    include/fabric/version.h \
     lib/libfabricpeer.so lib/pkgconfig/fabricpeer.pc lib/cmake/FabricPeer/FabricPeerConfig.cmake \
     bin/fabric; do
   [[ -e "$tmp/prefix/$f" ]] || fail "$f not installed"

@@ -7,6 +7,8 @@
 #   type     each typedef (structs, enums, callbacks), with its members
 #   function each exported function's declaration
 #   abi_of.sh include/fabric/fabric.h path/to/libfabricpeer.so.N
+# The headers fabric.h includes from its own directory (<fabric/endorse.h>; not the
+# generated version.h) are read in its place: the ABI is the one fabric.h declares.
 set -euo pipefail
 header=$1
 lib=$2
@@ -29,7 +31,7 @@ perl -e '
   for my $line (split /\n/, $h) {
     next unless $line =~ /^\s*#\s*define\s+(\w+)(.*)$/;
     my ($name, $v) = ($1, $2);
-    next if $name eq "FABRIC_FABRIC_H_";
+    next if $name =~ /^FABRIC_\w+_H_$/;             # include guards
     $v =~ s/\s+/ /g; $v =~ s/^ | $//g;
     push @defines, "define $name $v";
   }
@@ -48,4 +50,14 @@ perl -e '
     else { push @types, "decl $s"; }
   }
   print map { "$_\n" } (sort(@defines), sort(@types), sort(@functions));
-' < "$header"
+' < <(awk -v dir="$(dirname "$header")" '
+  match($0, /^#include <fabric\/[a-z_]+\.h>/) && $0 !~ /version\.h/ {
+    file = dir "/" substr($0, 18, RLENGTH - 18)
+    if ((getline probe < file) > 0) {
+      close(file)
+      while ((getline line < file) > 0) if (line !~ /^#include <fabric\//) print line
+      close(file)
+      next
+    }
+  }
+  { print }' "$header")
