@@ -13,6 +13,7 @@ Hosts of the library (the C ABI, the CLI, benchmarks and tests) may use every pa
 LAYERS = [
     ["lib/testing"],
     ["lib/base"],
+    ["lib/crypto"],
     ["lib/wire/proto"],
     ["lib/wire"],
     ["lib/identity"],

@@ -59,7 +59,7 @@ absl::StatusOr<internal::EcdsaSignature> Parse(absl::string_view der_sig) {
 }  // namespace
 
 absl::Status VerifyEcdsaDigest(const EC_KEY* key, absl::string_view digest,
-                               absl::string_view der_sig) {
+                               absl::string_view der_sig, const crypto::P256KeyTable* table) {
   const EC_GROUP* group = key != nullptr ? EC_KEY_get0_group(key) : nullptr;
   const BIGNUM* half = HalfOrder(group);
   if (half == nullptr) return absl::InvalidArgumentError("curve not recognized");
@@ -73,16 +73,17 @@ absl::Status VerifyEcdsaDigest(const EC_KEY* key, absl::string_view digest,
   }
   sig.r.release();
   sig.s.release();
-  int ok = ECDSA_do_verify(reinterpret_cast<const uint8_t*>(digest.data()), digest.size(),
-                           esig.get(), key);
+  const uint8_t* d = reinterpret_cast<const uint8_t*>(digest.data());
+  int ok = table != nullptr ? crypto::EcdsaVerifyP256(d, digest.size(), esig.get(), key, *table)
+                            : ECDSA_do_verify(d, digest.size(), esig.get(), key);
   ERR_clear_error();
   if (ok != 1) return absl::PermissionDeniedError("The signature is invalid");
   return absl::OkStatus();
 }
 
 absl::Status VerifyEcdsaSha256(const EC_KEY* key, absl::string_view data,
-                               absl::string_view der_sig) {
-  return VerifyEcdsaDigest(key, Sha256(data), der_sig);
+                               absl::string_view der_sig, const crypto::P256KeyTable* table) {
+  return VerifyEcdsaDigest(key, Sha256(data), der_sig, table);
 }
 
 absl::StatusOr<std::string> ToLowS(const EC_GROUP* group, absl::string_view der_sig) {

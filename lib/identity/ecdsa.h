@@ -15,19 +15,23 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "lib/crypto/p256_key_table.h"
 
 namespace fabric::identity {
 
 // Verifies `der_sig` over SHA-256(`data`) by the EC public key `key` (any of P-224,
 // P-256, P-384, P-521, like Fabric). InvalidArgument if the signature does not parse or
 // its s is high ("Invalid S. Must be smaller than half the order"); PermissionDenied
-// "The signature is invalid" if it parses but does not verify.
+// "The signature is invalid" if it parses but does not verify. With `table` (which must
+// be the P256KeyTable of `key`'s point) the same answer comes about three times faster.
 absl::Status VerifyEcdsaSha256(const EC_KEY* key, absl::string_view data,
-                               absl::string_view der_sig);
+                               absl::string_view der_sig,
+                               const crypto::P256KeyTable* table = nullptr);
 
 // Same over a precomputed digest (Fabric's verifyECDSA).
 absl::Status VerifyEcdsaDigest(const EC_KEY* key, absl::string_view digest,
-                               absl::string_view der_sig);
+                               absl::string_view der_sig,
+                               const crypto::P256KeyTable* table = nullptr);
 
 // `der_sig` with s replaced by n - s when s > n/2, for the curve of `group`, re-encoded
 // as minimal DER (Fabric's SignatureToLowS). Already-low signatures come back

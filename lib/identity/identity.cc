@@ -3,6 +3,7 @@
 #include <openssl/ec_key.h>
 
 #include "absl/strings/str_cat.h"
+#include "lib/crypto/hot_keys.h"
 #include "lib/identity/ecdsa.h"
 #include "lib/identity/internal/certificate.h"
 
@@ -25,7 +26,14 @@ absl::Status Identity::Verify(absl::string_view data, absl::string_view signatur
     return absl::InvalidArgumentError(
         "could not determine the validity of the signature: Unsupported 'VerifyKey' provided");
   }
-  return VerifyEcdsaSha256(ec_key_.get(), data, signature);
+  if (p256_point_.empty()) return VerifyEcdsaSha256(ec_key_.get(), data, signature);
+  crypto::HotKeys& hot = crypto::HotKeys::Process();
+  std::shared_ptr<const crypto::P256KeyTable> table = hot.Find(p256_point_);
+  absl::Status st = VerifyEcdsaSha256(ec_key_.get(), data, signature, table.get());
+  if (st.ok() && table == nullptr && validated_.load(std::memory_order_relaxed)) {
+    hot.NoteUse(p256_point_, ec_key_.get());
+  }
+  return st;
 }
 
 }  // namespace fabric::identity

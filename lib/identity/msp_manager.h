@@ -28,7 +28,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "lib/identity/identity.h"
-#include "lib/identity/internal/lru_cache.h"
+#include "lib/base/lru_cache.h"
 #include "lib/identity/msp.h"
 #include "lib/wire/proto/msp_principal.pb.h"
 
@@ -66,9 +66,9 @@ class MspManager {
 
   std::vector<std::unique_ptr<Msp>> msps_;
   absl::flat_hash_map<std::string, const Msp*> by_name_;
-  mutable internal::LruCache<std::shared_ptr<const Identity>> identities_;
-  mutable internal::LruCache<absl::Status> validations_;
-  mutable internal::LruCache<absl::Status> principals_;
+  mutable LruCache<std::shared_ptr<const Identity>> identities_;
+  mutable LruCache<absl::Status> validations_;
+  mutable LruCache<absl::Status> principals_;
 };
 
 }  // namespace fabric::identity

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "lib/base/status_macros.h"
+#include "lib/crypto/p256_key_table.h"
 #include "lib/identity/internal/certificate.h"
 #include "lib/identity/internal/der.h"
 #include "lib/identity/msp.h"
@@ -70,6 +71,7 @@ absl::StatusOr<std::shared_ptr<const Identity>> Msp::DeserializeIdBytes(
   id->serialized_ = std::move(serialized);
   if (key_type == internal::KeyType::kEcdsa) {
     id->ec_key_.reset(EVP_PKEY_get1_EC_KEY(low->public_key.get()));
+    id->p256_point_ = crypto::P256PointOf(id->ec_key_.get());
   }
   id->cert_ = std::move(low);
   id->hash_family_ = hash_family_;
@@ -116,6 +118,7 @@ std::shared_ptr<const internal::ValidationResult> Msp::ValidationOf(const Identi
   }
   auto result =
       std::make_shared<const internal::ValidationResult>(ValidateCertificate(id.certificate()));
+  if (result->status.ok()) id.validated_.store(true, std::memory_order_relaxed);
   absl::MutexLock lock(&id.memo_mu_);
   id.memo_msp_ = instance_;
   id.memo_ = result;

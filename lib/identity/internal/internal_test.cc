@@ -10,7 +10,7 @@
 #include "lib/identity/internal/certificate.h"
 #include "lib/identity/internal/chain.h"
 #include "lib/identity/internal/der.h"
-#include "lib/identity/internal/lru_cache.h"
+#include "lib/base/lru_cache.h"
 #include "lib/identity/pem.h"
 #include "lib/testing/testdata.h"
 

@@ -3,8 +3,8 @@
 // rarely wait for one another.
 //
 // Thread safety: all methods may be called concurrently.
-#ifndef FABRIC_LIB_IDENTITY_INTERNAL_LRU_CACHE_H_
-#define FABRIC_LIB_IDENTITY_INTERNAL_LRU_CACHE_H_
+#ifndef FABRIC_LIB_BASE_LRU_CACHE_H_
+#define FABRIC_LIB_BASE_LRU_CACHE_H_
 
 #include <list>
 #include <memory>
@@ -18,7 +18,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 
-namespace fabric::identity::internal {
+namespace fabric {
 
 template <typename V>
 class LruCache {
@@ -89,6 +89,6 @@ class LruCache {
   std::vector<std::unique_ptr<Shard>> shards_;
 };
 
-}  // namespace fabric::identity::internal
+}  // namespace fabric
 
-#endif  // FABRIC_LIB_IDENTITY_INTERNAL_LRU_CACHE_H_
+#endif  // FABRIC_LIB_BASE_LRU_CACHE_H_

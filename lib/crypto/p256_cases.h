@@ -1,0 +1,61 @@
+// Test inputs for comparing EcdsaVerifyP256 with ECDSA_do_verify: keys with their
+// tables, and signatures valid, invalid and at the edges. For the tests and the fuzz
+// target only (testonly).
+#ifndef FABRIC_LIB_CRYPTO_P256_CASES_H_
+#define FABRIC_LIB_CRYPTO_P256_CASES_H_
+
+#include <openssl/base.h>
+#include <openssl/ec_key.h>
+#include <openssl/ecdsa.h>
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "lib/crypto/p256_key_table.h"
+
+namespace fabric::crypto::testing {
+
+// A P-256 key (private key known) and its table.
+struct KeyWithTable {
+  bssl::UniquePtr<EC_KEY> key;
+  std::unique_ptr<const P256KeyTable> table;
+};
+
+// A key for the private scalar `d` (1 <= d < n, big-endian hex), e.g. "1" for Q = G.
+KeyWithTable KeyFromScalar(const std::string& hex_d);
+// A fresh random key.
+KeyWithTable RandomKey();
+
+// One verification to compare.
+struct Case {
+  std::string what;  // how it was made, for failure messages
+  std::string digest;
+  bssl::UniquePtr<ECDSA_SIG> sig;
+};
+
+// A case chosen at random from every kind: valid (low-S and high-S), one bit of r, s
+// or the digest flipped, r or s +-1, random r and s, the other key's signature, digests
+// of 0 to 64 bytes, r and s at and past 0 and n, and scalars that make the additions
+// meet equal or opposite points (valid and invalid). `other` is another key.
+Case RandomCase(std::mt19937_64& rng, const KeyWithTable& k, const KeyWithTable& other);
+
+// A key without a private scalar whose point's x is at least n (so x mod n = r < p - n),
+// and a valid signature by it: digest 0, r = s = x - n (u1 = 0, u2 = 1).
+KeyWithTable KeyWithXAboveOrder(Case* valid);
+
+// The cases at the edges, every one of them, for `k`.
+std::vector<Case> EdgeCases(const KeyWithTable& k);
+
+// Both verifiers' answers on `c` with `k`; a message naming the case and its bytes
+// when they differ, "" when they agree.
+std::string Compare(const KeyWithTable& k, const Case& c, int* answer = nullptr);
+
+// Hex of the case's digest, r and s, for messages.
+std::string Describe(const Case& c);
+
+}  // namespace fabric::crypto::testing
+
+#endif  // FABRIC_LIB_CRYPTO_P256_CASES_H_

@@ -1,0 +1,395 @@
+#include "lib/crypto/p256_key_table.h"
+
+#include <openssl/bn.h>
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/ec_key.h>
+#include <openssl/ecdsa.h>
+#include <openssl/nid.h>
+
+#include <array>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/call_once.h"
+#include "absl/status/status.h"
+
+#if defined(__x86_64__) && !defined(OPENSSL_NO_ASM) && !defined(OPENSSL_SMALL)
+#define FABRIC_P256_ASM 1
+#endif
+
+namespace fabric::crypto {
+
+// Gives the implementation below the table's rows.
+struct P256Access {
+  using Affine = P256KeyTable::Affine;
+  // The 64 multiples of window i.
+  static Affine* Row(P256KeyTable& t, size_t i) { return t.rows_[i]; }
+  static const Affine* Row(const P256KeyTable& t, size_t i) { return t.rows_[i]; }
+  static std::unique_ptr<P256KeyTable> New() {
+    return std::unique_ptr<P256KeyTable>(new P256KeyTable());
+  }
+  static void SetPoint(P256KeyTable& t, std::string p) { t.point_ = std::move(p); }
+};
+
+namespace {
+
+bool IsP256(const EC_KEY* key) {
+  const EC_GROUP* g = key != nullptr ? EC_KEY_get0_group(key) : nullptr;
+  return g != nullptr && EC_GROUP_get_curve_name(g) == NID_X9_62_prime256v1;
+}
+
+}  // namespace
+
+std::string P256PointOf(const EC_KEY* key) {
+  if (!IsP256(key) || EC_KEY_get0_public_key(key) == nullptr) return "";
+  uint8_t buf[65];
+  size_t len = EC_POINT_point2oct(EC_KEY_get0_group(key), EC_KEY_get0_public_key(key),
+                                  POINT_CONVERSION_UNCOMPRESSED, buf, sizeof buf, nullptr);
+  if (len != sizeof buf) return "";
+  return std::string(reinterpret_cast<const char*>(buf), len);
+}
+
+#if defined(FABRIC_P256_ASM)
+
+namespace {
+
+using Affine = P256Access::Affine;
+using Limbs = uint64_t[4];
+
+// A point in Jacobian coordinates, Montgomery form: the layout of BoringSSL's
+// P256_POINT. (Its P256_POINT_AFFINE is the layout of P256KeyTable::Affine.)
+struct Jacobian {
+  uint64_t x[4];
+  uint64_t y[4];
+  uint64_t z[4];
+};
+
+bool IsZero(const uint64_t a[4]) { return (a[0] | a[1] | a[2] | a[3]) == 0; }
+
+// a < b, as 256-bit numbers.
+bool LessThan(const uint64_t a[4], const uint64_t b[4]) {
+  for (int i = 3; i >= 0; --i) {
+    if (a[i] != b[i]) return a[i] < b[i];
+  }
+  return false;
+}
+
+// a -= b; the borrow out.
+uint64_t SubInPlace(uint64_t a[4], const uint64_t b[4]) {
+  unsigned __int128 borrow = 0;
+  for (int i = 0; i < 4; ++i) {
+    unsigned __int128 d = static_cast<unsigned __int128>(a[i]) - b[i] - borrow;
+    a[i] = static_cast<uint64_t>(d);
+    borrow = (d >> 64) & 1;
+  }
+  return static_cast<uint64_t>(borrow);
+}
+
+// a + b, with no carry out (the callers' sums stay below 2^256).
+void Add(uint64_t out[4], const uint64_t a[4], const uint64_t b[4]) {
+  unsigned __int128 carry = 0;
+  for (int i = 0; i < 4; ++i) {
+    unsigned __int128 s = static_cast<unsigned __int128>(a[i]) + b[i] + carry;
+    out[i] = static_cast<uint64_t>(s);
+    carry = s >> 64;
+  }
+}
+
+// A BIGNUM below 2^256 as little-endian limbs; false if it is negative or larger.
+bool ToLimbs(const BIGNUM* bn, uint64_t out[4]) {
+  if (BN_is_negative(bn) || BN_num_bytes(bn) > 32) return false;
+  uint8_t le[32];
+  if (!BN_bn2le_padded(le, sizeof le, bn)) return false;
+  std::memcpy(out, le, sizeof le);  // x86-64 and aarch64 are little-endian
+  return true;
+}
+
+// The curve's constants, read from BoringSSL's group once.
+struct Curve {
+  const EC_GROUP* group = nullptr;
+  uint64_t p[4] = {}, n[4] = {};
+  uint64_t rr_p[4] = {};       // 2^512 mod p: into the field's Montgomery form
+  uint64_t rr_n[4] = {};       // 2^512 mod n: into the order's Montgomery form
+  uint64_t one_mont[4] = {};   // 2^256 mod p: one in Montgomery form
+  uint64_t p_minus_n[4] = {};  // r + n is another candidate x when r < p - n
+  uint64_t p_minus_2[4] = {};  // Fermat's exponent for inverses mod p
+  bool ok = false;
+};
+
+bool Mod2To512(const BIGNUM* m, uint64_t out[4], BN_CTX* ctx) {
+  bssl::UniquePtr<BIGNUM> r(BN_new());
+  return r && BN_set_bit(r.get(), 512) && BN_mod(r.get(), r.get(), m, ctx) &&
+         ToLimbs(r.get(), out);
+}
+
+const Curve& P256() {
+  static const Curve* curve = [] {
+    auto* c = new Curve();
+    CRYPTO_library_init();  // BoringSSL's CPU capabilities, read by its assembly
+    c->group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+    bssl::UniquePtr<BN_CTX> ctx(BN_CTX_new());
+    bssl::UniquePtr<BIGNUM> p(BN_new()), tmp(BN_new());
+    if (c->group == nullptr || ctx == nullptr || p == nullptr || tmp == nullptr ||
+        !EC_GROUP_get_curve_GFp(c->group, p.get(), nullptr, nullptr, ctx.get()) ||
+        !ToLimbs(p.get(), c->p) || !ToLimbs(EC_GROUP_get0_order(c->group), c->n) ||
+        !Mod2To512(p.get(), c->rr_p, ctx.get()) ||
+        !Mod2To512(EC_GROUP_get0_order(c->group), c->rr_n, ctx.get()) ||
+        !BN_set_bit(tmp.get(), 256) || !BN_mod(tmp.get(), tmp.get(), p.get(), ctx.get()) ||
+        !ToLimbs(tmp.get(), c->one_mont) ||
+        !BN_sub(tmp.get(), p.get(), EC_GROUP_get0_order(c->group)) ||
+        !ToLimbs(tmp.get(), c->p_minus_n) || !BN_sub(tmp.get(), p.get(), BN_value_one()) ||
+        !BN_sub(tmp.get(), tmp.get(), BN_value_one()) || !ToLimbs(tmp.get(), c->p_minus_2)) {
+      return c;
+    }
+    c->ok = true;
+    return c;
+  }();
+  return *curve;
+}
+
+
+}  // namespace
+
+// BoringSSL's x86-64 nistz256 routines (crypto/fipsmodule/ec/asm/p256-x86_64-asm.pl,
+// p256_beeu-x86_64-asm.pl), linked from the static //third_party:boringssl_crypto.
+// Field elements are fully reduced, in Montgomery form (a*2^256 mod p).
+extern "C" {
+void ecp_nistz256_neg(uint64_t res[4], const uint64_t a[4]);
+void ecp_nistz256_mul_mont(uint64_t res[4], const uint64_t a[4], const uint64_t b[4]);
+void ecp_nistz256_sqr_mont(uint64_t res[4], const uint64_t a[4]);
+// a*b*2^-256 mod n.
+void ecp_nistz256_ord_mul_mont(uint64_t res[4], const uint64_t a[4], const uint64_t b[4]);
+// a^-1 mod m (plain form) for 0 < a < m, m odd; 1 on success.
+int beeu_mod_inverse_vartime(uint64_t out[4], const uint64_t a[4], const uint64_t m[4]);
+// Doubling and addition; point_add also handles equal and opposite inputs.
+void ecp_nistz256_point_double(Jacobian* r, const Jacobian* a);
+void ecp_nistz256_point_add(Jacobian* r, const Jacobian* a, const Jacobian* b);
+// r = a + b for an affine b; wrong when a and b are the same finite point.
+void ecp_nistz256_point_add_affine(Jacobian* r, const Jacobian* a, const Affine* b);
+}
+
+bool P256TablesAvailable() {
+  static const bool available = __builtin_cpu_supports("avx") && P256().ok;
+  return available;
+}
+
+namespace {
+
+// a^(p-2) = a^-1 mod p, in Montgomery form (a != 0).
+void FieldInverse(uint64_t out[4], const uint64_t a[4]) {
+  const Curve& c = P256();
+  alignas(32) uint64_t acc[4];
+  std::memcpy(acc, c.one_mont, sizeof acc);
+  for (int bit = 255; bit >= 0; --bit) {
+    ecp_nistz256_sqr_mont(acc, acc);
+    if ((c.p_minus_2[bit / 64] >> (bit % 64)) & 1) ecp_nistz256_mul_mont(acc, acc, a);
+  }
+  std::memcpy(out, acc, sizeof acc);
+}
+
+// Fills `t` with (j+1) * 2^(7i) * P for the affine point P = (x, y) (plain form).
+void FillRows(P256KeyTable& t, const uint64_t x[4], const uint64_t y[4]) {
+  const Curve& c = P256();
+  constexpr size_t kW = P256KeyTable::kWindows, kP = P256KeyTable::kPointsPerWindow;
+  std::vector<Jacobian> points(kW * kP);
+  alignas(32) Jacobian base;
+  ecp_nistz256_mul_mont(base.x, x, c.rr_p);
+  ecp_nistz256_mul_mont(base.y, y, c.rr_p);
+  std::memcpy(base.z, c.one_mont, sizeof base.z);
+  for (size_t i = 0; i < kW; ++i) {
+    Jacobian* row = &points[i * kP];
+    row[0] = base;
+    ecp_nistz256_point_double(&row[1], &base);
+    // j*B + B with 2 <= j+1 <= 64 never meets an equal or opposite point: the order is
+    // a prime far above 65.
+    for (size_t j = 2; j < kP; ++j) ecp_nistz256_point_add(&row[j], &row[j - 1], &base);
+    ecp_nistz256_point_double(&base, &row[kP - 1]);  // 128 * B = 2^7 * B
+  }
+  // To affine with one inversion (Montgomery's trick). No Z is zero: no multiple
+  // (j+1) * 2^(7i) with j < 64, i < 37 is a multiple of the prime order.
+  std::vector<std::array<uint64_t, 4>> prefix(points.size());
+  std::memcpy(prefix[0].data(), points[0].z, 32);
+  for (size_t k = 1; k < points.size(); ++k) {
+    ecp_nistz256_mul_mont(prefix[k].data(), prefix[k - 1].data(), points[k].z);
+  }
+  alignas(32) uint64_t inv[4], zinv[4], zinv2[4], zinv3[4];
+  FieldInverse(inv, prefix.back().data());
+  for (size_t k = points.size(); k-- > 0;) {
+    if (k > 0) {
+      ecp_nistz256_mul_mont(zinv, inv, prefix[k - 1].data());
+      ecp_nistz256_mul_mont(inv, inv, points[k].z);
+    } else {
+      std::memcpy(zinv, inv, sizeof zinv);
+    }
+    ecp_nistz256_sqr_mont(zinv2, zinv);
+    ecp_nistz256_mul_mont(zinv3, zinv2, zinv);
+    Affine& out = P256Access::Row(t, k / kP)[k % kP];
+    ecp_nistz256_mul_mont(out.x, points[k].x, zinv2);
+    ecp_nistz256_mul_mont(out.y, points[k].y, zinv3);
+  }
+}
+
+// The 37 signed 7-bit digits of a scalar (BoringSSL's Booth recoding for its w7
+// tables): digit i covers bits 7i-1 .. 7i+6, and the scalar is the sum of
+// sign_i * magnitude_i * 2^(7i), magnitude in 0..64.
+struct Digits {
+  uint8_t magnitude[P256KeyTable::kWindows];
+  bool negative[P256KeyTable::kWindows];
+};
+
+void Recode(const uint64_t scalar[4], Digits* d) {
+  uint8_t s[33];
+  std::memcpy(s, scalar, 32);
+  s[32] = 0;
+  for (size_t i = 0; i < P256KeyTable::kWindows; ++i) {
+    unsigned w;
+    if (i == 0) {
+      w = (s[0] << 1) & 0xff;
+    } else {
+      size_t bit = 7 * i - 1;
+      w = ((s[bit / 8] | (s[bit / 8 + 1] << 8)) >> (bit % 8)) & 0xff;
+    }
+    bool neg = (w & 0x80) != 0;
+    unsigned m = neg ? 0xff - w : w;
+    d->magnitude[i] = static_cast<uint8_t>((m >> 1) + (m & 1));
+    d->negative[i] = neg;
+  }
+}
+
+// acc += sum of the digits' table entries. False if an addition met two equal or
+// opposite finite points, which point_add_affine does not handle (its result has
+// Z = 0 then).
+bool AddComb(Jacobian* acc, bool* acc_infinite, const P256KeyTable& table, const Digits& d) {
+  const Curve& c = P256();
+  alignas(32) Affine t;
+  for (size_t i = 0; i < P256KeyTable::kWindows; ++i) {
+    if (d.magnitude[i] == 0) continue;
+    t = P256Access::Row(table, i)[d.magnitude[i] - 1];
+    if (d.negative[i]) ecp_nistz256_neg(t.y, t.y);
+    if (*acc_infinite) {
+      std::memcpy(acc->x, t.x, 32);
+      std::memcpy(acc->y, t.y, 32);
+      std::memcpy(acc->z, c.one_mont, 32);
+      *acc_infinite = false;
+      continue;
+    }
+    ecp_nistz256_point_add_affine(acc, acc, &t);
+    if (IsZero(acc->z)) return false;
+  }
+  return true;
+}
+
+// The digest as a scalar, as ECDSA does it: its leftmost 256 bits, reduced mod n.
+void DigestToScalar(const uint8_t* digest, size_t len, uint64_t out[4]) {
+  if (len > 32) len = 32;
+  uint8_t le[32] = {0};
+  for (size_t i = 0; i < len; ++i) le[i] = digest[len - 1 - i];
+  std::memcpy(out, le, 32);
+  if (!LessThan(out, P256().n)) SubInPlace(out, P256().n);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<const P256KeyTable>> P256KeyTable::Build(const EC_KEY* key) {
+  if (!P256TablesAvailable()) {
+    return absl::UnimplementedError("P-256 tables need x86-64 with AVX");
+  }
+  std::string point = P256PointOf(key);
+  if (point.empty()) return absl::InvalidArgumentError("not a P-256 public key");
+  uint64_t x[4], y[4];
+  uint8_t le[32];
+  for (int i = 0; i < 32; ++i) le[i] = static_cast<uint8_t>(point[32 - i]);
+  std::memcpy(x, le, 32);
+  for (int i = 0; i < 32; ++i) le[i] = static_cast<uint8_t>(point[64 - i]);
+  std::memcpy(y, le, 32);
+  std::unique_ptr<P256KeyTable> t = P256Access::New();
+  FillRows(*t, x, y);
+  P256Access::SetPoint(*t, std::move(point));
+  return std::unique_ptr<const P256KeyTable>(std::move(t));
+}
+
+const P256KeyTable& P256KeyTable::Generator() {
+  static const P256KeyTable* g = [] {
+    const Curve& c = P256();
+    bssl::UniquePtr<EC_KEY> key(EC_KEY_new());
+    if (key == nullptr || !EC_KEY_set_group(key.get(), c.group) ||
+        !EC_KEY_set_public_key(key.get(), EC_GROUP_get0_generator(c.group))) {
+      abort();  // allocation failure at start-up
+    }
+    absl::StatusOr<std::unique_ptr<const P256KeyTable>> t = Build(key.get());
+    return t.ok() ? t->release() : nullptr;
+  }();
+  if (g == nullptr) abort();  // callers check P256TablesAvailable() first
+  return *g;
+}
+
+int EcdsaVerifyP256(const uint8_t* digest, size_t digest_len, const ECDSA_SIG* sig,
+                    const EC_KEY* key, const P256KeyTable& table) {
+  auto fallback = [&] { return ECDSA_do_verify(digest, digest_len, sig, key); };
+  if (!P256TablesAvailable() || sig == nullptr) {
+    return fallback();
+  }
+  const Curve& c = P256();
+  const BIGNUM *r_bn = nullptr, *s_bn = nullptr;
+  ECDSA_SIG_get0(sig, &r_bn, &s_bn);
+  alignas(32) uint64_t r[4], s[4], e[4], w[4], w_mont[4], u1[4], u2[4];
+  // r and s in [1, n-1], as ECDSA requires; other values are ECDSA_do_verify's to
+  // refuse (with its error on the queue).
+  if (r_bn == nullptr || s_bn == nullptr || !ToLimbs(r_bn, r) || !ToLimbs(s_bn, s) ||
+      IsZero(r) || IsZero(s) || !LessThan(r, c.n) || !LessThan(s, c.n)) {
+    return fallback();
+  }
+  DigestToScalar(digest, digest_len, e);
+  if (!beeu_mod_inverse_vartime(w, s, c.n)) return fallback();
+  ecp_nistz256_ord_mul_mont(w_mont, w, c.rr_n);  // w * 2^256
+  ecp_nistz256_ord_mul_mont(u1, e, w_mont);      // e / s
+  ecp_nistz256_ord_mul_mont(u2, r, w_mont);      // r / s
+
+  Digits d1, d2;
+  Recode(u1, &d1);
+  Recode(u2, &d2);
+  alignas(32) Jacobian acc;
+  bool infinite = true;
+  if (!AddComb(&acc, &infinite, P256KeyTable::Generator(), d1) || !AddComb(&acc, &infinite, table, d2) ||
+      infinite) {
+    return fallback();
+  }
+  // x(acc) = X / Z^2 mod p; compare X with r * Z^2, and with (r + n) * Z^2 where
+  // r + n < p could also be the x that reduced to r.
+  alignas(32) uint64_t z2[4], rz2[4], x[4];
+  static const uint64_t kOne[4] = {1, 0, 0, 0};
+  ecp_nistz256_sqr_mont(z2, acc.z);
+  ecp_nistz256_mul_mont(rz2, r, z2);
+  ecp_nistz256_mul_mont(x, acc.x, kOne);
+  if (std::memcmp(rz2, x, sizeof x) == 0) return 1;
+  if (LessThan(r, c.p_minus_n)) {
+    uint64_t r_plus_n[4];
+    Add(r_plus_n, r, c.n);
+    ecp_nistz256_mul_mont(rz2, r_plus_n, z2);
+    if (std::memcmp(rz2, x, sizeof x) == 0) return 1;
+  }
+  return 0;
+}
+
+#else  // no nistz256 assembly: no tables
+
+bool P256TablesAvailable() { return false; }
+
+absl::StatusOr<std::unique_ptr<const P256KeyTable>> P256KeyTable::Build(const EC_KEY*) {
+  return absl::UnimplementedError("P-256 tables need BoringSSL's x86-64 assembly");
+}
+
+const P256KeyTable& P256KeyTable::Generator() { abort(); }
+
+int EcdsaVerifyP256(const uint8_t* digest, size_t digest_len, const ECDSA_SIG* sig,
+                    const EC_KEY* key, const P256KeyTable&) {
+  return ECDSA_do_verify(digest, digest_len, sig, key);
+}
+
+#endif
+
+}  // namespace fabric::crypto

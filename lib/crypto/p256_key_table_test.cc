@@ -1,0 +1,112 @@
+#include "lib/crypto/p256_key_table.h"
+
+#include <openssl/ec_key.h>
+#include <openssl/nid.h>
+
+#include <random>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "lib/crypto/hot_keys.h"
+#include "lib/crypto/p256_cases.h"
+
+namespace fabric::crypto {
+namespace {
+
+using testing::Case;
+using testing::Compare;
+using testing::EdgeCases;
+using testing::KeyFromScalar;
+using testing::KeyWithTable;
+using testing::RandomCase;
+using testing::RandomKey;
+
+class P256KeyTableTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!P256TablesAvailable()) GTEST_SKIP() << "no nistz256 assembly or no AVX here";
+  }
+};
+
+// Every edge case, for a random key and for the keys G, -G and 2G, where Q's
+// multiples coincide with G's.
+TEST_F(P256KeyTableTest, EdgeCasesAgreeWithEcdsaDoVerify) {
+  std::string n_minus_1 = "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632550";
+  for (const std::string& d : {std::string(), std::string("1"), n_minus_1, std::string("2")}) {
+    KeyWithTable k = d.empty() ? RandomKey() : KeyFromScalar(d);
+    int valid = 0, invalid = 0;
+    for (const Case& c : EdgeCases(k)) {
+      int answer = 0;
+      EXPECT_EQ(Compare(k, c, &answer), "") << "key d = " << d;
+      (answer == 1 ? valid : invalid)++;
+    }
+    EXPECT_GT(valid, 20) << d;  // the digests of every length, the crafted doublings
+    EXPECT_GT(invalid, 100) << d;
+  }
+}
+
+TEST_F(P256KeyTableTest, XAboveTheOrderComparesRPlusN) {
+  Case c;
+  KeyWithTable k = testing::KeyWithXAboveOrder(&c);
+  int answer = 0;
+  EXPECT_EQ(Compare(k, c, &answer), "");
+  EXPECT_EQ(answer, 1) << testing::Describe(c);
+}
+
+TEST_F(P256KeyTableTest, RandomCasesAgree) {
+  std::mt19937_64 rng(17);
+  KeyWithTable a = RandomKey(), b = RandomKey();
+  int valid = 0, invalid = 0;
+  for (int i = 0; i < 20000; ++i) {
+    Case c = RandomCase(rng, i % 2 ? a : b, i % 2 ? b : a);
+    int answer = 0;
+    std::string diff = Compare(i % 2 ? a : b, c, &answer);
+    ASSERT_EQ(diff, "") << "case " << i;
+    (answer == 1 ? valid : invalid)++;
+  }
+  EXPECT_GT(valid, 5000);
+  EXPECT_GT(invalid, 5000);
+}
+
+TEST_F(P256KeyTableTest, BuildRefusesOtherCurves) {
+  bssl::UniquePtr<EC_KEY> p384(EC_KEY_new_by_curve_name(NID_secp384r1));
+  ASSERT_TRUE(EC_KEY_generate_key(p384.get()));
+  EXPECT_FALSE(P256KeyTable::Build(p384.get()).ok());
+  bssl::UniquePtr<EC_KEY> empty(EC_KEY_new_by_curve_name(NID_X9_62_prime256v1));
+  EXPECT_FALSE(P256KeyTable::Build(empty.get()).ok());
+  EXPECT_FALSE(P256KeyTable::Build(nullptr).ok());
+  EXPECT_EQ(P256PointOf(p384.get()), "");
+}
+
+TEST_F(P256KeyTableTest, HotKeysBuildAfterUsesAndStayBounded) {
+  HotKeys hot({/*max_tables=*/2, /*uses_before_table=*/3});
+  KeyWithTable keys[3] = {RandomKey(), RandomKey(), RandomKey()};
+  std::string point = P256PointOf(keys[0].key.get());
+  ASSERT_EQ(point.size(), 65u);
+  hot.NoteUse(point, keys[0].key.get());
+  hot.NoteUse(point, keys[0].key.get());
+  EXPECT_EQ(hot.Find(point), nullptr);
+  hot.NoteUse(point, keys[0].key.get());
+  std::shared_ptr<const P256KeyTable> t = hot.Find(point);
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->point(), point);
+  for (int k = 1; k < 3; ++k) {
+    for (int i = 0; i < 3; ++i) hot.NoteUse(P256PointOf(keys[k].key.get()), keys[k].key.get());
+  }
+  HotKeys::Stats s = hot.stats();
+  EXPECT_EQ(s.builds, 3u);
+  EXPECT_EQ(s.tables, 2u);  // the first, least recently used, went
+  EXPECT_EQ(s.bytes, 2 * P256KeyTable::kBytes);
+  EXPECT_EQ(hot.Find(point), nullptr);
+  EXPECT_NE(hot.Find(P256PointOf(keys[2].key.get())), nullptr);
+  // A table evicted while in use stays valid for its user.
+  EXPECT_EQ(t->point(), point);
+
+  HotKeys off({/*max_tables=*/0, /*uses_before_table=*/1});
+  off.NoteUse(point, keys[0].key.get());
+  EXPECT_EQ(off.Find(point), nullptr);
+  EXPECT_EQ(off.stats().tables, 0u);
+}
+
+}  // namespace
+}  // namespace fabric::crypto
