@@ -45,9 +45,24 @@ demo: setup
 	$(BAZEL) build -c opt //tools:fabric
 	@scripts/demo.sh .bazel/bin/tools/fabric
 
+# make bench: the Google Benchmark programs (scripts/bench.sh), then a generated chain
+# (fabric workload: BENCH_TXS measured transactions over a state of BENCH_PRELOAD keys,
+# in a scratch directory) and the throughput vectors through fabric bench: a table per
+# chain, each ending with its JSON line.
+BENCH_TXS ?= 10000
+BENCH_PRELOAD ?= 1000000
 bench: setup
-	$(BAZEL) build -c opt //bench:all
+	$(BAZEL) build -c opt //bench:all //tools:fabric
 	@scripts/bench.sh
+	@dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; \
+	  echo "== fabric workload --txs $(BENCH_TXS) --preload-keys $(BENCH_PRELOAD)"; \
+	  .bazel/bin/tools/fabric workload --out "$$dir/chain" --txs $(BENCH_TXS) \
+	    --preload-keys $(BENCH_PRELOAD) && \
+	  echo "== fabric bench (workload)" && .bazel/bin/tools/fabric bench "$$dir/chain" && \
+	  if [ -d "$(FABRIC_VECTORS)/throughput" ]; then \
+	    echo "== fabric bench $(FABRIC_VECTORS)/throughput"; \
+	    .bazel/bin/tools/fabric bench "$(FABRIC_VECTORS)/throughput"; \
+	  fi
 
 docs: setup
 	@scripts/docs.sh

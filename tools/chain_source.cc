@@ -52,7 +52,23 @@ absl::StatusOr<std::unique_ptr<ChainSource>> ChainSource::Open(const std::string
   return s;
 }
 
+absl::Status ChainSource::Skip(uint64_t n) {
+  if (reader_ == nullptr) {
+    const uint64_t to = std::min<uint64_t>(files_.size(), next_ + n);
+    skipped_ += to - next_;
+    next_ = to;
+    return absl::OkStatus();
+  }
+  for (uint64_t i = 0; i < n; ++i) {
+    absl::StatusOr<std::optional<Block>> b = Next();
+    if (!b.ok()) return b.status();
+    if (!b->has_value()) break;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::optional<ChainSource::Block>> ChainSource::Next() {
+  if (next_ + read_ >= limit_) return std::optional<Block>();
   if (reader_ != nullptr) {
     auto b = reader_->Next();
     if (!b.ok()) return b.status();

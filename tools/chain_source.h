@@ -7,6 +7,7 @@
 #ifndef FABRIC_TOOLS_CHAIN_SOURCE_H_
 #define FABRIC_TOOLS_CHAIN_SOURCE_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -32,8 +33,16 @@ class ChainSource {
   // The next block; nullopt after the last.
   absl::StatusOr<std::optional<Block>> Next();
 
+  // Ends the chain after its first `n` blocks (the genesis block included).
+  void Limit(uint64_t n) { limit_ = n; }
+  // Passes over the next `n` blocks (without reading their files when it can).
+  absl::Status Skip(uint64_t n);
+
   // The number of blocks, when known without reading them (0 if not).
-  size_t size_hint() const { return files_.size(); }
+  size_t size_hint() const {
+    const uint64_t end = std::min<uint64_t>(files_.size(), limit_);
+    return end > skipped_ ? end - skipped_ : 0;
+  }
   // Whether the blocks are a peer's block files (with their final metadata).
   bool is_fabric_peer() const { return reader_ != nullptr; }
 
@@ -44,6 +53,8 @@ class ChainSource {
   size_t next_ = 0;
   std::unique_ptr<ledger::FabricBlockFileReader> reader_;
   uint64_t read_ = 0;
+  uint64_t limit_ = ~uint64_t{0};
+  uint64_t skipped_ = 0;  // files Skip passed over
 };
 
 }  // namespace fabric::tools

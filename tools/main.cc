@@ -102,6 +102,17 @@ const Command kCommands[] = {
      "snapshot create|verify|join ...\n"
      "                              ledger snapshots in Fabric's format: export one, check\n"
      "                              one, join a channel from one"},
+    {"workload", WorkloadCommand,
+     "workload --out DIR [--orgs N] [--endorsers K | --policy DSL] [--txs N | --blocks N]\n"
+     "         [--block-size N] [--reads N] [--writes N] [--key-space N] [--value-size N]\n"
+     "         [--hot-keys N] [--hot-share F] [--ranges N] [--range-size N] [--clients N]\n"
+     "         [--preload-keys N] [--seed N] ...  (fabric workload --help)\n"
+     "                              write a benchmark chain of a described workload"},
+    {"bench", BenchCommand,
+     "bench DIR [--ledger PATH] [--runs N] [--threads N] [--json]\n"
+     "                              replay a chain durably; throughput per stage (parse,\n"
+     "                              signatures, policies, MVCC, commit) and end to end,\n"
+     "                              as ratios to the bare ECDSA_verify bound; one JSON line"},
     {"identity", IdentityCommand,
      "identity check CERT --msp ID --config BLOCK\n"
      "                              Fabric's verdict on a certificate as an MSP identity"},

@@ -18,6 +18,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "lib/channel/channel.h"
 #include "lib/wire/proto/common.pb.h"
@@ -162,6 +163,9 @@ absl::StatusOr<ReplayStats> CommitChain(Channel& channel, ChainSource& source,
                       }
                       ++stats.blocks;
                       stats.txs += r->txs.size();
+                      for (const channel::TxResult& t : r->txs) {
+                        ++stats.codes[protos::TxValidationCode_Name(t.code)];
+                      }
                       progress.Update(done, stats.txs, elapsed());
                     });
   }
@@ -236,6 +240,9 @@ int ReplayCommand(const Args& raw) {
               static_cast<unsigned long long>(stats->txs),
               static_cast<unsigned long long>(stats->blocks),
               stats->seconds > 0 ? stats->txs / stats->seconds : 0.0);
+  std::vector<std::string> codes;
+  for (const auto& [name, n] : stats->codes) codes.push_back(absl::StrCat(name, " ", n));
+  if (!codes.empty()) std::printf("codes: %s\n", absl::StrJoin(codes, ", ").c_str());
   return 0;
 }
 

@@ -4,6 +4,7 @@
 #define FABRIC_TOOLS_REPLAY_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -16,6 +17,7 @@ struct ReplayStats {
   uint64_t blocks = 0;
   uint64_t txs = 0;
   double seconds = 0;
+  std::map<std::string, uint64_t> codes;  // transactions by final code name (VALID, ...)
 };
 
 // Submits every block of `source` the channel does not hold yet, in order, with the

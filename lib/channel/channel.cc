@@ -141,7 +141,7 @@ struct Channel::Impl {
     std::string filter = validate::FilterOf(v.verdicts);
     FABRIC_RETURN_IF_ERROR(validate::CheckReadConflicts(
         block, ledger->state(),
-        absl::MakeSpan(reinterpret_cast<uint8_t*>(filter.data()), filter.size())));
+        absl::MakeSpan(reinterpret_cast<uint8_t*>(filter.data()), filter.size()), &pool));
     const absl::Time validated = absl::Now();
     const chaincode::PeerCollectionRules collections(ledger->state(), *s.config, options.mspid);
     FABRIC_RETURN_IF_ERROR(ledger->Commit(block, filter, s.job.options.pvt_data, &collections));

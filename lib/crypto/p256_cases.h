@@ -29,6 +29,11 @@ KeyWithTable KeyFromScalar(const std::string& hex_d);
 // A fresh random key.
 KeyWithTable RandomKey();
 
+// The same keys in every process: four fixed scalars, G, -G, and KeyWithXAboveOrder's
+// key (last, without a private scalar). Built once.
+const std::vector<KeyWithTable>& FixedKeys();
+
+
 // One verification to compare.
 struct Case {
   std::string what;  // how it was made, for failure messages
@@ -42,11 +47,18 @@ struct Case {
 // meet equal or opposite points (valid and invalid). `other` is another key.
 Case RandomCase(std::mt19937_64& rng, const KeyWithTable& k, const KeyWithTable& other);
 
+// A signature whose u2 = r/s is `u2_be` (32 bytes, big-endian, taken mod n; 0 becomes
+// 1) and u1 = +-u2*d, so that adding Q's multiples starts from an accumulator equal (or
+// opposite) to the first of them. Valid unless `opposite` (the sum is then at
+// infinity). Needs the key's private scalar.
+Case CraftedCase(const KeyWithTable& k, const std::string& u2_be, bool opposite);
+
 // A key without a private scalar whose point's x is at least n (so x mod n = r < p - n),
 // and a valid signature by it: digest 0, r = s = x - n (u1 = 0, u2 = 1).
 KeyWithTable KeyWithXAboveOrder(Case* valid);
 
-// The cases at the edges, every one of them, for `k`.
+// The cases at the edges, every one of them, for `k` (those that need a signature only
+// if `k` has a private scalar).
 std::vector<Case> EdgeCases(const KeyWithTable& k);
 
 // Both verifiers' answers on `c` with `k`; a message naming the case and its bytes

@@ -1,5 +1,7 @@
 #include "lib/ledger/block_store.h"
 
+#include <algorithm>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "lib/base/status_macros.h"
@@ -90,6 +92,13 @@ absl::StatusOr<std::string> BlockStore::ReadUnindexed(size_t i) const {
 
 absl::Status BlockStore::Stage(const wire::ParsedBlock& block, absl::string_view filter,
                                rocksdb::WriteBatch* batch) {
+  FABRIC_ASSIGN_OR_RETURN(BlockLocation loc, Append(block, filter));
+  StageIndex(block, filter, loc, batch);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<BlockLocation> BlockStore::Append(const wire::ParsedBlock& block,
+                                                 absl::string_view filter) {
   ChainInfo info = chain_info();
   if (block.number() != info.height) {
     return absl::FailedPreconditionError(
@@ -126,7 +135,11 @@ absl::Status BlockStore::Stage(const wire::ParsedBlock& block, absl::string_view
     absl::MutexLock lock(&mu_);
     unindexed_.push_back(loc);
   }
+  return loc;
+}
 
+void BlockStore::StageIndex(const wire::ParsedBlock& block, absl::string_view filter,
+                            const BlockLocation& loc, rocksdb::WriteBatch* batch) {
   const uint64_t n = block.number();
   auto* cf = db_->cf(Cf::kBlocks);
   batch->Put(cf, S(internal::BlockNumKey(n)),
@@ -144,18 +157,20 @@ absl::Status BlockStore::Stage(const wire::ParsedBlock& block, absl::string_view
   }
   // Fabric's txid index: a transaction whose header has no txid is filed under the one
   // computed from its nonce and creator (wire::IndexTxId).
+  // In key order, for the memtable's sake (see the keys above).
+  std::vector<std::pair<std::string, size_t>> txid_keys;
+  txid_keys.reserve(block.num_transactions());
   for (size_t i = 0; i < block.num_transactions(); ++i) {
     const std::string& header_txid = block.tx(i).txid();
     // Computed (and allocated) only for the rare transaction without one.
     const std::string computed = header_txid.empty() ? wire::IndexTxId(block.tx(i)) : "";
     const std::string& indexed = header_txid.empty() ? computed : header_txid;
-    if (!indexed.empty()) {
-      batch->Put(cf, S(internal::TxIdKey(indexed, n, i)), rocksdb::Slice(&filter[i], 1));
-    }
+    if (!indexed.empty()) txid_keys.emplace_back(internal::TxIdKey(indexed, n, i), i);
   }
+  std::sort(txid_keys.begin(), txid_keys.end());
+  for (const auto& [key, i] : txid_keys) batch->Put(cf, S(key), rocksdb::Slice(&filter[i], 1));
   ChainInfo next{n + 1, block.header_hash(), block.previous_hash()};
   batch->Put(db_->cf(Cf::kMeta), internal::kSavepointKey, S(internal::EncodeSavepoint(next)));
-  return absl::OkStatus();
 }
 
 void BlockStore::Committed(const wire::ParsedBlock& block) {

@@ -1,8 +1,11 @@
 #include "lib/ledger/storage.h"
 
 #include <filesystem>
+#include <future>
+#include <future>
 #include <optional>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "lib/base/status_macros.h"
@@ -73,8 +76,16 @@ absl::Status Storage::Commit(const wire::ParsedBlock& block, const BlockUpdates&
   absl::string_view filter = block.metadata(common::TRANSACTIONS_FILTER);
   rocksdb::WriteBatch batch;
   const absl::Time start = absl::Now();
-  FABRIC_RETURN_IF_ERROR(blocks_->Stage(block, filter, &batch));
-  const absl::Time staged = absl::Now();
+  // The block's append to the files and its sync run on the appender thread beside the
+  // state and history work below; the batch is written only once the block is synced.
+  // (A thread that waits for this work, rather than one started per block: a new
+  // thread queues behind the busy ones, a woken one runs at once.)
+  std::promise<absl::StatusOr<BlockLocation>> append_done;
+  std::future<absl::StatusOr<BlockLocation>> appended = append_done.get_future();
+  appender_->Schedule([&] { append_done.set_value(blocks_->Append(block, filter)); });
+  auto wait_for_append = absl::MakeCleanup([&] {
+    if (appended.valid()) appended.wait();  // an early return must not leave it running
+  });
   // A new ledger records its format, and indexes the namespaces with metadata from its
   // first block on.
   if (block.number() == 0) {
@@ -101,6 +112,10 @@ absl::Status Storage::Commit(const wire::ParsedBlock& block, const BlockUpdates&
     }
   }
   FABRIC_RETURN_IF_ERROR(history_->Add(block, filter, &batch));
+  absl::StatusOr<BlockLocation> loc = appended.get();
+  FABRIC_RETURN_IF_ERROR(loc.status());
+  blocks_->StageIndex(block, filter, *loc, &batch);
+  const absl::Time staged = absl::Now();
   // The synced block file is the durable log: after a crash, whatever the database lost
   // is re-applied from it (Open reports those blocks), with the private data record
   // written before the block. So the batch needs no sync of its own; RocksDB's

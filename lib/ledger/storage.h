@@ -25,6 +25,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "lib/base/thread_pool.h"
 #include "lib/ledger/block_store.h"
 #include "lib/ledger/db.h"
 #include "lib/ledger/history_db.h"
@@ -131,6 +132,8 @@ class Storage {
   std::unique_ptr<HistoryDb> history_;
   std::optional<SnapshotOrigin> origin_;
   CommitTimes last_commit_times_;
+  // One thread that appends and syncs each committed block beside the batch's building.
+  std::unique_ptr<ThreadPool> appender_ = std::make_unique<ThreadPool>(2);
   // Whether the expiry schedule may hold entries: false for a ledger that never had
   // private data with a BlockToLive, whose commits then skip the schedule lookup.
   // REQUIRES: used by the committing thread.

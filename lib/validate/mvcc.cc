@@ -225,13 +225,23 @@ bool SameVersion(const std::optional<Version>& committed, const Read& read) {
 }
 
 // Fabric's validateTx: VALID, MVCC_READ_CONFLICT or PHANTOM_READ_CONFLICT.
+// `prefetched`, if not null, holds the committed versions of the action's plain reads,
+// in order (PrefetchVersions).
 absl::StatusOr<TxValidationCode> CheckAction(const wire::ActionView& action,
                                              const ledger::StateDb& state,
-                                             const BlockWrites& writes) {
+                                             const BlockWrites& writes,
+                                             const std::vector<std::optional<Version>>* prefetched) {
+  size_t read_index = 0;
   for (const wire::NamespaceView& ns : action.namespaces) {
     for (const kvrwset::KVRead& r : ns.kv.reads()) {
+      const size_t at = read_index++;
       if (writes.Find(ns.name, r.key()) != nullptr) return protos::MVCC_READ_CONFLICT;
-      FABRIC_ASSIGN_OR_RETURN(std::optional<Version> v, state.GetVersion(ns.name, r.key()));
+      std::optional<Version> v;
+      if (prefetched != nullptr) {
+        v = (*prefetched)[at];
+      } else {
+        FABRIC_ASSIGN_OR_RETURN(v, state.GetVersion(ns.name, r.key()));
+      }
       if (!SameVersion(v, r)) return protos::MVCC_READ_CONFLICT;
     }
     for (const kvrwset::RangeQueryInfo& rq : ns.kv.range_queries_info()) {
@@ -321,11 +331,37 @@ absl::Status ApplyOps(const TxOps& ops, const Version& version, const ledger::St
 }  // namespace
 
 absl::Status CheckReadConflicts(const wire::ParsedBlock& block, const ledger::StateDb& state,
-                                absl::Span<uint8_t> codes) {
+                                absl::Span<uint8_t> codes, ThreadPool* pool) {
   if (codes.size() != block.num_transactions()) {
     return absl::InvalidArgumentError(absl::StrCat("block ", block.number(), ": ", codes.size(),
                                                    " codes for ", block.num_transactions(),
                                                    " transactions"));
+  }
+  // The committed versions of every plain read, fetched in parallel: the committed
+  // state does not change while the block is checked, so each read's version is the
+  // same whenever it is fetched.
+  std::vector<std::vector<std::optional<Version>>> prefetched;
+  std::vector<absl::Status> prefetch_errors;
+  if (pool != nullptr) {
+    prefetched.resize(codes.size());
+    prefetch_errors.resize(codes.size());
+    pool->ParallelFor(codes.size(), [&](size_t i) {
+      const wire::TxView& tx = block.tx(i);
+      if (codes[i] != protos::VALID || !tx.has_channel_header() ||
+          tx.type() != common::ENDORSER_TRANSACTION || ReadableRwset(tx) != protos::VALID) {
+        return;
+      }
+      for (const wire::NamespaceView& ns : tx.actions[0].namespaces) {
+        for (const kvrwset::KVRead& r : ns.kv.reads()) {
+          absl::StatusOr<std::optional<Version>> v = state.GetVersion(ns.name, r.key());
+          if (!v.ok()) {
+            prefetch_errors[i] = v.status();
+            return;
+          }
+          prefetched[i].push_back(*v);
+        }
+      }
+    });
   }
   BlockWrites writes;
   TxOps ops;
@@ -349,7 +385,12 @@ absl::Status CheckReadConflicts(const wire::ParsedBlock& block, const ledger::St
       continue;
     }
     const wire::ActionView& action = tx.actions[0];
-    FABRIC_ASSIGN_OR_RETURN(TxValidationCode code, CheckAction(action, state, writes));
+    const std::vector<std::optional<Version>>* versions = nullptr;
+    if (pool != nullptr) {
+      FABRIC_RETURN_IF_ERROR(prefetch_errors[i]);
+      versions = &prefetched[i];
+    }
+    FABRIC_ASSIGN_OR_RETURN(TxValidationCode code, CheckAction(action, state, writes, versions));
     codes[i] = code;
     if (code != protos::VALID) continue;
     ops.clear();

@@ -42,6 +42,7 @@
 
 #include "absl/status/status.h"
 #include "absl/types/span.h"
+#include "lib/base/thread_pool.h"
 #include "lib/ledger/state_db.h"
 #include "lib/wire/block.h"
 
@@ -53,10 +54,13 @@ namespace fabric::validate {
 // channel header (the validator never leaves one VALID); DataLoss and other state
 // errors as StateDb returns them. On error `codes` may be partly updated.
 //
+// With `pool`, the committed versions of the block's plain reads are fetched on it in
+// parallel first (the decisions stay sequential, in block order, and the same).
+//
 // Thread safety: reads `state` only; may run concurrently with other readers, not with
 // a commit to `state`.
 absl::Status CheckReadConflicts(const wire::ParsedBlock& block, const ledger::StateDb& state,
-                                absl::Span<uint8_t> codes);
+                                absl::Span<uint8_t> codes, ThreadPool* pool = nullptr);
 
 }  // namespace fabric::validate
 

@@ -32,7 +32,7 @@ shift
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
-all_targets=(block channel endorser policy identity config_update private_data snapshot)
+all_targets=(block channel endorser policy identity config_update private_data snapshot p256)
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=("${all_targets[@]}")
 for t in "${targets[@]}"; do

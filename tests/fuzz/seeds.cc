@@ -1,9 +1,15 @@
 #include "tests/fuzz/seeds.h"
 
+#include <openssl/bn.h>
+#include <openssl/ecdsa.h>
+#include <openssl/mem.h>
+
+#include <random>
 #include <string>
 #include <vector>
 
 #include "fabric/fabric.h"
+#include "lib/crypto/p256_cases.h"
 #include "lib/identity/pem.h"
 #include "lib/ledger/internal/schema.h"
 #include "lib/ledger/private_data.h"
@@ -296,12 +302,49 @@ std::vector<std::string> SnapshotSeeds() {
   return out;
 }
 
+// For each fixed P-256 key: a valid DER signature over digests of several lengths (mode
+// 0), the same as raw r and s and at the edges (mode 1), and crafted scalars (mode 2).
+std::vector<std::string> P256Seeds() {
+  std::vector<std::string> out;
+  const auto& keys = crypto::testing::FixedKeys();
+  std::mt19937_64 rng(7);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const std::string head = {static_cast<char>(i)};
+    std::vector<crypto::testing::Case> cases = crypto::testing::EdgeCases(keys[i]);
+    for (size_t c = 0; c < cases.size(); c += 7) {  // a sample of every kind
+      const crypto::testing::Case& k = cases[c];
+      uint8_t* der = nullptr;
+      size_t der_len = 0;
+      if (ECDSA_SIG_to_bytes(&der, &der_len, k.sig.get())) {
+        out.push_back(head + '\0' + static_cast<char>(k.digest.size()) + k.digest +
+                      std::string(reinterpret_cast<char*>(der), der_len));
+        OPENSSL_free(der);
+      }
+      const BIGNUM *r = nullptr, *s = nullptr;
+      ECDSA_SIG_get0(k.sig.get(), &r, &s);
+      std::string raw(66, '\0');
+      if (!BN_is_negative(r) && !BN_is_negative(s) && BN_num_bytes(r) <= 33 &&
+          BN_num_bytes(s) <= 33 &&
+          BN_bn2bin_padded(reinterpret_cast<uint8_t*>(raw.data()), 33, r) &&
+          BN_bn2bin_padded(reinterpret_cast<uint8_t*>(raw.data()) + 33, 33, s)) {
+        out.push_back(head + '\1' + raw + k.digest);
+      }
+    }
+    for (int m = 0; m < 4; ++m) {
+      std::string u2(32, '\0');
+      for (char& b : u2) b = static_cast<char>(rng() % (m + 1 == 4 ? 256 : 2));
+      out.push_back(head + '\2' + u2 + static_cast<char>(m & 1));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 const std::vector<std::string>& Targets() {
   static const auto* targets = new std::vector<std::string>{
       "block",         "channel",     "endorser", "policy", "identity",
-      "config_update", "private_data", "snapshot"};
+      "config_update", "private_data", "snapshot", "p256"};
   return *targets;
 }
 
@@ -314,6 +357,7 @@ std::vector<std::string> Seeds(const std::string& target) {
   if (target == "config_update") return ConfigUpdateSeeds();
   if (target == "private_data") return PrivateDataSeeds();
   if (target == "snapshot") return SnapshotSeeds();
+  if (target == "p256") return P256Seeds();
   return {};
 }
 

@@ -9,7 +9,7 @@
 namespace fabric::fuzz {
 
 // The targets: block, channel, endorser, policy, identity, config_update, private_data,
-// snapshot.
+// snapshot, p256.
 const std::vector<std::string>& Targets();
 
 // The seed inputs of `target`; empty for an unknown target.
