@@ -91,7 +91,7 @@ absl::StatusOr<std::string> BlockStore::ReadUnindexed(size_t i) const {
 }
 
 absl::Status BlockStore::Stage(const wire::ParsedBlock& block, absl::string_view filter,
-                               rocksdb::WriteBatch* batch) {
+                               rocksdb::WriteBatchBase* batch) {
   FABRIC_ASSIGN_OR_RETURN(BlockLocation loc, Append(block, filter));
   StageIndex(block, filter, loc, batch);
   return absl::OkStatus();
@@ -139,7 +139,7 @@ absl::StatusOr<BlockLocation> BlockStore::Append(const wire::ParsedBlock& block,
 }
 
 void BlockStore::StageIndex(const wire::ParsedBlock& block, absl::string_view filter,
-                            const BlockLocation& loc, rocksdb::WriteBatch* batch) {
+                            const BlockLocation& loc, rocksdb::WriteBatchBase* batch) {
   const uint64_t n = block.number();
   auto* cf = db_->cf(Cf::kBlocks);
   batch->Put(cf, S(internal::BlockNumKey(n)),

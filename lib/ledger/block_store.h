@@ -65,13 +65,13 @@ class BlockStore {
   // code per transaction). FailedPrecondition when the number is not the height or the
   // previous hash is not the last block's hash, or the files hold other bytes for it.
   absl::Status Stage(const wire::ParsedBlock& block, absl::string_view filter,
-                     rocksdb::WriteBatch* batch);
+                     rocksdb::WriteBatchBase* batch);
   // Stage in two parts, so that the append (and its sync) can run beside other work:
   // Append checks the block and appends it to the files (synced), StageIndex writes its
   // index entries and the savepoint into `batch`.
   absl::StatusOr<BlockLocation> Append(const wire::ParsedBlock& block, absl::string_view filter);
   void StageIndex(const wire::ParsedBlock& block, absl::string_view filter,
-                  const BlockLocation& loc, rocksdb::WriteBatch* batch);
+                  const BlockLocation& loc, rocksdb::WriteBatchBase* batch);
   // REQUIRES: the batch of the last successful Stage(block) was written.
   void Committed(const wire::ParsedBlock& block);
 

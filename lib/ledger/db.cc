@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lib/base/log.h"
+#include "lib/base/status_macros.h"
 
 namespace fabric::ledger {
 namespace {
@@ -107,9 +108,16 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& path) {
 }
 
 Db::~Db() {
+  Settle().IgnoreError();  // a failure was reported to the commit that follows, if any
+  writer_.reset();
   for (rocksdb::ColumnFamilyHandle* h : handles_) db_->DestroyColumnFamilyHandle(h);
   handles_.clear();
   if (db_ != nullptr) db_->Close().PermitUncheckedError();
+}
+
+std::shared_ptr<rocksdb::WriteBatchWithIndex> Db::Behind() const {
+  absl::MutexLock lock(&behind_mu_);
+  return behind_;
 }
 
 absl::StatusOr<std::optional<std::string>> Db::Get(Cf c, absl::string_view key,
@@ -117,22 +125,93 @@ absl::StatusOr<std::optional<std::string>> Db::Get(Cf c, absl::string_view key,
   std::string value;
   rocksdb::ReadOptions read;
   read.snapshot = snapshot;
-  rocksdb::Status s = db_->Get(read, cf(c), rocksdb::Slice(key.data(), key.size()), &value);
+  const rocksdb::Slice k(key.data(), key.size());
+  std::shared_ptr<rocksdb::WriteBatchWithIndex> behind = snapshot ? nullptr : Behind();
+  rocksdb::Status s = behind != nullptr
+                          ? behind->GetFromBatchAndDB(db_.get(), read, cf(c), k, &value)
+                          : db_->Get(read, cf(c), k, &value);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocks(s, absl::StrCat("reading ", kCfNames[static_cast<int>(c)]));
   return value;
 }
 
+rocksdb::Status Db::GetPinned(Cf c, const rocksdb::Slice& key, const rocksdb::Snapshot* snapshot,
+                              rocksdb::PinnableSlice* value) const {
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot;
+  std::shared_ptr<rocksdb::WriteBatchWithIndex> behind = snapshot ? nullptr : Behind();
+  if (behind != nullptr) return behind->GetFromBatchAndDB(db_.get(), read, cf(c), key, value);
+  return db_->Get(read, cf(c), key, value);
+}
+
 absl::Status Db::Write(rocksdb::WriteBatch* batch, bool sync) {
+  absl::MutexLock lock(&write_mu_);
+  FABRIC_RETURN_IF_ERROR(SettleLocked());
   rocksdb::WriteOptions options;
   options.sync = sync;
   return FromRocks(db_->Write(options, batch), "writing ledger batch");
 }
 
+absl::Status Db::WriteBehind(std::unique_ptr<rocksdb::WriteBatchWithIndex> batch,
+                             std::unique_ptr<rocksdb::WriteBatch> unindexed) {
+  absl::MutexLock lock(&write_mu_);
+  FABRIC_RETURN_IF_ERROR(SettleLocked());
+  std::shared_ptr<rocksdb::WriteBatchWithIndex> b(std::move(batch));
+  {
+    absl::MutexLock l(&behind_mu_);
+    behind_ = b;
+  }
+  auto written = std::make_shared<absl::Notification>();
+  auto status = std::make_shared<absl::Status>();
+  behind_written_ = written;
+  behind_status_ = status;
+  std::shared_ptr<rocksdb::WriteBatch> first(std::move(unindexed));
+  writer_->Schedule([this, b, first, written, status] {
+    rocksdb::WriteOptions options;  // unsynced: see WriteBehind
+    if (first != nullptr) {
+      *status = FromRocks(db_->Write(options, first.get()), "writing ledger batch");
+    }
+    if (status->ok()) {
+      *status = FromRocks(db_->Write(options, b->GetWriteBatch()), "writing ledger batch");
+    }
+    if (status->ok()) {
+      // Written: reads find it in the database now. (On failure the batch stays
+      // readable, so that readers agree with the chain the caller reported.)
+      absl::MutexLock l(&behind_mu_);
+      if (behind_ == b) behind_.reset();
+    }
+    written->Notify();
+  });
+  return absl::OkStatus();
+}
+
+absl::Status Db::Settle() {
+  absl::MutexLock lock(&write_mu_);
+  return SettleLocked();
+}
+
+absl::Status Db::SettleLocked() {
+  if (behind_written_ != nullptr) {
+    behind_written_->WaitForNotification();
+    if (!behind_status_->ok()) failed_ = *behind_status_;
+    behind_written_.reset();
+    behind_status_.reset();
+  }
+  return failed_;
+}
+
 std::unique_ptr<rocksdb::Iterator> Db::NewIterator(Cf c, const rocksdb::Snapshot* snapshot) const {
   rocksdb::ReadOptions read;
   read.snapshot = snapshot;
-  return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(read, cf(c)));
+  std::shared_ptr<rocksdb::WriteBatchWithIndex> behind = snapshot ? nullptr : Behind();
+  rocksdb::Iterator* base = db_->NewIterator(read, cf(c));
+  if (behind == nullptr) return std::unique_ptr<rocksdb::Iterator>(base);
+  // The batch over the database; the iterator keeps the batch alive.
+  rocksdb::Iterator* merged = behind->NewIteratorWithBase(cf(c), base, &read);
+  merged->RegisterCleanup(
+      [](void* arg, void*) { delete static_cast<std::shared_ptr<rocksdb::WriteBatchWithIndex>*>(arg); },
+      new std::shared_ptr<rocksdb::WriteBatchWithIndex>(std::move(behind)), nullptr);
+  return std::unique_ptr<rocksdb::Iterator>(merged);
 }
 
 }  // namespace fabric::ledger

@@ -44,7 +44,7 @@ bool DecodeRecord(absl::string_view in, KeyModification* m) {
 }  // namespace
 
 absl::Status HistoryDb::Add(const wire::ParsedBlock& block, absl::string_view filter,
-                            rocksdb::WriteBatch* batch) const {
+                            rocksdb::WriteBatchBase* batch) const {
   if (filter.size() < block.num_transactions()) {
     return absl::InvalidArgumentError("TRANSACTIONS_FILTER shorter than the block");
   }
@@ -65,6 +65,8 @@ absl::StatusOr<std::vector<HistoryRecord>> HistoryDb::Get(absl::string_view ns,
                                                           size_t limit) const {
   const std::string prefix = internal::HistoryPrefix(ns, key);
   std::vector<HistoryRecord> out;
+  // The last block's history is written behind unindexed (Storage::Commit): wait for it.
+  if (snapshot_ == nullptr) FABRIC_RETURN_IF_ERROR(db_->Settle());
   std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Cf::kHistory, snapshot_);
   for (it->SeekForPrev(prefix + std::string(16, '\xff'));
        it->Valid() && it->key().starts_with(prefix) && (limit == 0 || out.size() < limit);

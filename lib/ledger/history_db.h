@@ -33,7 +33,7 @@ class HistoryDb {
 
   // Adds the history records of `block`, whose codes are `filter`, to `batch`.
   absl::Status Add(const wire::ParsedBlock& block, absl::string_view filter,
-                   rocksdb::WriteBatch* batch) const;
+                   rocksdb::WriteBatchBase* batch) const;
 
   // The modifications of (ns, key), newest first; at most `limit` (0 = all).
   absl::StatusOr<std::vector<HistoryRecord>> Get(absl::string_view ns, absl::string_view key,

@@ -168,6 +168,9 @@ absl::Status Ledger::Commit(const wire::ParsedBlock& block, absl::string_view fi
 }
 
 std::unique_ptr<LedgerView> Ledger::ViewLocked() const {
+  // A view is a RocksDB snapshot: the last block's batch must be in the database, not
+  // behind it. (A failed write shows at the next commit.)
+  storage_->db()->Settle().IgnoreError();
   return std::make_unique<LedgerView>(storage_->db(), channel_id_, storage_->chain_info(),
                                       commit_hash_, storage_->origin());
 }

@@ -14,7 +14,7 @@ absl::Status Corrupt(absl::string_view ns, absl::string_view key) {
 }
 
 void ApplyKeys(Db* db, const std::string& ns, const std::map<std::string, Update>& keys,
-               rocksdb::WriteBatch* batch) {
+               rocksdb::WriteBatchBase* batch) {
   bool has_metadata = false;
   for (const auto& [key, u] : keys) {
     std::string k = internal::StateKey(ns, key);
@@ -68,9 +68,7 @@ absl::StatusOr<std::optional<Version>> StateDb::GetVersion(absl::string_view ns,
                                                            absl::string_view key) const {
   rocksdb::PinnableSlice v;
   std::string k = internal::StateKey(ns, key);
-  rocksdb::ReadOptions read;
-  read.snapshot = snapshot_;
-  rocksdb::Status s = db_->raw()->Get(read, db_->cf(Cf::kState), k, &v);
+  rocksdb::Status s = db_->GetPinned(Cf::kState, k, snapshot_, &v);
   if (s.IsNotFound()) return std::nullopt;
   FABRIC_RETURN_IF_ERROR(FromRocks(s, "reading state"));
   Version version;
@@ -118,7 +116,7 @@ absl::StatusOr<RangeResult> StateDb::RangeHashed(absl::string_view ns, absl::str
 }
 
 void StateDb::Apply(const BlockUpdates& updates, const PrivateUpdates& pvt,
-                    rocksdb::WriteBatch* batch) const {
+                    rocksdb::WriteBatchBase* batch) const {
   for (const auto& [ns, keys] : updates.pub) ApplyKeys(db_, ns, keys, batch);
   for (const auto& [ns, collections] : updates.hashed) {
     for (const auto& [coll, keys] : collections) {
@@ -132,7 +130,7 @@ void StateDb::Apply(const BlockUpdates& updates, const PrivateUpdates& pvt,
   }
 }
 
-void StateDb::StartMetadataIndex(rocksdb::WriteBatch* batch) const {
+void StateDb::StartMetadataIndex(rocksdb::WriteBatchBase* batch) const {
   batch->Put(db_->cf(Cf::kMeta), internal::kMetadataIndexKey, "");
 }
 

@@ -73,13 +73,13 @@ class StateDb : public StateReader, public PrivateReader {
   // Adds `updates` (public and hashed) and `pvt` (private values) to `batch`, and the
   // index record of each namespace they give metadata.
   void Apply(const BlockUpdates& updates, const PrivateUpdates& pvt,
-             rocksdb::WriteBatch* batch) const;
-  void Apply(const BlockUpdates& updates, rocksdb::WriteBatch* batch) const {
+             rocksdb::WriteBatchBase* batch) const;
+  void Apply(const BlockUpdates& updates, rocksdb::WriteBatchBase* batch) const {
     Apply(updates, PrivateUpdates(), batch);
   }
   // Adds to `batch` the mark that this state keeps the index of namespaces with
   // metadata. REQUIRES: no key of the state has metadata (a new ledger's first block).
-  void StartMetadataIndex(rocksdb::WriteBatch* batch) const;
+  void StartMetadataIndex(rocksdb::WriteBatchBase* batch) const;
 
  private:
   Db* const db_;

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 #include <future>
-#include <future>
+#include <memory>
 #include <optional>
 
 #include "absl/cleanup/cleanup.h"
@@ -74,7 +74,10 @@ absl::Status Storage::Commit(const wire::ParsedBlock& block, const BlockUpdates&
 absl::Status Storage::Commit(const wire::ParsedBlock& block, const BlockUpdates& updates,
                              const PrivateCommit& pvt) {
   absl::string_view filter = block.metadata(common::TRANSACTIONS_FILTER);
-  rocksdb::WriteBatch batch;
+  // Indexed, so that reads see it while it is written behind (Db::WriteBehind).
+  auto indexed = std::make_unique<rocksdb::WriteBatchWithIndex>(rocksdb::BytewiseComparator(), 0,
+                                                                /*overwrite_key=*/false);
+  rocksdb::WriteBatchBase& batch = *indexed;
   const absl::Time start = absl::Now();
   // The block's append to the files and its sync run on the appender thread beside the
   // state and history work below; the batch is written only once the block is synced.
@@ -111,16 +114,20 @@ absl::Status Storage::Commit(const wire::ParsedBlock& block, const BlockUpdates&
       batch.Delete(db_->cf(Cf::kMeta), internal::PvtRecordKey(number));
     }
   }
-  FABRIC_RETURN_IF_ERROR(history_->Add(block, filter, &batch));
+  // The key history, which validation never reads, unindexed: written behind before
+  // the rest, and its readers wait for it (HistoryDb::Get).
+  auto history = std::make_unique<rocksdb::WriteBatch>();
+  FABRIC_RETURN_IF_ERROR(history_->Add(block, filter, history.get()));
   absl::StatusOr<BlockLocation> loc = appended.get();
   FABRIC_RETURN_IF_ERROR(loc.status());
   blocks_->StageIndex(block, filter, *loc, &batch);
   const absl::Time staged = absl::Now();
   // The synced block file is the durable log: after a crash, whatever the database lost
   // is re-applied from it (Open reports those blocks), with the private data record
-  // written before the block. So the batch needs no sync of its own; RocksDB's
-  // point-in-time WAL recovery keeps it a consistent prefix.
-  FABRIC_RETURN_IF_ERROR(db_->Write(&batch, /*sync=*/false));
+  // written before the block. So the batch needs no sync of its own (RocksDB's
+  // point-in-time WAL recovery keeps it a consistent prefix), and it is written behind:
+  // the database inserts it while the next block is validated, reads seeing it at once.
+  FABRIC_RETURN_IF_ERROR(db_->WriteBehind(std::move(indexed), std::move(history)));
   blocks_->Committed(block);
   last_commit_times_ = {staged - start, absl::Now() - staged};
   return absl::OkStatus();
