@@ -87,9 +87,10 @@ CHECK_FLAGS := --symlink_prefix=/ $(VECTOR_ENV)
 # The tests whose code runs on several threads: the thread pool, the channel (signature
 # prefetch of block N+1 while N commits, waits, events), the block validator (parallel
 # validation), the endorser (concurrent proposals), and the C ABI's channel (callbacks,
-# waits) and endorsement tests; and snapshots written while blocks commit.
+# waits) and endorsement tests; snapshots written while blocks commit; the ledger's
+# batches written behind while readers read; P-256 tables built, used and evicted.
 TSAN_TESTS := //lib/base:thread_pool_test //lib/base:log_test //lib/channel:channel_test \
-  //lib/channel:channel_snapshot_test \
+  //lib/channel:channel_snapshot_test //lib/ledger:db_test //lib/crypto:p256_key_table_test \
   //lib/validate:block_validator_test //tests/endorse:endorser_test \
   //tests:capi_channel_test //tests:capi_endorse_test
 FUZZ_SECONDS ?= 60

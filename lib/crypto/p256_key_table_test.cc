@@ -3,8 +3,14 @@
 #include <openssl/ec_key.h>
 #include <openssl/nid.h>
 
+#include <openssl/ecdsa.h>
+#include <openssl/err.h>
+
+#include <atomic>
 #include <random>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "lib/crypto/hot_keys.h"
@@ -106,6 +112,39 @@ TEST_F(P256KeyTableTest, HotKeysBuildAfterUsesAndStayBounded) {
   off.NoteUse(point, keys[0].key.get());
   EXPECT_EQ(off.Find(point), nullptr);
   EXPECT_EQ(off.stats().tables, 0u);
+}
+
+// Threads noting uses, finding tables and verifying with them while tables are built
+// and evicted (two slots, three keys): every answer stays ECDSA_do_verify's.
+TEST_F(P256KeyTableTest, HotKeysUnderConcurrentUse) {
+  HotKeys hot({/*max_tables=*/2, /*uses_before_table=*/2});
+  std::vector<KeyWithTable> keys;
+  for (int i = 0; i < 3; ++i) keys.push_back(RandomKey());
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      std::mt19937_64 rng(100 + t);
+      for (int i = 0; i < 150; ++i) {
+        const KeyWithTable& k = keys[rng() % keys.size()];
+        const std::string point = P256PointOf(k.key.get());
+        Case c = RandomCase(rng, k, keys[0]);
+        std::shared_ptr<const P256KeyTable> table = hot.Find(point);
+        const uint8_t* d = reinterpret_cast<const uint8_t*>(c.digest.data());
+        int want = ECDSA_do_verify(d, c.digest.size(), c.sig.get(), k.key.get());
+        int got = table ? EcdsaVerifyP256(d, c.digest.size(), c.sig.get(), k.key.get(), *table)
+                        : want;
+        ERR_clear_error();
+        if (want != got) ++wrong;
+        hot.NoteUse(point, k.key.get());
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_LE(hot.stats().tables, 2u);
+  EXPECT_GT(hot.stats().builds, 2u);
+  EXPECT_GT(hot.stats().hits, 0u);
 }
 
 }  // namespace

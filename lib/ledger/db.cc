@@ -92,6 +92,9 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& path) {
   // Commits write one batch per block from one thread; let RocksDB use both cores for
   // flushes and compactions.
   options.IncreaseParallelism(2);
+  // Memtables of all column families together stay under 128 MiB (with the 256 MiB
+  // block cache, the bound of a ledger's memory however large its state).
+  options.db_write_buffer_size = 128 << 20;
   rocksdb::ColumnFamilyOptions cf_options(options);
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
 
@@ -120,6 +123,9 @@ std::shared_ptr<rocksdb::WriteBatchWithIndex> Db::Behind() const {
   return behind_;
 }
 
+// A point read takes the batch behind, then reads the database: a batch handed over in
+// between can only make the answer newer, and every answer is the key's value after
+// some committed block.
 absl::StatusOr<std::optional<std::string>> Db::Get(Cf c, absl::string_view key,
                                                    const rocksdb::Snapshot* snapshot) const {
   std::string value;
@@ -190,6 +196,17 @@ absl::Status Db::Settle() {
   return SettleLocked();
 }
 
+absl::Status Db::Compact() {
+  FABRIC_RETURN_IF_ERROR(Settle());
+  rocksdb::CompactRangeOptions options;
+  options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    FABRIC_RETURN_IF_ERROR(
+        FromRocks(db_->CompactRange(options, h, nullptr, nullptr), "compacting the ledger"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Db::SettleLocked() {
   if (behind_written_ != nullptr) {
     behind_written_->WaitForNotification();
@@ -203,8 +220,18 @@ absl::Status Db::SettleLocked() {
 std::unique_ptr<rocksdb::Iterator> Db::NewIterator(Cf c, const rocksdb::Snapshot* snapshot) const {
   rocksdb::ReadOptions read;
   read.snapshot = snapshot;
-  std::shared_ptr<rocksdb::WriteBatchWithIndex> behind = snapshot ? nullptr : Behind();
-  rocksdb::Iterator* base = db_->NewIterator(read, cf(c));
+  std::shared_ptr<rocksdb::WriteBatchWithIndex> behind;
+  rocksdb::Iterator* base = nullptr;
+  if (snapshot != nullptr) {
+    base = db_->NewIterator(read, cf(c));
+  } else {
+    // The batch and the database's view taken together: no batch is handed over while
+    // the lock is held, so the view holds every batch before this one, and this one
+    // (if behind) in whole or not at all; the batch over it is the state after it.
+    absl::MutexLock lock(&behind_mu_);
+    behind = behind_;
+    base = db_->NewIterator(read, cf(c));
+  }
   if (behind == nullptr) return std::unique_ptr<rocksdb::Iterator>(base);
   // The batch over the database; the iterator keeps the batch alive.
   rocksdb::Iterator* merged = behind->NewIteratorWithBase(cf(c), base, &read);

@@ -72,6 +72,8 @@ class Db {
                            std::unique_ptr<rocksdb::WriteBatch> unindexed = nullptr);
   // Waits until the batch behind, if any, is in the database.
   absl::Status Settle();
+  // Settles, then compacts every column family to the bottom level.
+  absl::Status Compact();
 
   // Get into a PinnableSlice (no copy when the value is in the block cache), as
   // rocksdb::DB::Get; NotFound when absent.

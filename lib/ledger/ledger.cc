@@ -182,6 +182,11 @@ std::unique_ptr<LedgerView> Ledger::View() const {
 
 Ledger::~Ledger() { CancelViews(); }
 
+absl::Status Ledger::Compact() {
+  absl::MutexLock lock(&mu_);
+  return storage_->db()->Compact();
+}
+
 void Ledger::CancelViews() {
   absl::MutexLock lock(&mu_);
   for (auto& [number, ready] : view_requests_) {
