@@ -8,7 +8,9 @@
 #include <openssl/mem.h>
 #include <openssl/nid.h>
 
+#include <array>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -421,8 +423,34 @@ std::string Compare(const KeyWithTable& k, const Case& c, int* answer) {
   int got = EcdsaVerifyP256(d, c.digest.size(), c.sig.get(), k.key.get(), *k.table);
   ERR_clear_error();
   if (answer != nullptr) *answer = want;
-  if (want == got) return "";
-  return absl::StrCat("ECDSA_do_verify ", want, ", EcdsaVerifyP256 ", got, " on ", Describe(c));
+  if (want != got) {
+    return absl::StrCat("ECDSA_do_verify ", want, ", EcdsaVerifyP256 ", got, " on ", Describe(c));
+  }
+  // With s's inverse handed in (as a block's P256InverseBatch does), and with a wrong
+  // one, which must be noticed: the same answer.
+  const BIGNUM *r = nullptr, *s = nullptr;
+  ECDSA_SIG_get0(c.sig.get(), &r, &s);
+  BN w = NewBn();
+  std::array<uint64_t, 4> inverse{}, wrong{};
+  uint8_t le[32];
+  if (!BN_is_negative(s) && BN_cmp(s, Order()) < 0 && !BN_is_zero(s) &&
+      BN_mod_inverse(w.get(), s, Order(), Ctx()) != nullptr &&
+      BN_bn2le_padded(le, sizeof le, w.get())) {
+    std::memcpy(inverse.data(), le, sizeof le);
+    wrong = inverse;
+    wrong[0] ^= 2;
+    for (const auto* hint : {&inverse, &wrong}) {
+      int hinted = EcdsaVerifyP256(d, c.digest.size(), c.sig.get(), k.key.get(), *k.table, hint);
+      ERR_clear_error();
+      if (hinted != want) {
+        return absl::StrCat("ECDSA_do_verify ", want, ", EcdsaVerifyP256 with ",
+                            hint == &inverse ? "s's inverse " : "a wrong inverse ", hinted,
+                            " on ", Describe(c));
+      }
+    }
+  }
+  ERR_clear_error();
+  return "";
 }
 
 }  // namespace fabric::crypto::testing

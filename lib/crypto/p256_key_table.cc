@@ -347,7 +347,8 @@ const P256KeyTable& P256KeyTable::Generator() {
 }
 
 int EcdsaVerifyP256(const uint8_t* digest, size_t digest_len, const ECDSA_SIG* sig,
-                    const EC_KEY* key, const P256KeyTable& table) {
+                    const EC_KEY* key, const P256KeyTable& table,
+                    const std::array<uint64_t, 4>* s_inverse) {
   auto fallback = [&] { return ECDSA_do_verify(digest, digest_len, sig, key); };
   if (!P256TablesAvailable() || sig == nullptr) {
     return fallback();
@@ -363,8 +364,20 @@ int EcdsaVerifyP256(const uint8_t* digest, size_t digest_len, const ECDSA_SIG* s
     return fallback();
   }
   DigestToScalar(digest, digest_len, e);
-  if (!beeu_mod_inverse_vartime(w, s, c.n)) return fallback();
-  ecp_nistz256_ord_mul_mont(w_mont, w, c.rr_n);  // w * 2^256
+  static const uint64_t kOne[4] = {1, 0, 0, 0};
+  bool inverted = false;
+  if (s_inverse != nullptr && LessThan(s_inverse->data(), c.n)) {
+    // Taken only if it is s's inverse: s * w * 2^256 * 2^-256 = 1.
+    alignas(32) uint64_t check[4];
+    std::memcpy(w, s_inverse->data(), sizeof w);
+    ecp_nistz256_ord_mul_mont(w_mont, w, c.rr_n);
+    ecp_nistz256_ord_mul_mont(check, s, w_mont);
+    inverted = std::memcmp(check, kOne, sizeof check) == 0;
+  }
+  if (!inverted) {
+    if (!beeu_mod_inverse_vartime(w, s, c.n)) return fallback();
+    ecp_nistz256_ord_mul_mont(w_mont, w, c.rr_n);  // w * 2^256
+  }
   ecp_nistz256_ord_mul_mont(u1, e, w_mont);      // e / s
   ecp_nistz256_ord_mul_mont(u2, r, w_mont);      // r / s
 
@@ -382,7 +395,6 @@ int EcdsaVerifyP256(const uint8_t* digest, size_t digest_len, const ECDSA_SIG* s
   // x(acc) = X / Z^2 mod p; compare X with r * Z^2, and with (r + n) * Z^2 where
   // r + n < p could also be the x that reduced to r.
   alignas(32) uint64_t z2[4], rz2[4], x[4];
-  static const uint64_t kOne[4] = {1, 0, 0, 0};
   ecp_nistz256_sqr_mont(z2, acc.z);
   ecp_nistz256_mul_mont(rz2, r, z2);
   ecp_nistz256_mul_mont(x, acc.x, kOne);
@@ -396,6 +408,44 @@ int EcdsaVerifyP256(const uint8_t* digest, size_t digest_len, const ECDSA_SIG* s
   return 0;
 }
 
+bool P256InvertScalars(std::vector<std::array<uint64_t, 4>>* scalars) {
+  if (!P256TablesAvailable() || scalars->empty()) return scalars->empty();
+  const Curve& c = P256();
+  std::vector<std::array<uint64_t, 4>>& v = *scalars;
+  for (const auto& x : v) {
+    if (IsZero(x.data()) || !LessThan(x.data(), c.n)) return false;
+  }
+  // In Montgomery form (x * 2^256): prefix[i] = v[0] * ... * v[i].
+  std::vector<std::array<uint64_t, 4>> mont(v.size()), prefix(v.size());
+  for (size_t i = 0; i < v.size(); ++i) {
+    ecp_nistz256_ord_mul_mont(mont[i].data(), v[i].data(), c.rr_n);
+    if (i == 0) {
+      prefix[0] = mont[0];
+    } else {
+      ecp_nistz256_ord_mul_mont(prefix[i].data(), prefix[i - 1].data(), mont[i].data());
+    }
+  }
+  // inv = (v[0] * ... * v[last])^-1 in Montgomery form: beeu inverts the plain value
+  // of prefix (the product times 2^256), and two multiplications by 2^512 put the 2^256
+  // back, once for the inverse, once for the form.
+  alignas(32) uint64_t inv[4];
+  if (!beeu_mod_inverse_vartime(inv, prefix.back().data(), c.n)) return false;
+  ecp_nistz256_ord_mul_mont(inv, inv, c.rr_n);
+  ecp_nistz256_ord_mul_mont(inv, inv, c.rr_n);
+  static const uint64_t kOne[4] = {1, 0, 0, 0};
+  for (size_t i = v.size(); i-- > 0;) {
+    alignas(32) uint64_t w[4];
+    if (i > 0) {
+      ecp_nistz256_ord_mul_mont(w, inv, prefix[i - 1].data());  // v[i]^-1, Montgomery
+      ecp_nistz256_ord_mul_mont(inv, inv, mont[i].data());
+    } else {
+      std::memcpy(w, inv, sizeof w);
+    }
+    ecp_nistz256_ord_mul_mont(v[i].data(), w, kOne);  // out of Montgomery form
+  }
+  return true;
+}
+
 #else  // no nistz256 assembly: no tables
 
 bool P256TablesAvailable() { return false; }
@@ -407,9 +457,11 @@ absl::StatusOr<std::unique_ptr<const P256KeyTable>> P256KeyTable::Build(const EC
 const P256KeyTable& P256KeyTable::Generator() { abort(); }
 
 int EcdsaVerifyP256(const uint8_t* digest, size_t digest_len, const ECDSA_SIG* sig,
-                    const EC_KEY* key, const P256KeyTable&) {
+                    const EC_KEY* key, const P256KeyTable&, const std::array<uint64_t, 4>*) {
   return ECDSA_do_verify(digest, digest_len, sig, key);
 }
+
+bool P256InvertScalars(std::vector<std::array<uint64_t, 4>>* scalars) { return false; }
 
 #endif
 

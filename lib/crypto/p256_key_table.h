@@ -26,10 +26,12 @@
 
 #include <openssl/base.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -73,8 +75,17 @@ class P256KeyTable {
 // the table of `key`'s point (else the answer is ECDSA_do_verify's). 1 if the
 // signature verifies, 0 if not. Like ECDSA_do_verify, it may leave errors on
 // BoringSSL's error queue.
+//
+// `s_inverse`, if given, is taken for s^-1 mod n (little-endian limbs) once checked
+// (w * s = 1 mod n), saving the inversion (P256InverseBatch computes them for a block).
 int EcdsaVerifyP256(const uint8_t* digest, size_t digest_len, const ECDSA_SIG* sig,
-                    const EC_KEY* key, const P256KeyTable& table);
+                    const EC_KEY* key, const P256KeyTable& table,
+                    const std::array<uint64_t, 4>* s_inverse = nullptr);
+
+// Replaces each scalar (0 < s < n, little-endian limbs) by its inverse mod n, with one
+// inversion in all (Montgomery's trick). False, leaving them, where tables are not
+// available or a scalar is out of range.
+bool P256InvertScalars(std::vector<std::array<uint64_t, 4>>* scalars);
 
 // The uncompressed point of a P-256 `key`, or "" for any other key.
 std::string P256PointOf(const EC_KEY* key);

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/base/sha256.h"
 #include "lib/base/status_macros.h"
+#include "lib/crypto/p256_inverse_batch.h"
 #include "lib/identity/internal/der.h"
 
 namespace fabric::identity {
@@ -74,8 +75,15 @@ absl::Status VerifyEcdsaDigest(const EC_KEY* key, absl::string_view digest,
   sig.r.release();
   sig.s.release();
   const uint8_t* d = reinterpret_cast<const uint8_t*>(digest.data());
-  int ok = table != nullptr ? crypto::EcdsaVerifyP256(d, digest.size(), esig.get(), key, *table)
-                            : ECDSA_do_verify(d, digest.size(), esig.get(), key);
+  int ok;
+  if (table != nullptr) {
+    // The inverse of s, if the validator computed it with the block's others.
+    const crypto::P256InverseBatch* batch = crypto::P256InverseBatch::Current();
+    ok = crypto::EcdsaVerifyP256(d, digest.size(), esig.get(), key, *table,
+                                 batch != nullptr ? batch->Find(der_sig) : nullptr);
+  } else {
+    ok = ECDSA_do_verify(d, digest.size(), esig.get(), key);
+  }
   ERR_clear_error();
   if (ok != 1) return absl::PermissionDeniedError("The signature is invalid");
   return absl::OkStatus();

@@ -118,8 +118,11 @@ absl::Status Ledger::Recover() {
                absl::StrCat("[", channel_id_, "] Recovering: re-applying ", pending,
                             " block(s) the block files hold past the savepoint"));
   }
+  // Each re-applied block leaves the unindexed ones, so the next is always the first.
+  // (With batches written behind, a crash can leave two: one whose batch was behind, one
+  // appended after it.)
   for (size_t i = 0; i < pending; ++i) {
-    FABRIC_ASSIGN_OR_RETURN(std::string bytes, storage_->ReadUnindexedBlock(i));
+    FABRIC_ASSIGN_OR_RETURN(std::string bytes, storage_->ReadUnindexedBlock(0));
     FABRIC_ASSIGN_OR_RETURN(auto block, wire::ParsedBlock::Parse(std::move(bytes)));
     FABRIC_RETURN_IF_ERROR(CommitStored(*block));
   }

@@ -77,7 +77,8 @@ class Storage {
   ChainInfo chain_info() const { return blocks_->chain_info(); }
   // Whole blocks in the files past the savepoint, numbered chain_info().height onward.
   size_t unindexed_blocks() const { return blocks_->unindexed_count(); }
-  // The serialized i-th of them, for re-application.
+  // The serialized i-th of them, for re-application (each commit of the first makes
+  // the second the first).
   absl::StatusOr<std::string> ReadUnindexedBlock(size_t i) const {
     return blocks_->ReadUnindexed(i);
   }

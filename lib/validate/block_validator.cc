@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/base/status_macros.h"
 #include "lib/channelconfig/config_update.h"
+#include "lib/crypto/p256_inverse_batch.h"
 
 namespace fabric::validate {
 namespace {
@@ -184,7 +185,21 @@ PreparedBlock BlockValidator::Prepare(
   out.block = std::move(block);
   out.config = std::move(config);
   out.txs.resize(out.block->num_transactions());
+  // Every signature's s inverted together, so that each verification below skips its
+  // own inversion (crypto::P256InverseBatch; an inverse is checked before it is used).
+  crypto::P256InverseBatch inverses;
+  for (size_t i = 0; i < out.txs.size(); ++i) {
+    const wire::TxView& tx = out.block->tx(i);
+    inverses.Add(tx.envelope.signature());
+    if (tx.actions.size() == 1) {
+      for (const protos::Endorsement& e : tx.actions[0].payload.action().endorsements()) {
+        inverses.Add(e.signature());
+      }
+    }
+  }
+  inverses.Compute();
   pool_->ParallelFor(out.txs.size(), [&](size_t i) {
+    crypto::ScopedP256InverseBatch use(&inverses);
     const wire::TxView& tx = out.block->tx(i);
     PreparedBlock::Tx& p = out.txs[i];
     p.verdict = CheckTransaction(tx, out.config->channel_id(), out.config->msps());

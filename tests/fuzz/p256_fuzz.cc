@@ -1,5 +1,6 @@
 // P-256 verification with a key's table (lib/crypto EcdsaVerifyP256) against BoringSSL's
-// ECDSA_do_verify: any input on which the two answer differently is a crash.
+// ECDSA_do_verify, also with s's inverse handed in (right and wrong): any input on which
+// they answer differently is a crash.
 //
 // Input: byte 0 picks one of the fixed keys (p256_cases FixedKeys: four scalars, G, -G,
 // a point whose x is above n), byte 1 the mode, the rest is the subject:
@@ -15,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <utility>
 
 #include "lib/crypto/p256_cases.h"
 #include "lib/crypto/p256_key_table.h"
@@ -25,14 +27,16 @@ using fabric::crypto::testing::Case;
 using fabric::crypto::testing::FixedKeys;
 using fabric::crypto::testing::KeyWithTable;
 
-void CheckSame(const KeyWithTable& k, const std::string& digest, const ECDSA_SIG* sig) {
-  const uint8_t* d = reinterpret_cast<const uint8_t*>(digest.data());
-  int want = ECDSA_do_verify(d, digest.size(), sig, k.key.get());
-  ERR_clear_error();
-  int got = fabric::crypto::EcdsaVerifyP256(d, digest.size(), sig, k.key.get(), *k.table);
-  ERR_clear_error();
-  if (want != got) {
-    std::fprintf(stderr, "ECDSA_do_verify %d, EcdsaVerifyP256 %d\n", want, got);
+// Both verifiers, and ours with s's inverse handed in and with a wrong one
+// (p256_cases Compare): one answer, or a crash.
+void CheckSame(const KeyWithTable& k, std::string digest, bssl::UniquePtr<ECDSA_SIG> sig) {
+  Case c;
+  c.what = "fuzz input";
+  c.digest = std::move(digest);
+  c.sig = std::move(sig);
+  std::string diff = fabric::crypto::testing::Compare(k, c);
+  if (!diff.empty()) {
+    std::fprintf(stderr, "%s\n", diff.c_str());
     abort();
   }
 }
@@ -59,7 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     bssl::UniquePtr<ECDSA_SIG> sig(
         ECDSA_SIG_from_bytes(reinterpret_cast<const uint8_t*>(der.data()), der.size()));
     ERR_clear_error();
-    if (sig != nullptr) CheckSame(k, digest, sig.get());
+    if (sig != nullptr) CheckSame(k, digest, std::move(sig));
   } else if (mode == 1) {
     if (rest.size() < 66) return 0;
     bssl::UniquePtr<ECDSA_SIG> sig(ECDSA_SIG_new());
@@ -70,11 +74,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       BN_free(s);
       return 0;
     }
-    CheckSame(k, rest.substr(66), sig.get());
+    CheckSame(k, rest.substr(66), std::move(sig));
   } else {
     if (rest.size() < 33 || EC_KEY_get0_private_key(k.key.get()) == nullptr) return 0;
     Case c = fabric::crypto::testing::CraftedCase(k, rest.substr(0, 32), (rest[32] & 1) != 0);
-    CheckSame(k, c.digest, c.sig.get());
+    CheckSame(k, std::move(c.digest), std::move(c.sig));
   }
   return 0;
 }
