@@ -110,8 +110,10 @@ Case Crafted(const KeyWithTable& k, const BIGNUM* u2, bool opposite) {
   }
   if (opposite && !BN_is_zero(e.get()) && !BN_sub(e.get(), Order(), e.get())) abort();
   Case c;
+  char* u2_hex = BN_bn2hex(u2);
   c.what = absl::StrCat(opposite ? "u1 = -u2*d (sum at infinity)" : "u1 = u2*d (doubling)",
-                        ", u2 = ", BN_bn2hex(u2));
+                        ", u2 = ", u2_hex != nullptr ? u2_hex : "?");
+  OPENSSL_free(u2_hex);
   c.digest = DigestOf(e.get());
   c.sig = Sig(std::move(r), std::move(s));
   return c;
