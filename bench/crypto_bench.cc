@@ -11,6 +11,7 @@
 #include <openssl/nid.h>
 #include <openssl/sha.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -48,66 +49,47 @@ void BM_EcdsaP256Verify(benchmark::State& state) {
 }
 BENCHMARK(BM_EcdsaP256Verify);
 
-// What Identity::Verify does for a key without a table: DER and low-S checks, then
-// ECDSA_do_verify.
-void BM_VerifyColdKey(benchmark::State& state) {
-  P256Fixture p;
-  std::string digest(reinterpret_cast<const char*>(p.digest), sizeof p.digest);
-  std::string sig(p.sig.begin(), p.sig.end());
-  absl::StatusOr<std::string> low = fabric::identity::ToLowS(sig);
-  for (auto _ : state) {
-    if (!fabric::identity::VerifyEcdsaDigest(p.key.get(), digest, *low).ok()) {
-      state.SkipWithError("verify failed");
-    }
-  }
-  state.counters["verify/s"] = benchmark::Counter(state.iterations(), benchmark::Counter::kIsRate);
-}
-BENCHMARK(BM_VerifyColdKey);
+// What Identity::Verify does (DER and low-S checks, then the verification): for a cold
+// key (no table: ECDSA_do_verify), a hot key (its P256KeyTable, which makes u2*Q as cheap
+// as u1*G), and a hot key inside a block's validation, where s's inverse comes from the
+// block's batch (P256InverseBatch; its cost per signature, three multiplications and a
+// share of one inversion, is BM_InverseBatch600's).
+enum class Key { kCold, kHot, kHotInBlock };
 
-// The same for a hot key: its P256KeyTable (one per signing key) makes u2*Q as cheap
-// as u1*G.
-void BM_VerifyHotKey(benchmark::State& state) {
+void VerifyFabricSignature(benchmark::State& state, Key kind) {
   P256Fixture p;
-  auto table = fabric::crypto::P256KeyTable::Build(p.key.get());
-  if (!table.ok()) {
-    state.SkipWithError("no P-256 tables here");
-    return;
-  }
-  std::string digest(reinterpret_cast<const char*>(p.digest), sizeof p.digest);
-  std::string sig(p.sig.begin(), p.sig.end());
-  absl::StatusOr<std::string> low = fabric::identity::ToLowS(sig);
-  for (auto _ : state) {
-    if (!fabric::identity::VerifyEcdsaDigest(p.key.get(), digest, *low, table->get()).ok()) {
-      state.SkipWithError("verify failed");
+  std::unique_ptr<const fabric::crypto::P256KeyTable> table;
+  if (kind != Key::kCold) {
+    auto built = fabric::crypto::P256KeyTable::Build(p.key.get());
+    if (!built.ok()) {
+      state.SkipWithError("no P-256 tables here");
+      return;
     }
-  }
-  state.counters["verify/s"] = benchmark::Counter(state.iterations(), benchmark::Counter::kIsRate);
-}
-BENCHMARK(BM_VerifyHotKey);
-
-// A hot key inside a block's validation: s's inverse comes from the block's batch
-// (P256InverseBatch, whose cost per signature, three multiplications and a share of one
-// inversion, is measured by BM_InverseBatch600 below).
-void BM_VerifyHotKeyInBlock(benchmark::State& state) {
-  P256Fixture p;
-  auto table = fabric::crypto::P256KeyTable::Build(p.key.get());
-  if (!table.ok()) {
-    state.SkipWithError("no P-256 tables here");
-    return;
+    table = *std::move(built);
   }
   std::string digest(reinterpret_cast<const char*>(p.digest), sizeof p.digest);
-  std::string sig(p.sig.begin(), p.sig.end());
-  absl::StatusOr<std::string> low = fabric::identity::ToLowS(sig);
+  absl::StatusOr<std::string> low =
+      fabric::identity::ToLowS(std::string(p.sig.begin(), p.sig.end()));
   fabric::crypto::P256InverseBatch batch;
-  batch.Add(*low);
-  batch.Compute();
-  fabric::crypto::ScopedP256InverseBatch use(&batch);
+  if (kind == Key::kHotInBlock) {
+    batch.Add(*low);
+    batch.Compute();
+  }
+  fabric::crypto::ScopedP256InverseBatch use(kind == Key::kHotInBlock ? &batch : nullptr);
   for (auto _ : state) {
-    if (!fabric::identity::VerifyEcdsaDigest(p.key.get(), digest, *low, table->get()).ok()) {
+    if (!fabric::identity::VerifyEcdsaDigest(p.key.get(), digest, *low, table.get()).ok()) {
       state.SkipWithError("verify failed");
     }
   }
   state.counters["verify/s"] = benchmark::Counter(state.iterations(), benchmark::Counter::kIsRate);
+}
+
+void BM_VerifyColdKey(benchmark::State& state) { VerifyFabricSignature(state, Key::kCold); }
+BENCHMARK(BM_VerifyColdKey);
+void BM_VerifyHotKey(benchmark::State& state) { VerifyFabricSignature(state, Key::kHot); }
+BENCHMARK(BM_VerifyHotKey);
+void BM_VerifyHotKeyInBlock(benchmark::State& state) {
+  VerifyFabricSignature(state, Key::kHotInBlock);
 }
 BENCHMARK(BM_VerifyHotKeyInBlock);
 
