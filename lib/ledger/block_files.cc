@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -147,17 +148,27 @@ absl::Status BlockFiles::OpenForAppend(uint32_t file, uint64_t size) {
 }
 
 absl::StatusOr<BlockLocation> BlockFiles::Append(absl::string_view block_bytes) {
-  std::string record;
-  internal::PutVarint64(&record, block_bytes.size());
-  const uint64_t header = record.size();
-  record.append(block_bytes.data(), block_bytes.size());
-  if (size_ > 0 && size_ + record.size() > options_.max_file_size) {
+  std::string header;
+  internal::PutVarint64(&header, block_bytes.size());
+  const uint64_t record_size = header.size() + block_bytes.size();
+  if (size_ > 0 && size_ + record_size > options_.max_file_size) {
     FABRIC_RETURN_IF_ERROR(OpenForAppend(file_ + 1, 0));
   }
   std::string path = FilePath(file_);
-  size_t done = 0;
-  while (done < record.size()) {
-    ssize_t n = write(fd_, record.data() + done, record.size() - done);
+  // The length and the block in one gathering write each time round (no copy of the
+  // block into a record of its own).
+  uint64_t done = 0;
+  while (done < record_size) {
+    struct iovec parts[2];
+    int count = 0;
+    if (done < header.size()) {
+      parts[count++] = {header.data() + done, header.size() - done};
+      parts[count++] = {const_cast<char*>(block_bytes.data()), block_bytes.size()};
+    } else {
+      const uint64_t at = done - header.size();
+      parts[count++] = {const_cast<char*>(block_bytes.data()) + at, block_bytes.size() - at};
+    }
+    ssize_t n = writev(fd_, parts, count);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       absl::Status s = Errno("appending to", path);
@@ -169,11 +180,11 @@ absl::StatusOr<BlockLocation> BlockFiles::Append(absl::string_view block_bytes) 
       }
       return s;
     }
-    done += static_cast<size_t>(n);
+    done += static_cast<uint64_t>(n);
   }
   if (options_.sync && fdatasync(fd_) != 0) return Errno("syncing", path);
-  BlockLocation loc{file_, size_ + header, block_bytes.size()};
-  size_ += record.size();
+  BlockLocation loc{file_, size_ + header.size(), block_bytes.size()};
+  size_ += record_size;
   return loc;
 }
 
