@@ -755,7 +755,9 @@ class Conformance {
   // set's.
   void CheckExport(const ledger::Ledger& l, const std::string& what) {
     const std::string out = absl::StrCat(scratch_, "/export-", exports_++);
-    auto m = snapshot::ExportSnapshot(*l.View(), out);
+    auto view = l.View();
+    auto m = view.ok() ? snapshot::ExportSnapshot(**view, out)
+                       : absl::StatusOr<snapshot::SnapshotMetadata>(view.status());
     if (!m.ok()) {
       files_.Add(false);
       Mismatch(absl::StrCat("export ", what, ": ", m.status().message()));

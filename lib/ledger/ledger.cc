@@ -170,20 +170,25 @@ absl::Status Ledger::Commit(const wire::ParsedBlock& block, absl::string_view fi
   return absl::OkStatus();
 }
 
-std::unique_ptr<LedgerView> Ledger::ViewLocked() const {
+absl::StatusOr<std::unique_ptr<LedgerView>> Ledger::ViewLocked() const {
   // A view is a RocksDB snapshot: the last block's batch must be in the database, not
-  // behind it. (A failed write shows at the next commit.)
-  storage_->db()->Settle().IgnoreError();
+  // behind it. If it failed to get there, a view would claim a block it lacks.
+  FABRIC_RETURN_IF_ERROR(storage_->db()->Settle());
   return std::make_unique<LedgerView>(storage_->db(), channel_id_, storage_->chain_info(),
                                       commit_hash_, storage_->origin());
 }
 
-std::unique_ptr<LedgerView> Ledger::View() const {
+absl::StatusOr<std::unique_ptr<LedgerView>> Ledger::View() const {
   absl::MutexLock lock(&mu_);
   return ViewLocked();
 }
 
 Ledger::~Ledger() { CancelViews(); }
+
+absl::Status Ledger::Settle() {
+  absl::MutexLock lock(&mu_);
+  return storage_->db()->Settle();
+}
 
 absl::Status Ledger::Compact() {
   absl::MutexLock lock(&mu_);

@@ -64,8 +64,9 @@ class Ledger {
   const std::optional<SnapshotOrigin>& origin() const { return storage_->origin(); }
 
   // A consistent view of the ledger as of its last committed block (ledger_view.h).
-  // Waits for a commit in progress to finish.
-  std::unique_ptr<LedgerView> View() const;
+  // Waits for a commit in progress to finish, and for its batch written behind; the
+  // error of that write if it failed (the ledger must then be reopened).
+  absl::StatusOr<std::unique_ptr<LedgerView>> View() const;
   // Calls `ready` with a view of the ledger as of block `number` once that block is
   // committed: at once if it is the last, else right after its commit (on the
   // committing thread, which waits for `ready`: hand the view to another thread to
@@ -83,6 +84,9 @@ class Ledger {
   // rest ends up after its background compactions: for benchmarks that measure a large
   // state in its steady state, right after loading it. Commits wait meanwhile.
   absl::Status Compact();
+  // Waits until the last block's batch, written behind, is in the database (a
+  // benchmark timing the commit whole); its error if the write failed.
+  absl::Status Settle();
 
   // Commits the next block with the final codes `filter` (one byte per transaction),
   // and the private data handed over with it. `rules` are the channel's collections
@@ -123,7 +127,8 @@ class Ledger {
   absl::Status Apply(const wire::ParsedBlock& stored, BlockUpdates updates,
                      const BlockPvtRecord* record) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status Recover() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  std::unique_ptr<LedgerView> ViewLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<std::unique_ptr<LedgerView>> ViewLocked() const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   std::string channel_id_;
   std::unique_ptr<Storage> storage_;

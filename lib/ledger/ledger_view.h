@@ -3,7 +3,7 @@
 // view is read; the view keeps seeing the ledger as it was. Exporting a snapshot
 // (lib/snapshot) reads one, so commits stop only for as long as taking it takes.
 //
-//   std::unique_ptr<LedgerView> v = ledger.View();
+//   absl::StatusOr<std::unique_ptr<LedgerView>> v = ledger.View();
 //   v->chain_info().height; v->state().Get(ns, key); v->ForEachTxId(...);
 //
 // Thread safety: a view's reads may run on any thread, concurrently. It must be

@@ -44,8 +44,10 @@ struct StorageOptions {
   bool sync = true;
 };
 
-// How long the last commit took: the block file's append and sync, and the database
-// batch (state, history, index).
+// How long the last commit took: the block file's append and sync (on the appender
+// thread), and the database's part on the committing thread: building the batch (state,
+// history, index) and handing it over to be written behind, which waits for the
+// previous block's insert.
 struct CommitTimes {
   absl::Duration block_storage;
   absl::Duration state;

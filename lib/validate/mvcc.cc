@@ -339,12 +339,13 @@ absl::Status CheckReadConflicts(const wire::ParsedBlock& block, const ledger::St
   }
   // The committed versions of every plain read, fetched in parallel: the committed
   // state does not change while the block is checked, so each read's version is the
-  // same whenever it is fetched.
+  // same whenever it is fetched. A transaction whose fetch met an error is checked the
+  // sequential way instead, which meets that error only if it gets to that read.
   std::vector<std::vector<std::optional<Version>>> prefetched;
-  std::vector<absl::Status> prefetch_errors;
+  std::vector<char> prefetch_failed;
   if (pool != nullptr) {
     prefetched.resize(codes.size());
-    prefetch_errors.resize(codes.size());
+    prefetch_failed.resize(codes.size(), 0);
     pool->ParallelFor(codes.size(), [&](size_t i) {
       const wire::TxView& tx = block.tx(i);
       if (codes[i] != protos::VALID || !tx.has_channel_header() ||
@@ -355,7 +356,7 @@ absl::Status CheckReadConflicts(const wire::ParsedBlock& block, const ledger::St
         for (const kvrwset::KVRead& r : ns.kv.reads()) {
           absl::StatusOr<std::optional<Version>> v = state.GetVersion(ns.name, r.key());
           if (!v.ok()) {
-            prefetch_errors[i] = v.status();
+            prefetch_failed[i] = 1;
             return;
           }
           prefetched[i].push_back(*v);
@@ -386,10 +387,7 @@ absl::Status CheckReadConflicts(const wire::ParsedBlock& block, const ledger::St
     }
     const wire::ActionView& action = tx.actions[0];
     const std::vector<std::optional<Version>>* versions = nullptr;
-    if (pool != nullptr) {
-      FABRIC_RETURN_IF_ERROR(prefetch_errors[i]);
-      versions = &prefetched[i];
-    }
+    if (pool != nullptr && !prefetch_failed[i]) versions = &prefetched[i];
     FABRIC_ASSIGN_OR_RETURN(TxValidationCode code, CheckAction(action, state, writes, versions));
     codes[i] = code;
     if (code != protos::VALID) continue;

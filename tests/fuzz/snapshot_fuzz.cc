@@ -98,7 +98,10 @@ bool JoinAndExport(const std::string& snapshot, const std::string& ledger, const
   fabric::fuzz::RemoveTree(out);
   auto l = fabric::snapshot::JoinFromSnapshot(snapshot, ledger, {});
   if (!l.ok()) return false;
-  auto m = fabric::snapshot::ExportSnapshot(*(*l)->View(), out);
+  auto view = (*l)->View();
+  FUZZ_CHECK(view.ok(), "a joined ledger has a view: %s",
+             std::string(view.status().message()).c_str());
+  auto m = fabric::snapshot::ExportSnapshot(**view, out);
   FUZZ_CHECK(m.ok(), "a joined ledger exports: %s", std::string(m.status().message()).c_str());
   return true;
 }
