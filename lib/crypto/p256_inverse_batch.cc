@@ -1,8 +1,6 @@
 #include "lib/crypto/p256_inverse_batch.h"
 
 #include <openssl/bn.h>
-#include <openssl/ec.h>
-#include <openssl/nid.h>
 #include <openssl/ecdsa.h>
 #include <openssl/err.h>
 
@@ -36,26 +34,10 @@ void P256InverseBatch::Add(absl::string_view der_signature) {
 void P256InverseBatch::Compute() {
   std::vector<Scalar> scalars;
   scalars.reserve(pending_.size());
-  // An s at or above n is left out (P256InvertScalars takes only 0 < s < n): its
-  // verification fails or falls back anyway.
-  static const Scalar kN = [] {
-    Scalar n{};  // n's limbs, read from BoringSSL
-    bssl::UniquePtr<EC_GROUP> g(EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1));
-    uint8_t le[32] = {0};
-    if (g != nullptr) BN_bn2le_padded(le, sizeof le, EC_GROUP_get0_order(g.get()));
-    std::memcpy(n.data(), le, sizeof le);
-    return n;
-  }();
+  // An s at or above n is left out (its verification fails or falls back anyway).
   std::vector<absl::string_view> names;
   for (const auto& [sig, s] : pending_) {
-    bool below_n = false;
-    for (int i = 3; i >= 0; --i) {
-      if (s[i] != kN[i]) {
-        below_n = s[i] < kN[i];
-        break;
-      }
-    }
-    if (!below_n) continue;
+    if (!P256ScalarInRange(s)) continue;
     names.push_back(sig);
     scalars.push_back(s);
   }

@@ -408,12 +408,16 @@ int EcdsaVerifyP256(const uint8_t* digest, size_t digest_len, const ECDSA_SIG* s
   return 0;
 }
 
+bool P256ScalarInRange(const std::array<uint64_t, 4>& scalar) {
+  return P256().ok && !IsZero(scalar.data()) && LessThan(scalar.data(), P256().n);
+}
+
 bool P256InvertScalars(std::vector<std::array<uint64_t, 4>>* scalars) {
   if (!P256TablesAvailable() || scalars->empty()) return scalars->empty();
   const Curve& c = P256();
   std::vector<std::array<uint64_t, 4>>& v = *scalars;
   for (const auto& x : v) {
-    if (IsZero(x.data()) || !LessThan(x.data(), c.n)) return false;
+    if (!P256ScalarInRange(x)) return false;
   }
   // In Montgomery form (x * 2^256): prefix[i] = v[0] * ... * v[i].
   std::vector<std::array<uint64_t, 4>> mont(v.size()), prefix(v.size());
@@ -460,6 +464,8 @@ int EcdsaVerifyP256(const uint8_t* digest, size_t digest_len, const ECDSA_SIG* s
                     const EC_KEY* key, const P256KeyTable&, const std::array<uint64_t, 4>*) {
   return ECDSA_do_verify(digest, digest_len, sig, key);
 }
+
+bool P256ScalarInRange(const std::array<uint64_t, 4>&) { return false; }
 
 bool P256InvertScalars(std::vector<std::array<uint64_t, 4>>* scalars) { return false; }
 

@@ -82,6 +82,9 @@ int EcdsaVerifyP256(const uint8_t* digest, size_t digest_len, const ECDSA_SIG* s
                     const EC_KEY* key, const P256KeyTable& table,
                     const std::array<uint64_t, 4>* s_inverse = nullptr);
 
+// Whether 0 < `scalar` < n, the order of P-256 (little-endian limbs).
+bool P256ScalarInRange(const std::array<uint64_t, 4>& scalar);
+
 // Replaces each scalar (0 < s < n, little-endian limbs) by its inverse mod n, with one
 // inversion in all (Montgomery's trick). False, leaving them, where tables are not
 // available or a scalar is out of range.
