@@ -3,6 +3,7 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/perf_level.h>
 #include <rocksdb/table.h>
 
 #include <algorithm>
@@ -173,6 +174,7 @@ absl::Status Db::WriteBehind(std::unique_ptr<rocksdb::WriteBatchWithIndex> batch
   behind_status_ = status;
   std::shared_ptr<rocksdb::WriteBatch> first(std::move(unindexed));
   writer_->Schedule([this, b, first, written, status] {
+    rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
     rocksdb::WriteOptions options;  // unsynced: see WriteBehind
     if (first != nullptr) {
       *status = FromRocks(db_->Write(options, first.get()), "writing ledger batch");

@@ -17,7 +17,9 @@ std::vector<HistoryEntry> BlockHistory(const wire::ParsedBlock& block, absl::str
     absl::flat_hash_set<std::pair<absl::string_view, absl::string_view>> seen;
     for (const wire::NamespaceView& ns : tx.actions[0].namespaces) {
       for (const kvrwset::KVWrite& w : ns.kv.writes()) {
-        if (seen.emplace(ns.name, w.key()).second) out.push_back({ns.name, w.key(), i, &w});
+        if (seen.emplace(ns.name, w.key()).second) {
+          out.push_back({ns.name, w.key(), static_cast<uint64_t>(i), &w});
+        }
       }
     }
   }
@@ -39,7 +41,7 @@ std::optional<KeyModification> ModificationOf(const wire::TxView& tx, absl::stri
 KeyModification ModificationOf(const wire::TxView& tx, const kvrwset::KVWrite& w) {
   KeyModification m;
   m.txid = tx.txid();
-  m.is_delete = w.is_delete() || w.value().empty();
+  m.is_delete = IsDeleteWrite(w);
   m.value = w.value();
   m.timestamp_seconds = tx.channel_header.timestamp().seconds();
   m.timestamp_nanos = tx.channel_header.timestamp().nanos();

@@ -18,12 +18,12 @@
 
 namespace fabric::ledger {
 
+// Points into the parsed block, which must outlive it.
 struct HistoryEntry {
-  std::string ns;
-  std::string key;
+  absl::string_view ns;
+  absl::string_view key;
   uint64_t tx = 0;  // index in the block
-  // The transaction's first write of the key; points into the parsed block.
-  const kvrwset::KVWrite* write = nullptr;
+  const kvrwset::KVWrite* write = nullptr;  // the transaction's first write of the key
 };
 
 // A key's modification by one transaction (Fabric's queryresult.KeyModification).
@@ -42,6 +42,11 @@ std::vector<HistoryEntry> BlockHistory(const wire::ParsedBlock& block, absl::str
 // The modification of (ns, key) by `tx`, or nullopt if it does not write the key.
 std::optional<KeyModification> ModificationOf(const wire::TxView& tx, absl::string_view ns,
                                               absl::string_view key);
+
+// Whether history records `write` as a delete: Fabric takes an empty value for one.
+inline bool IsDeleteWrite(const kvrwset::KVWrite& write) {
+  return write.is_delete() || write.value().empty();
+}
 
 // The modification an entry of BlockHistory(block, ...) records.
 KeyModification ModificationOf(const wire::TxView& tx, const kvrwset::KVWrite& write);

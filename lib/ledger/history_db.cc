@@ -14,15 +14,22 @@ using internal::GetFixed64BE;
 using internal::GetLengthPrefixed;
 using internal::GetVarint64;
 
-// flags(1: bit0 = is_delete) lp(txid) be64(seconds, two's complement) varint(nanos) value
-std::string EncodeRecord(const KeyModification& m) {
-  std::string v(1, m.is_delete ? 1 : 0);
-  internal::PutLengthPrefixed(&v, m.txid);
-  internal::PutFixed64BE(&v, static_cast<uint64_t>(m.timestamp_seconds));
-  internal::PutVarint64(&v, static_cast<uint32_t>(m.timestamp_nanos));
-  v.append(m.value);
-  return v;
+// flags(1: bit0 = is_delete) lp(txid) be64(seconds, two's complement) varint(nanos) value:
+// the record of `write` by `tx` (ModificationOf), appended to `out`.
+void AppendRecord(const wire::TxView& tx, const kvrwset::KVWrite& write, std::string* out) {
+  const google::protobuf::Timestamp& t = tx.channel_header.timestamp();
+  out->push_back(IsDeleteWrite(write) ? 1 : 0);
+  internal::PutLengthPrefixed(out, tx.txid());
+  internal::PutFixed64BE(out, static_cast<uint64_t>(t.seconds()));
+  internal::PutVarint64(out, static_cast<uint32_t>(t.nanos()));
+  out->append(write.value());
 }
+
+// A WriteBatch's header, and the most a Put adds beyond its key and a record's txid and
+// value: a tag, three varint32s (column family, key and value lengths) and the record's
+// flags, txid length, seconds and nanos.
+constexpr size_t kBatchHeaderBytes = 12;
+constexpr size_t kPutOverheadBytes = 1 + 3 * 5 + 1 + 5 + 8 + 5;
 
 bool DecodeRecord(absl::string_view in, KeyModification* m) {
   absl::string_view txid;
@@ -43,21 +50,33 @@ bool DecodeRecord(absl::string_view in, KeyModification* m) {
 
 }  // namespace
 
-absl::Status HistoryDb::Add(const wire::ParsedBlock& block, absl::string_view filter,
-                            rocksdb::WriteBatchBase* batch) const {
+absl::StatusOr<std::unique_ptr<rocksdb::WriteBatch>> HistoryDb::BlockBatch(
+    const wire::ParsedBlock& block, absl::string_view filter) const {
   if (filter.size() < block.num_transactions()) {
     return absl::InvalidArgumentError("TRANSACTIONS_FILTER shorter than the block");
   }
+  const std::vector<HistoryEntry> entries = BlockHistory(block, filter);
+  std::vector<std::string> keys;
+  keys.reserve(entries.size());
+  size_t bytes = kBatchHeaderBytes;
+  for (const HistoryEntry& e : entries) {
+    keys.push_back(internal::HistoryKey(e.ns, e.key, block.number(), e.tx));
+    bytes += kPutOverheadBytes + keys.back().size() + block.tx(e.tx).txid().size() +
+             e.write->value().size();
+  }
   // In key order: the memtable inserts each key from where the previous one went, so
   // sorted keys cost a short walk each instead of a search from the top.
-  std::vector<std::pair<std::string, std::string>> entries;
-  for (const HistoryEntry& e : BlockHistory(block, filter)) {
-    entries.emplace_back(internal::HistoryKey(e.ns, e.key, block.number(), e.tx),
-                         EncodeRecord(ModificationOf(block.tx(e.tx), *e.write)));
+  std::vector<uint32_t> order(entries.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&keys](uint32_t a, uint32_t b) { return keys[a] < keys[b]; });
+  auto batch = std::make_unique<rocksdb::WriteBatch>(bytes);  // sized once: no regrowth
+  std::string record;
+  for (uint32_t i : order) {
+    record.clear();
+    AppendRecord(block.tx(entries[i].tx), *entries[i].write, &record);
+    batch->Put(db_->cf(Cf::kHistory), keys[i], record);
   }
-  std::sort(entries.begin(), entries.end());
-  for (const auto& [key, record] : entries) batch->Put(db_->cf(Cf::kHistory), key, record);
-  return absl::OkStatus();
+  return batch;
 }
 
 absl::StatusOr<std::vector<HistoryRecord>> HistoryDb::Get(absl::string_view ns,

@@ -8,6 +8,7 @@
 #define FABRIC_LIB_LEDGER_HISTORY_DB_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,9 +32,9 @@ class HistoryDb {
   explicit HistoryDb(Db* db, const rocksdb::Snapshot* snapshot = nullptr)
       : db_(db), snapshot_(snapshot) {}
 
-  // Adds the history records of `block`, whose codes are `filter`, to `batch`.
-  absl::Status Add(const wire::ParsedBlock& block, absl::string_view filter,
-                   rocksdb::WriteBatchBase* batch) const;
+  // The history records of `block`, whose codes are `filter`, as a batch in key order.
+  absl::StatusOr<std::unique_ptr<rocksdb::WriteBatch>> BlockBatch(const wire::ParsedBlock& block,
+                                                                  absl::string_view filter) const;
 
   // The modifications of (ns, key), newest first; at most `limit` (0 = all).
   absl::StatusOr<std::vector<HistoryRecord>> Get(absl::string_view ns, absl::string_view key,

@@ -32,6 +32,29 @@ absl::Status CheckFormat(const Db& db, const std::string& dir) {
   return absl::OkStatus();
 }
 
+// About the bytes of a block's state and index batch, so that it is allocated once: the
+// updates' keys, values and metadata, and two index entries per transaction, each with
+// its encoding's overhead.
+size_t EstimatedBatchBytes(const wire::ParsedBlock& block, const BlockUpdates& updates) {
+  constexpr size_t kPerEntry = 32;  // tag, varint lengths, column family, version
+  auto sum = [](const std::string& ns, const std::map<std::string, Update>& keys) {
+    size_t n = 0;
+    for (const auto& [key, u] : keys) {
+      n += kPerEntry + ns.size() + key.size() + u.value.size() + u.metadata.size();
+    }
+    return n;
+  };
+  size_t bytes = 256;
+  for (const auto& [ns, keys] : updates.pub) bytes += sum(ns, keys);
+  for (const auto& [ns, colls] : updates.hashed) {
+    for (const auto& [coll, keys] : colls) bytes += sum(ns + coll, keys);
+  }
+  for (size_t i = 0; i < block.num_transactions(); ++i) {
+    bytes += 2 * (kPerEntry + block.tx(i).txid().size());
+  }
+  return bytes;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const std::string& dir,
@@ -75,27 +98,37 @@ absl::Status Storage::Commit(const wire::ParsedBlock& block, const BlockUpdates&
                              const PrivateCommit& pvt) {
   absl::string_view filter = block.metadata(common::TRANSACTIONS_FILTER);
   // Indexed, so that reads see it while it is written behind (Db::WriteBehind).
-  auto indexed = std::make_unique<rocksdb::WriteBatchWithIndex>(rocksdb::BytewiseComparator(), 0,
-                                                                /*overwrite_key=*/false);
+  auto indexed = std::make_unique<rocksdb::WriteBatchWithIndex>(
+      rocksdb::BytewiseComparator(), EstimatedBatchBytes(block, updates), /*overwrite_key=*/false);
   rocksdb::WriteBatchBase& batch = *indexed;
   const absl::Time start = absl::Now();
-  // The block's append to the files and its sync run on the appender thread beside the
-  // state and history work below; the batch is written only once the block is synced.
-  // (A thread that waits for this work, rather than one started per block: a new
-  // thread queues behind the busy ones, a woken one runs at once.)
-  // (The promise is shared with the task, which may still be inside set_value when
-  // this thread has the result and returns.)
+  // Beside the state's batch built below, on the helper threads: the block's append to
+  // the files and its sync, and the key history's batch, which validation never reads
+  // (unindexed: written behind before the rest, and its readers wait for it,
+  // HistoryDb::Get). The batches are written only once the block is synced.
+  // (Threads that wait for this work, rather than ones started per block: a new thread
+  // queues behind the busy ones, a woken one runs at once. The promises are shared with
+  // the tasks, which may still be inside set_value when this thread has the result and
+  // returns.)
   auto append_done = std::make_shared<std::promise<absl::StatusOr<BlockLocation>>>();
   std::future<absl::StatusOr<BlockLocation>> appended = append_done->get_future();
   absl::Duration append_time;
-  appender_->Schedule([this, &block, filter, &append_time, append_done] {
+  helpers_->Schedule([this, &block, filter, &append_time, append_done] {
     const absl::Time t = absl::Now();
     absl::StatusOr<BlockLocation> loc = blocks_->Append(block, filter);
     append_time = absl::Now() - t;  // read after get(), which orders it
     append_done->set_value(std::move(loc));
   });
-  auto wait_for_append = absl::MakeCleanup([&] {
-    if (appended.valid()) appended.wait();  // an early return must not leave it running
+  using HistoryBatch = absl::StatusOr<std::unique_ptr<rocksdb::WriteBatch>>;
+  auto history_done = std::make_shared<std::promise<HistoryBatch>>();
+  std::future<HistoryBatch> history = history_done->get_future();
+  helpers_->Schedule([this, &block, filter, history_done] {
+    history_done->set_value(history_->BlockBatch(block, filter));
+  });
+  auto wait_for_helpers = absl::MakeCleanup([&] {
+    // An early return must not leave them running.
+    if (appended.valid()) appended.wait();
+    if (history.valid()) history.wait();
   });
   // A new ledger records its format, and indexes the namespaces with metadata from its
   // first block on.
@@ -122,14 +155,12 @@ absl::Status Storage::Commit(const wire::ParsedBlock& block, const BlockUpdates&
       batch.Delete(db_->cf(Cf::kMeta), internal::PvtRecordKey(number));
     }
   }
-  // The key history, which validation never reads, unindexed: written behind before
-  // the rest, and its readers wait for it (HistoryDb::Get).
-  auto history = std::make_unique<rocksdb::WriteBatch>();
-  FABRIC_RETURN_IF_ERROR(history_->Add(block, filter, history.get()));
   const absl::Time waited_from = absl::Now();
   absl::StatusOr<BlockLocation> loc = appended.get();
   const absl::Duration waited = absl::Now() - waited_from;
   FABRIC_RETURN_IF_ERROR(loc.status());
+  HistoryBatch history_batch = history.get();
+  FABRIC_RETURN_IF_ERROR(history_batch.status());
   blocks_->StageIndex(block, filter, *loc, &batch);
   // The synced block file is the durable log: after a crash, whatever the database lost
   // is re-applied from it (Open reports those blocks), with the private data record
@@ -138,7 +169,7 @@ absl::Status Storage::Commit(const wire::ParsedBlock& block, const BlockUpdates&
   // the database inserts it while the next block is validated, reads seeing it at once.
   // (No key is put twice in a block's batch: a WriteBatchWithIndex without
   // overwrite_key, cheaper to build, then iterates like the database.)
-  FABRIC_RETURN_IF_ERROR(db_->WriteBehind(std::move(indexed), std::move(history)));
+  FABRIC_RETURN_IF_ERROR(db_->WriteBehind(std::move(indexed), *std::move(history_batch)));
   blocks_->Committed(block);
   // The block files' part: the append and its sync; the database's: building the
   // batches and handing them over (which waits for the previous block's insert), that

@@ -135,8 +135,9 @@ class Storage {
   std::unique_ptr<HistoryDb> history_;
   std::optional<SnapshotOrigin> origin_;
   CommitTimes last_commit_times_;
-  // One thread that appends and syncs each committed block beside the batch's building.
-  std::unique_ptr<ThreadPool> appender_ = std::make_unique<ThreadPool>(2);
+  // Two threads beside the committing one: one appends and syncs each committed block,
+  // the other builds its history batch, while the committing thread builds the state's.
+  std::unique_ptr<ThreadPool> helpers_ = std::make_unique<ThreadPool>(3);
   // Whether the expiry schedule may hold entries: false for a ledger that never had
   // private data with a BlockToLive, whose commits then skip the schedule lookup.
   // REQUIRES: used by the committing thread.

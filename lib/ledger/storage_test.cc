@@ -189,7 +189,7 @@ TEST(StorageTest, HistoryNewestFirstMatchesTheBlocks) {
   std::map<std::pair<std::string, std::string>, std::vector<HistoryRecord>> expected;
   for (const Block& b : blocks) {
     for (const HistoryEntry& e : BlockHistory(*b, b->metadata(common::TRANSACTIONS_FILTER))) {
-      auto& list = expected[{e.ns, e.key}];
+      auto& list = expected[{std::string(e.ns), std::string(e.key)}];
       list.insert(list.begin(), HistoryRecord{Version{b->number(), e.tx},
                                               *ModificationOf(b->tx(e.tx), e.ns, e.key)});
     }

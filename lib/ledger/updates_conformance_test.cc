@@ -104,7 +104,7 @@ TEST(UpdatesConformanceTest, CommitHashesAndFinalStateMatchFabric) {
     }
     state.Apply(*updates);
     for (const HistoryEntry& h : BlockHistory(*block, filter)) {
-      history[{h.ns, h.key}].push_back({block->number(), h.tx});
+      history[{std::string(h.ns), std::string(h.key)}].push_back({block->number(), h.tx});
     }
     blocks.push_back(block);
   }
