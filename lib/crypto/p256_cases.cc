@@ -8,6 +8,7 @@
 #include <openssl/mem.h>
 #include <openssl/nid.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <cstring>
@@ -15,7 +16,9 @@
 #include <utility>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "lib/crypto/p256_verify_batch.h"
 
 namespace fabric::crypto::testing {
 namespace {
@@ -452,6 +455,42 @@ std::string Compare(const KeyWithTable& k, const Case& c, int* answer) {
     }
   }
   ERR_clear_error();
+  return "";
+}
+
+std::string CompareBatch(const std::vector<BatchCase>& cases, ThreadPool* pool,
+                         size_t* confirmed) {
+  P256VerifyBatch batch;
+  std::vector<uint8_t> added(cases.size(), 0);
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const BatchCase& b = cases[i];
+    ScopedP256VerifyBatch use(&batch, i);
+    // The batch does not own the test's table.
+    std::shared_ptr<const P256KeyTable> table(std::shared_ptr<void>(), b.key->table.get());
+    added[i] = batch.Add(reinterpret_cast<const uint8_t*>(b.c->digest.data()),
+                         b.c->digest.size(), b.c->sig.get(), table);
+    if (!added[i] && b.answer == 1) {
+      return absl::StrCat("refused by the batch, yet valid: ", Describe(*b.c));
+    }
+  }
+  const std::vector<size_t> unconfirmed = batch.Compute(pool);
+  size_t n = 0;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    if (!added[i]) continue;
+    const BatchCase& b = cases[i];
+    const bool ok = !std::binary_search(unconfirmed.begin(), unconfirmed.end(), i);
+    n += ok;
+    if (ok && b.answer != 1) {
+      return absl::StrCat("ECDSA_do_verify ", b.answer, ", confirmed by the batch: ",
+                          Describe(*b.c));
+    }
+    // Only a sum that meets an entry or its opposite leaves a valid one unconfirmed.
+    if (!ok && b.answer == 1 && !absl::StartsWith(b.c->what, "u1 = ") &&
+        !absl::StrContains(b.c->what, "crafted")) {
+      return absl::StrCat("valid, not confirmed by the batch: ", Describe(*b.c));
+    }
+  }
+  if (confirmed != nullptr) *confirmed = n;
   return "";
 }
 

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/base/thread_pool.h"
 #include "lib/crypto/p256_key_table.h"
 
 namespace fabric::crypto::testing {
@@ -64,6 +65,20 @@ std::vector<Case> EdgeCases(const KeyWithTable& k);
 // Both verifiers' answers on `c` with `k`; a message naming the case and its bytes
 // when they differ, "" when they agree.
 std::string Compare(const KeyWithTable& k, const Case& c, int* answer = nullptr);
+
+// A case for CompareBatch, with its key and ECDSA_do_verify's answer.
+struct BatchCase {
+  const KeyWithTable* key;
+  const Case* c;
+  int answer;
+};
+
+// The cases verified side by side in one P256VerifyBatch (each under its index as the
+// tag): "" when every case the batch confirms is valid, and every valid one it does not
+// confirm is crafted to meet equal or opposite points; else a message naming the case.
+// The number confirmed goes to `confirmed` when not null.
+std::string CompareBatch(const std::vector<BatchCase>& cases, ThreadPool* pool,
+                         size_t* confirmed = nullptr);
 
 // Hex of the case's digest, r and s, for messages.
 std::string Describe(const Case& c);

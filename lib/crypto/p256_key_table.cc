@@ -16,25 +16,9 @@
 
 #include "absl/base/call_once.h"
 #include "absl/status/status.h"
-
-#if defined(__x86_64__) && !defined(OPENSSL_NO_ASM) && !defined(OPENSSL_SMALL)
-#define FABRIC_P256_ASM 1
-#endif
+#include "lib/crypto/p256_internal.h"
 
 namespace fabric::crypto {
-
-// Gives the implementation below the table's rows.
-struct P256Access {
-  using Affine = P256KeyTable::Affine;
-  // The 64 multiples of window i.
-  static Affine* Row(P256KeyTable& t, size_t i) { return t.rows_[i]; }
-  static const Affine* Row(const P256KeyTable& t, size_t i) { return t.rows_[i]; }
-  static std::unique_ptr<P256KeyTable> New() {
-    return std::unique_ptr<P256KeyTable>(new P256KeyTable());
-  }
-  static void SetPoint(P256KeyTable& t, std::string p) { t.point_ = std::move(p); }
-};
-
 namespace {
 
 bool IsP256(const EC_KEY* key) {
@@ -55,122 +39,26 @@ std::string P256PointOf(const EC_KEY* key) {
 
 #if defined(FABRIC_P256_ASM)
 
-namespace {
-
-using Affine = P256Access::Affine;
-using Limbs = uint64_t[4];
-
-// A point in Jacobian coordinates, Montgomery form: the layout of BoringSSL's
-// P256_POINT. (Its P256_POINT_AFFINE is the layout of P256KeyTable::Affine.)
-struct Jacobian {
-  uint64_t x[4];
-  uint64_t y[4];
-  uint64_t z[4];
-};
-
-bool IsZero(const uint64_t a[4]) { return (a[0] | a[1] | a[2] | a[3]) == 0; }
-
-// a < b, as 256-bit numbers.
-bool LessThan(const uint64_t a[4], const uint64_t b[4]) {
-  for (int i = 3; i >= 0; --i) {
-    if (a[i] != b[i]) return a[i] < b[i];
-  }
-  return false;
-}
-
-// a -= b; the borrow out.
-uint64_t SubInPlace(uint64_t a[4], const uint64_t b[4]) {
-  unsigned __int128 borrow = 0;
-  for (int i = 0; i < 4; ++i) {
-    unsigned __int128 d = static_cast<unsigned __int128>(a[i]) - b[i] - borrow;
-    a[i] = static_cast<uint64_t>(d);
-    borrow = (d >> 64) & 1;
-  }
-  return static_cast<uint64_t>(borrow);
-}
-
-// a + b, with no carry out (the callers' sums stay below 2^256).
-void Add(uint64_t out[4], const uint64_t a[4], const uint64_t b[4]) {
-  unsigned __int128 carry = 0;
-  for (int i = 0; i < 4; ++i) {
-    unsigned __int128 s = static_cast<unsigned __int128>(a[i]) + b[i] + carry;
-    out[i] = static_cast<uint64_t>(s);
-    carry = s >> 64;
-  }
-}
-
-// A BIGNUM below 2^256 as little-endian limbs; false if it is negative or larger.
-bool ToLimbs(const BIGNUM* bn, uint64_t out[4]) {
-  if (BN_is_negative(bn) || BN_num_bytes(bn) > 32) return false;
-  uint8_t le[32];
-  if (!BN_bn2le_padded(le, sizeof le, bn)) return false;
-  std::memcpy(out, le, sizeof le);  // x86-64 and aarch64 are little-endian
-  return true;
-}
-
-// The curve's constants, read from BoringSSL's group once.
-struct Curve {
-  const EC_GROUP* group = nullptr;
-  uint64_t p[4] = {}, n[4] = {};
-  uint64_t rr_p[4] = {};       // 2^512 mod p: into the field's Montgomery form
-  uint64_t rr_n[4] = {};       // 2^512 mod n: into the order's Montgomery form
-  uint64_t one_mont[4] = {};   // 2^256 mod p: one in Montgomery form
-  uint64_t p_minus_n[4] = {};  // r + n is another candidate x when r < p - n
-  uint64_t p_minus_2[4] = {};  // Fermat's exponent for inverses mod p
-  bool ok = false;
-};
-
-bool Mod2To512(const BIGNUM* m, uint64_t out[4], BN_CTX* ctx) {
-  bssl::UniquePtr<BIGNUM> r(BN_new());
-  return r && BN_set_bit(r.get(), 512) && BN_mod(r.get(), r.get(), m, ctx) &&
-         ToLimbs(r.get(), out);
-}
-
-const Curve& P256() {
-  static const Curve* curve = [] {
-    auto* c = new Curve();
-    CRYPTO_library_init();  // BoringSSL's CPU capabilities, read by its assembly
-    c->group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
-    bssl::UniquePtr<BN_CTX> ctx(BN_CTX_new());
-    bssl::UniquePtr<BIGNUM> p(BN_new()), tmp(BN_new());
-    if (c->group == nullptr || ctx == nullptr || p == nullptr || tmp == nullptr ||
-        !EC_GROUP_get_curve_GFp(c->group, p.get(), nullptr, nullptr, ctx.get()) ||
-        !ToLimbs(p.get(), c->p) || !ToLimbs(EC_GROUP_get0_order(c->group), c->n) ||
-        !Mod2To512(p.get(), c->rr_p, ctx.get()) ||
-        !Mod2To512(EC_GROUP_get0_order(c->group), c->rr_n, ctx.get()) ||
-        !BN_set_bit(tmp.get(), 256) || !BN_mod(tmp.get(), tmp.get(), p.get(), ctx.get()) ||
-        !ToLimbs(tmp.get(), c->one_mont) ||
-        !BN_sub(tmp.get(), p.get(), EC_GROUP_get0_order(c->group)) ||
-        !ToLimbs(tmp.get(), c->p_minus_n) || !BN_sub(tmp.get(), p.get(), BN_value_one()) ||
-        !BN_sub(tmp.get(), tmp.get(), BN_value_one()) || !ToLimbs(tmp.get(), c->p_minus_2)) {
-      return c;
-    }
-    c->ok = true;
-    return c;
-  }();
-  return *curve;
-}
-
-
-}  // namespace
-
-// BoringSSL's x86-64 nistz256 routines (crypto/fipsmodule/ec/asm/p256-x86_64-asm.pl,
-// p256_beeu-x86_64-asm.pl), linked from the static //third_party:boringssl_crypto.
-// Field elements are fully reduced, in Montgomery form (a*2^256 mod p).
-extern "C" {
-void ecp_nistz256_neg(uint64_t res[4], const uint64_t a[4]);
-void ecp_nistz256_mul_mont(uint64_t res[4], const uint64_t a[4], const uint64_t b[4]);
-void ecp_nistz256_sqr_mont(uint64_t res[4], const uint64_t a[4]);
-// a*b*2^-256 mod n.
-void ecp_nistz256_ord_mul_mont(uint64_t res[4], const uint64_t a[4], const uint64_t b[4]);
-// a^-1 mod m (plain form) for 0 < a < m, m odd; 1 on success.
-int beeu_mod_inverse_vartime(uint64_t out[4], const uint64_t a[4], const uint64_t m[4]);
-// Doubling and addition; point_add also handles equal and opposite inputs.
-void ecp_nistz256_point_double(Jacobian* r, const Jacobian* a);
-void ecp_nistz256_point_add(Jacobian* r, const Jacobian* a, const Jacobian* b);
-// r = a + b for an affine b; wrong when a and b are the same finite point.
-void ecp_nistz256_point_add_affine(Jacobian* r, const Jacobian* a, const Affine* b);
-}
+using internal::Affine;
+using internal::Jacobian;
+using internal::Curve;
+using internal::P256;
+using internal::IsZero;
+using internal::LessThan;
+using internal::Add;
+using internal::ToLimbs;
+using internal::FieldInverse;
+using internal::Digits;
+using internal::Recode;
+using internal::DigestToScalar;
+using internal::ecp_nistz256_neg;
+using internal::ecp_nistz256_mul_mont;
+using internal::ecp_nistz256_sqr_mont;
+using internal::ecp_nistz256_ord_mul_mont;
+using internal::beeu_mod_inverse_vartime;
+using internal::ecp_nistz256_point_double;
+using internal::ecp_nistz256_point_add;
+using internal::ecp_nistz256_point_add_affine;
 
 bool P256TablesAvailable() {
   static const bool available = __builtin_cpu_supports("avx") && P256().ok;
@@ -178,18 +66,6 @@ bool P256TablesAvailable() {
 }
 
 namespace {
-
-// a^(p-2) = a^-1 mod p, in Montgomery form (a != 0).
-void FieldInverse(uint64_t out[4], const uint64_t a[4]) {
-  const Curve& c = P256();
-  alignas(32) uint64_t acc[4];
-  std::memcpy(acc, c.one_mont, sizeof acc);
-  for (int bit = 255; bit >= 0; --bit) {
-    ecp_nistz256_sqr_mont(acc, acc);
-    if ((c.p_minus_2[bit / 64] >> (bit % 64)) & 1) ecp_nistz256_mul_mont(acc, acc, a);
-  }
-  std::memcpy(out, acc, sizeof acc);
-}
 
 // Fills `t` with (j+1) * 2^(7i) * P for the affine point P = (x, y) (plain form).
 void FillRows(P256KeyTable& t, const uint64_t x[4], const uint64_t y[4]) {
@@ -233,33 +109,6 @@ void FillRows(P256KeyTable& t, const uint64_t x[4], const uint64_t y[4]) {
   }
 }
 
-// The 37 signed 7-bit digits of a scalar (BoringSSL's Booth recoding for its w7
-// tables): digit i covers bits 7i-1 .. 7i+6, and the scalar is the sum of
-// sign_i * magnitude_i * 2^(7i), magnitude in 0..64.
-struct Digits {
-  uint8_t magnitude[P256KeyTable::kWindows];
-  bool negative[P256KeyTable::kWindows];
-};
-
-void Recode(const uint64_t scalar[4], Digits* d) {
-  uint8_t s[33];
-  std::memcpy(s, scalar, 32);
-  s[32] = 0;
-  for (size_t i = 0; i < P256KeyTable::kWindows; ++i) {
-    unsigned w;
-    if (i == 0) {
-      w = (s[0] << 1) & 0xff;
-    } else {
-      size_t bit = 7 * i - 1;
-      w = ((s[bit / 8] | (s[bit / 8 + 1] << 8)) >> (bit % 8)) & 0xff;
-    }
-    bool neg = (w & 0x80) != 0;
-    unsigned m = neg ? 0xff - w : w;
-    d->magnitude[i] = static_cast<uint8_t>((m >> 1) + (m & 1));
-    d->negative[i] = neg;
-  }
-}
-
 // The table entries a scalar's digits pick, with their signs: 0 to 37 of them.
 struct Picks {
   const Affine* entry[P256KeyTable::kWindows];
@@ -300,15 +149,6 @@ bool AddPicks(Jacobian* acc, bool* acc_infinite, const Picks& p) {
     if (IsZero(acc->z)) return false;
   }
   return true;
-}
-
-// The digest as a scalar, as ECDSA does it: its leftmost 256 bits, reduced mod n.
-void DigestToScalar(const uint8_t* digest, size_t len, uint64_t out[4]) {
-  if (len > 32) len = 32;
-  uint8_t le[32] = {0};
-  for (size_t i = 0; i < len; ++i) le[i] = digest[len - 1 - i];
-  std::memcpy(out, le, 32);
-  if (!LessThan(out, P256().n)) SubInPlace(out, P256().n);
 }
 
 }  // namespace

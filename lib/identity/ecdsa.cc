@@ -9,12 +9,14 @@
 #include <openssl/nid.h>
 
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "lib/base/sha256.h"
 #include "lib/base/status_macros.h"
 #include "lib/crypto/p256_inverse_batch.h"
+#include "lib/crypto/p256_verify_batch.h"
 #include "lib/identity/internal/der.h"
 
 namespace fabric::identity {
@@ -60,7 +62,8 @@ absl::StatusOr<internal::EcdsaSignature> Parse(absl::string_view der_sig) {
 }  // namespace
 
 absl::Status VerifyEcdsaDigest(const EC_KEY* key, absl::string_view digest,
-                               absl::string_view der_sig, const crypto::P256KeyTable* table) {
+                               absl::string_view der_sig,
+                               std::shared_ptr<const crypto::P256KeyTable> table) {
   const EC_GROUP* group = key != nullptr ? EC_KEY_get0_group(key) : nullptr;
   const BIGNUM* half = HalfOrder(group);
   if (half == nullptr) return absl::InvalidArgumentError("curve not recognized");
@@ -77,6 +80,11 @@ absl::Status VerifyEcdsaDigest(const EC_KEY* key, absl::string_view digest,
   const uint8_t* d = reinterpret_cast<const uint8_t*>(digest.data());
   int ok;
   if (table != nullptr) {
+    // Computed later with the block's others, if the validator defers them.
+    crypto::P256VerifyBatch* deferred = crypto::P256VerifyBatch::Current();
+    if (deferred != nullptr && deferred->Add(d, digest.size(), esig.get(), table)) {
+      return absl::OkStatus();
+    }
     // The inverse of s, if the validator computed it with the block's others.
     const crypto::P256InverseBatch* batch = crypto::P256InverseBatch::Current();
     ok = crypto::EcdsaVerifyP256(d, digest.size(), esig.get(), key, *table,
@@ -90,8 +98,9 @@ absl::Status VerifyEcdsaDigest(const EC_KEY* key, absl::string_view digest,
 }
 
 absl::Status VerifyEcdsaSha256(const EC_KEY* key, absl::string_view data,
-                               absl::string_view der_sig, const crypto::P256KeyTable* table) {
-  return VerifyEcdsaDigest(key, Sha256(data), der_sig, table);
+                               absl::string_view der_sig,
+                               std::shared_ptr<const crypto::P256KeyTable> table) {
+  return VerifyEcdsaDigest(key, Sha256(data), der_sig, std::move(table));
 }
 
 absl::StatusOr<std::string> ToLowS(const EC_GROUP* group, absl::string_view der_sig) {

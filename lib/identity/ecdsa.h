@@ -10,6 +10,7 @@
 
 #include <openssl/base.h>
 
+#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
@@ -23,15 +24,18 @@ namespace fabric::identity {
 // P-256, P-384, P-521, like Fabric). InvalidArgument if the signature does not parse or
 // its s is high ("Invalid S. Must be smaller than half the order"); PermissionDenied
 // "The signature is invalid" if it parses but does not verify. With `table` (which must
-// be the P256KeyTable of `key`'s point) the same answer comes about three times faster.
+// be the P256KeyTable of `key`'s point) the same answer comes about four times faster;
+// and where a crypto::P256VerifyBatch is installed on the thread, a signature that
+// parses, is low-S and has r and s in range is recorded there and taken as valid (OK)
+// until the batch computes it (see p256_verify_batch.h).
 absl::Status VerifyEcdsaSha256(const EC_KEY* key, absl::string_view data,
                                absl::string_view der_sig,
-                               const crypto::P256KeyTable* table = nullptr);
+                               std::shared_ptr<const crypto::P256KeyTable> table = nullptr);
 
 // Same over a precomputed digest (Fabric's verifyECDSA).
 absl::Status VerifyEcdsaDigest(const EC_KEY* key, absl::string_view digest,
                                absl::string_view der_sig,
-                               const crypto::P256KeyTable* table = nullptr);
+                               std::shared_ptr<const crypto::P256KeyTable> table = nullptr);
 
 // `der_sig` with s replaced by n - s when s > n/2, for the curve of `group`, re-encoded
 // as minimal DER (Fabric's SignatureToLowS). Already-low signatures come back

@@ -29,7 +29,7 @@ absl::Status Identity::Verify(absl::string_view data, absl::string_view signatur
   if (p256_point_.empty()) return VerifyEcdsaSha256(ec_key_.get(), data, signature);
   crypto::HotKeys& hot = crypto::HotKeys::Process();
   std::shared_ptr<const crypto::P256KeyTable> table = hot.Find(p256_point_);
-  absl::Status st = VerifyEcdsaSha256(ec_key_.get(), data, signature, table.get());
+  absl::Status st = VerifyEcdsaSha256(ec_key_.get(), data, signature, table);
   if (st.ok() && table == nullptr && validated_.load(std::memory_order_relaxed)) {
     hot.NoteUse(p256_point_, ec_key_.get());
   }

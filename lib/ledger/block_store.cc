@@ -236,10 +236,10 @@ absl::StatusOr<std::string> BlockStore::BlockByHash(absl::string_view header_has
   return bytes;
 }
 
-absl::StatusOr<std::vector<TxLocation>> BlockStore::TxLocations(absl::string_view txid) const {
+// Every occurrence of `txid` from `it`, a blocks iterator, into `out`.
+absl::Status BlockStore::ScanTxId(rocksdb::Iterator* it, absl::string_view txid,
+                                  std::vector<TxLocation>* out) {
   const std::string prefix = internal::TxIdPrefix(txid);
-  std::vector<TxLocation> out;
-  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Cf::kBlocks);
   for (it->Seek(S(prefix)); it->Valid() && it->key().starts_with(S(prefix)); it->Next()) {
     absl::string_view rest(it->key().data() + prefix.size(), it->key().size() - prefix.size());
     TxLocation t;
@@ -250,9 +250,36 @@ absl::StatusOr<std::vector<TxLocation>> BlockStore::TxLocations(absl::string_vie
     // An empty value: a txid imported from the snapshot the ledger was joined from.
     t.in_snapshot = it->value().empty();
     if (!t.in_snapshot) t.validation_code = static_cast<uint8_t>(it->value()[0]);
-    out.push_back(t);
+    out->push_back(t);
   }
-  FABRIC_RETURN_IF_ERROR(FromRocks(it->status(), "scanning the txid index"));
+  return FromRocks(it->status(), "scanning the txid index");
+}
+
+absl::StatusOr<std::vector<TxLocation>> BlockStore::TxLocations(absl::string_view txid) const {
+  std::vector<TxLocation> out;
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Cf::kBlocks);
+  FABRIC_RETURN_IF_ERROR(ScanTxId(it.get(), txid, &out));
+  return out;
+}
+
+absl::StatusOr<std::vector<bool>> BlockStore::HasTxIds(
+    const std::vector<absl::string_view>& txids) const {
+  std::vector<bool> out(txids.size());
+  if (txids.empty()) return out;
+  // In key order (for txids under 128 bytes), so that the seeks move forward.
+  std::vector<size_t> order(txids.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&txids](size_t a, size_t b) {
+    return txids[a].size() != txids[b].size() ? txids[a].size() < txids[b].size()
+                                              : txids[a] < txids[b];
+  });
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Cf::kBlocks);
+  std::vector<TxLocation> found;
+  for (size_t i : order) {
+    found.clear();
+    FABRIC_RETURN_IF_ERROR(ScanTxId(it.get(), txids[i], &found));
+    out[i] = !found.empty();
+  }
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include "lib/base/status_macros.h"
 #include "lib/channelconfig/config_update.h"
 #include "lib/crypto/p256_inverse_batch.h"
+#include "lib/crypto/p256_verify_batch.h"
 
 namespace fabric::validate {
 namespace {
@@ -124,15 +125,25 @@ absl::StatusOr<std::shared_ptr<const channelconfig::ChannelConfig>> ApplyConfig(
   return next;
 }
 
-// Pass 1 for an endorser transaction that passed CheckTransaction.
+// Whether `tx`'s txid is in the ledger: `known`[i] (the block's lookup, when it
+// succeeded), else looked up by itself.
+absl::StatusOr<bool> InLedger(const wire::TxView& tx, const ledger::Ledger& ledger,
+                              const absl::StatusOr<std::vector<bool>>& known, size_t i) {
+  if (known.ok()) return (*known)[i];
+  FABRIC_ASSIGN_OR_RETURN(std::vector<ledger::TxLocation> seen,
+                          ledger.blocks().TxLocations(tx.txid()));
+  return !seen.empty();
+}
+
+// Pass 1 for an endorser transaction that passed CheckTransaction; `in_ledger` tells
+// whether its txid is committed already.
 void ValidateEndorser(const wire::TxView& tx, const PreparedBlock::Tx& p, const std::string& where,
-                      const ledger::Ledger& ledger, PolicySource& source, TxWork* w) {
-  absl::StatusOr<std::vector<ledger::TxLocation>> seen = ledger.blocks().TxLocations(tx.txid());
-  if (!seen.ok()) {
-    w->error = seen.status();
+                      const absl::StatusOr<bool>& in_ledger, PolicySource& source, TxWork* w) {
+  if (!in_ledger.ok()) {
+    w->error = in_ledger.status();
     return;
   }
-  if (!seen->empty()) {
+  if (*in_ledger) {
     w->verdict = Invalid(protos::DUPLICATE_TXID,
                          absl::StrCat("transaction ", tx.txid(), " is already in the ledger"));
     return;
@@ -185,6 +196,42 @@ PreparedBlock BlockValidator::Prepare(
   out.block = std::move(block);
   out.config = std::move(config);
   out.txs.resize(out.block->num_transactions());
+  size_t signatures = 0;
+  for (size_t i = 0; i < out.txs.size(); ++i) {
+    const wire::TxView& tx = out.block->tx(i);
+    signatures += 1 + (tx.actions.size() == 1
+                           ? static_cast<size_t>(tx.actions[0].payload.action().endorsements_size())
+                           : 0);
+  }
+  auto prepare = [&out](size_t i) {
+    const wire::TxView& tx = out.block->tx(i);
+    PreparedBlock::Tx& p = out.txs[i];
+    p.verdict = CheckTransaction(tx, out.config->channel_id(), out.config->msps());
+    if (!p.verdict.valid() || tx.type() != common::ENDORSER_TRANSACTION) return;
+    p.action_verdict = CheckEndorserAction(tx, &p.namespaces);
+    if (!p.action_verdict.valid()) return;
+    p.endorsements = std::make_unique<policy::SignatureSet>(EndorsementSignedData(tx.actions[0]),
+                                                            out.config->shared_msps());
+    p.endorsements->size();  // verifies every signature now
+  };
+  if (signatures >= crypto::P256VerifyBatch::kMinSignatures) {
+    // Enough signatures to verify side by side: every verification with a hot key's
+    // table is taken as valid, then the batch computes them all; the transactions with
+    // one it does not confirm are prepared again, verifying at once (see
+    // crypto/p256_verify_batch.h). What a transaction's preparation yields depends only
+    // on its verifications' answers, so with the batch's confirmed it is the same.
+    crypto::P256VerifyBatch deferred;
+    pool_->ParallelFor(out.txs.size(), [&](size_t i) {
+      crypto::ScopedP256VerifyBatch use(&deferred, i);
+      prepare(i);
+    });
+    const std::vector<size_t> again = deferred.Compute(pool_);
+    pool_->ParallelFor(again.size(), [&](size_t k) {
+      out.txs[again[k]] = PreparedBlock::Tx();
+      prepare(again[k]);
+    });
+    return out;
+  }
   // Every signature's s inverted together, so that each verification below skips its
   // own inversion (crypto::P256InverseBatch; an inverse is checked before it is used).
   crypto::P256InverseBatch inverses;
@@ -200,15 +247,7 @@ PreparedBlock BlockValidator::Prepare(
   inverses.Compute();
   pool_->ParallelFor(out.txs.size(), [&](size_t i) {
     crypto::ScopedP256InverseBatch use(&inverses);
-    const wire::TxView& tx = out.block->tx(i);
-    PreparedBlock::Tx& p = out.txs[i];
-    p.verdict = CheckTransaction(tx, out.config->channel_id(), out.config->msps());
-    if (!p.verdict.valid() || tx.type() != common::ENDORSER_TRANSACTION) return;
-    p.action_verdict = CheckEndorserAction(tx, &p.namespaces);
-    if (!p.action_verdict.valid()) return;
-    p.endorsements = std::make_unique<policy::SignatureSet>(EndorsementSignedData(tx.actions[0]),
-                                                            out.config->shared_msps());
-    p.endorsements->size();  // verifies every signature now, in parallel
+    prepare(i);
   });
   return out;
 }
@@ -224,6 +263,18 @@ absl::StatusOr<BlockValidation> BlockValidator::Validate(const PreparedBlock& pr
   const size_t n = block.num_transactions();
   std::vector<TxWork> work(n);
 
+  // Which txids the ledger holds, looked up together (one scan of the index). If that
+  // fails, each transaction looks its own up, for the error it would meet.
+  std::vector<size_t> looked_up(n, n);  // index into txids, n if not looked up
+  std::vector<absl::string_view> txids;
+  for (size_t i = 0; i < n; ++i) {
+    if (prepared.txs[i].verdict.valid() && block.tx(i).type() == common::ENDORSER_TRANSACTION) {
+      looked_up[i] = txids.size();
+      txids.push_back(block.tx(i).txid());
+    }
+  }
+  const absl::StatusOr<std::vector<bool>> known = ledger.blocks().HasTxIds(txids);
+
   // Pass 1: what depends on one transaction and the committed ledger.
   pool_->ParallelFor(n, [&](size_t i) {
     const wire::TxView& tx = block.tx(i);
@@ -232,7 +283,8 @@ absl::StatusOr<BlockValidation> BlockValidator::Validate(const PreparedBlock& pr
     w.verdict = p.verdict;
     if (!w.verdict.valid() || tx.type() != common::ENDORSER_TRANSACTION) return;
     w.namespaces = p.namespaces;
-    ValidateEndorser(tx, p, absl::StrCat(block.number(), ":", i), ledger, source, &w);
+    ValidateEndorser(tx, p, absl::StrCat(block.number(), ":", i),
+                     InLedger(tx, ledger, known, looked_up[i]), source, &w);
   });
 
   // Pass 2, in block order.
