@@ -74,11 +74,12 @@ struct BatchCase {
 };
 
 // The cases verified side by side in one P256VerifyBatch (each under its index as the
-// tag): "" when every case the batch confirms is valid, and every valid one it does not
-// confirm is crafted to meet equal or opposite points; else a message naming the case.
-// The number confirmed goes to `confirmed` when not null.
+// tag): "" when every case the batch confirms is valid and, if `all_valid_confirmed`,
+// every valid one it does not confirm was crafted to meet equal or opposite points
+// (RandomCase and CraftedCase say so in `what`; a fuzz input may be such a case unsaid);
+// else a message naming the case. The number confirmed goes to `confirmed` when not null.
 std::string CompareBatch(const std::vector<BatchCase>& cases, ThreadPool* pool,
-                         size_t* confirmed = nullptr);
+                         bool all_valid_confirmed, size_t* confirmed = nullptr);
 
 // Hex of the case's digest, r and s, for messages.
 std::string Describe(const Case& c);

@@ -54,7 +54,7 @@ TEST_F(P256VerifyBatchTest, EdgeCasesOfEveryFixedKeyTogether) {
   batch.push_back({&k_above, &above, Answer(k_above, above)});
   ASSERT_EQ(batch.back().answer, 1);
   size_t confirmed = 0;
-  EXPECT_EQ(CompareBatch(batch, &pool_, &confirmed), "");
+  EXPECT_EQ(CompareBatch(batch, &pool_, true, &confirmed), "");
   EXPECT_GT(confirmed, 50u);
 }
 
@@ -73,8 +73,8 @@ TEST_F(P256VerifyBatchTest, RandomCasesInBatchesOfEverySize) {
       cases.push_back(testing::RandomCase(rng, k, keys[rng() % keys.size()]));
       batch.push_back({&k, &cases.back(), Answer(k, cases.back())});
     }
-    EXPECT_EQ(CompareBatch(batch, &pool_), "") << "batch of " << size;
-    EXPECT_EQ(CompareBatch(batch, nullptr), "") << "batch of " << size << ", no pool";
+    EXPECT_EQ(CompareBatch(batch, &pool_, true), "") << "batch of " << size;
+    EXPECT_EQ(CompareBatch(batch, nullptr, true), "") << "batch of " << size << ", no pool";
   }
 }
 

@@ -214,7 +214,7 @@ PreparedBlock BlockValidator::Prepare(
                                                             out.config->shared_msps());
     p.endorsements->size();  // verifies every signature now
   };
-  if (signatures >= crypto::P256VerifyBatch::kMinSignatures) {
+  if (signatures >= batch_from_) {
     // Enough signatures to verify side by side: every verification with a hot key's
     // table is taken as valid, then the batch computes them all; the transactions with
     // one it does not confirm are prepared again, verifying at once (see

@@ -34,6 +34,7 @@
 #include "absl/status/statusor.h"
 #include "lib/base/thread_pool.h"
 #include "lib/channelconfig/channel_config.h"
+#include "lib/crypto/p256_verify_batch.h"
 #include "lib/ledger/ledger.h"
 #include "lib/validate/endorsement_policy.h"
 #include "lib/validate/tx_checks.h"
@@ -62,8 +63,11 @@ struct PreparedBlock {
 
 class BlockValidator {
  public:
-  // `pool` must outlive the validator.
-  explicit BlockValidator(ThreadPool* pool) : pool_(pool) {}
+  // `pool` must outlive the validator. A block with at least `batch_from` signatures
+  // has its hot keys' verifications computed side by side (crypto::P256VerifyBatch).
+  explicit BlockValidator(ThreadPool* pool,
+                          size_t batch_from = crypto::P256VerifyBatch::kMinSignatures)
+      : pool_(pool), batch_from_(batch_from) {}
 
   // The checks of `block` that depend only on it and on `config` (the channel config
   // in force for it): headers, creator, txid, shape, every signature verified. This is
@@ -85,6 +89,7 @@ class BlockValidator {
 
  private:
   ThreadPool* const pool_;
+  const size_t batch_from_;
   std::shared_ptr<PolicyCache> policies_;  // for policies_->config()
 };
 
