@@ -44,8 +44,7 @@ const Curve& P256() {
         !BN_set_bit(tmp.get(), 256) || !BN_mod(tmp.get(), tmp.get(), p.get(), ctx.get()) ||
         !ToLimbs(tmp.get(), c->one_mont) ||
         !BN_sub(tmp.get(), p.get(), EC_GROUP_get0_order(c->group)) ||
-        !ToLimbs(tmp.get(), c->p_minus_n) || !BN_sub(tmp.get(), p.get(), BN_value_one()) ||
-        !BN_sub(tmp.get(), tmp.get(), BN_value_one()) || !ToLimbs(tmp.get(), c->p_minus_2)) {
+        !ToLimbs(tmp.get(), c->p_minus_n)) {
       return c;
     }
     c->ok = true;
@@ -55,14 +54,41 @@ const Curve& P256() {
 }
 
 
+namespace {
+
+// a^(2^k) * b: k squarings, then a multiplication.
+void SquareTimes(uint64_t acc[4], int k, const uint64_t b[4]) {
+  for (int i = 0; i < k; ++i) ecp_nistz256_sqr_mont(acc, acc);
+  ecp_nistz256_mul_mont(acc, acc, b);
+}
+
+}  // namespace
+
 void FieldInverse(uint64_t out[4], const uint64_t a[4]) {
-  const Curve& c = P256();
-  alignas(32) uint64_t acc[4];
-  std::memcpy(acc, c.one_mont, sizeof acc);
-  for (int bit = 255; bit >= 0; --bit) {
-    ecp_nistz256_sqr_mont(acc, acc);
-    if ((c.p_minus_2[bit / 64] >> (bit % 64)) & 1) ecp_nistz256_mul_mont(acc, acc, a);
-  }
+  // a^(p-2), with p - 2 = 2^256 - 2^224 + 2^192 + 2^96 - 3: in bits from the top, 32
+  // ones, 31 zeros, a one, 96 zeros, 94 ones, a zero, a one. From x_k = a^(2^k - 1)
+  // (k ones), 255 squarings and 13 multiplications.
+  alignas(32) uint64_t x2[4], x4[4], x8[4], x16[4], x32[4], acc[4];
+  std::memcpy(x2, a, sizeof x2);
+  SquareTimes(x2, 1, a);  // x_k^(2^k) * x_k = x_2k
+  std::memcpy(x4, x2, sizeof x4);
+  SquareTimes(x4, 2, x2);
+  std::memcpy(x8, x4, sizeof x8);
+  SquareTimes(x8, 4, x4);
+  std::memcpy(x16, x8, sizeof x16);
+  SquareTimes(x16, 8, x8);
+  std::memcpy(x32, x16, sizeof x32);
+  SquareTimes(x32, 16, x16);
+  std::memcpy(acc, x32, sizeof acc);  // 32 ones
+  SquareTimes(acc, 32, a);            // 31 zeros, a one
+  for (int i = 0; i < 96; ++i) ecp_nistz256_sqr_mont(acc, acc);  // 96 zeros
+  SquareTimes(acc, 32, x32);          // 94 ones: 32 + 32 + 16 + 8 + 4 + 2
+  SquareTimes(acc, 32, x32);
+  SquareTimes(acc, 16, x16);
+  SquareTimes(acc, 8, x8);
+  SquareTimes(acc, 4, x4);
+  SquareTimes(acc, 2, x2);
+  SquareTimes(acc, 2, a);  // a zero, a one
   std::memcpy(out, acc, sizeof acc);
 }
 

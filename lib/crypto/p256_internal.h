@@ -85,7 +85,6 @@ struct Curve {
   uint64_t rr_n[4] = {};       // 2^512 mod n: into the order's Montgomery form
   uint64_t one_mont[4] = {};   // 2^256 mod p: one in Montgomery form
   uint64_t p_minus_n[4] = {};  // r + n is another candidate x when r < p - n
-  uint64_t p_minus_2[4] = {};  // Fermat's exponent for inverses mod p
   bool ok = false;
 };
 
@@ -112,7 +111,7 @@ void ecp_nistz256_point_add(Jacobian* r, const Jacobian* a, const Jacobian* b);
 void ecp_nistz256_point_add_affine(Jacobian* r, const Jacobian* a, const Affine* b);
 }
 
-// a^(p-2) = a^-1 mod p, in Montgomery form (a != 0).
+// a^(p-2) = a^-1 mod p, in Montgomery form (a != 0): 255 squarings, 13 multiplications.
 void FieldInverse(uint64_t out[4], const uint64_t a[4]);
 
 // The 37 signed 7-bit digits of a scalar (BoringSSL's Booth recoding for its w7
