@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "google/protobuf/stubs/common.h"
 
 namespace fabric::wire {
@@ -127,6 +128,14 @@ absl::Status ParseMessage(absl::string_view bytes, google::protobuf::Message* ms
   return absl::InvalidArgumentError(absl::StrFormat("%s: %d bytes do not parse as %s: %s", where,
                                                     bytes.size(), type.full_name(),
                                                     DescribeParseFailure(bytes, type)));
+}
+
+absl::Status ParseMessage(absl::string_view bytes, google::protobuf::Message* msg,
+                          std::initializer_list<absl::string_view> where) {
+  if (msg->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::OkStatus();
+  }
+  return ParseMessage(bytes, msg, absl::StrJoin(where, ""));  // parses again, to describe
 }
 
 }  // namespace fabric::wire

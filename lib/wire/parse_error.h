@@ -7,6 +7,7 @@
 #ifndef FABRIC_LIB_WIRE_PARSE_ERROR_H_
 #define FABRIC_LIB_WIRE_PARSE_ERROR_H_
 
+#include <initializer_list>
 #include <string>
 
 #include "absl/status/status.h"
@@ -22,6 +23,11 @@ std::string DescribeParseFailure(absl::string_view bytes, const google::protobuf
 // parse as <type>: <why>".
 absl::Status ParseMessage(absl::string_view bytes, google::protobuf::Message* msg,
                           absl::string_view where);
+
+// The same with `where` in parts, joined only when the bytes do not parse (parsing is
+// hot; its error context is not).
+absl::Status ParseMessage(absl::string_view bytes, google::protobuf::Message* msg,
+                          std::initializer_list<absl::string_view> where);
 
 }  // namespace fabric::wire
 

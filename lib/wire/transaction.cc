@@ -17,10 +17,13 @@ void FailAction(ActionView* a, ActionDefect d, absl::Status s) {
   a->error = std::move(s);
 }
 
+// Error contexts ("block 3, tx 1, action 0, ...") are kept in parts, joined only for an
+// error: a successful parse builds no strings.
 class TxParser {
  public:
-  TxParser(uint64_t block_number, int index, TxView* tx)
-      : tx_(tx), where_(absl::StrFormat("block %d, tx %d", block_number, index)) {}
+  TxParser(uint64_t block_number, int index, TxView* tx) : tx_(tx) {
+    absl::SNPrintF(where_, sizeof where_, "block %d, tx %d", block_number, index);
+  }
 
   void Run(absl::string_view entry);
 
@@ -33,26 +36,26 @@ class TxParser {
   }
   void ParseEndorserTransaction();
   void ParseAction(int i, const protos::TransactionAction& raw, ActionView* a);
-  void ParseNamespaces(const std::string& where, ActionView* a);
+  void ParseNamespaces(absl::string_view action, ActionView* a);
 
   TxView* tx_;
-  std::string where_;
+  char where_[64];
 };
 
 void TxParser::Run(absl::string_view entry) {
-  absl::Status s = ParseMessage(entry, &tx_->envelope, where_);
+  absl::Status s = ParseMessage(entry, &tx_->envelope, {where_});
   if (!s.ok()) return Fail(TxDefect::kEnvelope, s);
-  s = ParseMessage(tx_->envelope.payload(), &tx_->payload, where_ + ", Envelope.payload");
+  s = ParseMessage(tx_->envelope.payload(), &tx_->payload, {where_, ", Envelope.payload"});
   if (!s.ok()) return Fail(TxDefect::kPayload, s);
   if (!tx_->payload.has_header()) {
     return Fail(TxDefect::kMissingHeader,
-                absl::InvalidArgumentError(where_ + ": Payload has no header"));
+                absl::InvalidArgumentError(absl::StrCat(where_, ": Payload has no header")));
   }
   const common::Header& h = tx_->payload.header();
-  s = ParseMessage(h.channel_header(), &tx_->channel_header, where_ + ", Header.channel_header");
+  s = ParseMessage(h.channel_header(), &tx_->channel_header, {where_, ", Header.channel_header"});
   if (!s.ok()) return Fail(TxDefect::kChannelHeader, s);
   s = ParseMessage(h.signature_header(), &tx_->signature_header,
-                   where_ + ", Header.signature_header");
+                   {where_, ", Header.signature_header"});
   if (!s.ok()) return Fail(TxDefect::kSignatureHeader, s);
 
   switch (tx_->type()) {
@@ -61,7 +64,7 @@ void TxParser::Run(absl::string_view entry) {
       break;
     case common::CONFIG:
       s = ParseMessage(tx_->payload.data(), &tx_->config_envelope,
-                       where_ + ", CONFIG Payload.data");
+                       {where_, ", CONFIG Payload.data"});
       if (!s.ok()) Fail(TxDefect::kConfigEnvelope, s);
       break;
     default:
@@ -71,10 +74,10 @@ void TxParser::Run(absl::string_view entry) {
 
 void TxParser::ParseEndorserTransaction() {
   absl::Status s = ParseMessage(tx_->payload.data(), &tx_->transaction,
-                                where_ + ", ENDORSER_TRANSACTION Payload.data");
+                                {where_, ", ENDORSER_TRANSACTION Payload.data"});
   if (!s.ok()) return Fail(TxDefect::kTransaction, s);
   s = ParseMessage(tx_->channel_header.extension(), &tx_->header_extension,
-                   where_ + ", ChannelHeader.extension");
+                   {where_, ", ChannelHeader.extension"});
   if (!s.ok()) Fail(TxDefect::kHeaderExtension, s);
   const auto& raw = tx_->transaction.actions();
   tx_->actions.resize(raw.size());
@@ -82,46 +85,52 @@ void TxParser::ParseEndorserTransaction() {
 }
 
 void TxParser::ParseAction(int i, const protos::TransactionAction& raw, ActionView* a) {
-  const std::string where = absl::StrCat(where_, ", action ", i);
+  char action_buf[32];
+  absl::SNPrintF(action_buf, sizeof action_buf, ", action %d", i);
+  const absl::string_view action = action_buf;
   auto fail = [a](ActionDefect d, absl::Status s) { FailAction(a, d, std::move(s)); };
-  absl::Status s = ParseMessage(raw.header(), &a->header, where + ", TransactionAction.header");
+  absl::Status s =
+      ParseMessage(raw.header(), &a->header, {where_, action, ", TransactionAction.header"});
   if (!s.ok()) fail(ActionDefect::kSignatureHeader, s);
-  s = ParseMessage(raw.payload(), &a->payload, where + ", TransactionAction.payload");
+  s = ParseMessage(raw.payload(), &a->payload, {where_, action, ", TransactionAction.payload"});
   if (!s.ok()) return fail(ActionDefect::kActionPayload, s);
   s = ParseMessage(a->payload.chaincode_proposal_payload(), &a->proposal_payload,
-                   where + ", ChaincodeActionPayload.chaincode_proposal_payload");
+                   {where_, action, ", ChaincodeActionPayload.chaincode_proposal_payload"});
   if (!s.ok()) fail(ActionDefect::kProposalPayload, s);
   if (!a->payload.has_action()) {
     return fail(ActionDefect::kMissingEndorsedAction,
-                absl::InvalidArgumentError(where + ": ChaincodeActionPayload has no action"));
+                absl::InvalidArgumentError(
+                    absl::StrCat(where_, action, ": ChaincodeActionPayload has no action")));
   }
   s = ParseMessage(a->payload.action().proposal_response_payload(), &a->response_payload,
-                   where + ", ChaincodeEndorsedAction.proposal_response_payload");
+                   {where_, action, ", ChaincodeEndorsedAction.proposal_response_payload"});
   if (!s.ok()) return fail(ActionDefect::kResponsePayload, s);
   s = ParseMessage(a->response_payload.extension(), &a->chaincode_action,
-                   where + ", ProposalResponsePayload.extension");
+                   {where_, action, ", ProposalResponsePayload.extension"});
   if (!s.ok()) return fail(ActionDefect::kChaincodeAction, s);
   if (!a->chaincode_action.events().empty()) {
-    s = ParseMessage(a->chaincode_action.events(), &a->event, where + ", ChaincodeAction.events");
+    s = ParseMessage(a->chaincode_action.events(), &a->event,
+                     {where_, action, ", ChaincodeAction.events"});
     if (s.ok()) {
       a->has_event = true;
     } else {
       fail(ActionDefect::kEvent, s);
     }
   }
-  s = ParseMessage(a->chaincode_action.results(), &a->rwset, where + ", ChaincodeAction.results");
+  s = ParseMessage(a->chaincode_action.results(), &a->rwset,
+                   {where_, action, ", ChaincodeAction.results"});
   if (!s.ok()) return fail(ActionDefect::kReadWriteSet, s);
-  ParseNamespaces(where, a);
+  ParseNamespaces(action, a);
 }
 
-void TxParser::ParseNamespaces(const std::string& where, ActionView* a) {
+void TxParser::ParseNamespaces(absl::string_view action, ActionView* a) {
   a->namespaces.resize(a->rwset.ns_rwset_size());
   for (int n = 0; n < a->rwset.ns_rwset_size(); ++n) {
     const ::rwset::NsReadWriteSet& ns = a->rwset.ns_rwset(n);
     NamespaceView& view = a->namespaces[n];
     view.name = ns.namespace_();
-    const std::string ns_where = absl::StrCat(where, ", namespace \"", ns.namespace_(), "\"");
-    absl::Status s = ParseMessage(ns.rwset(), &view.kv, ns_where + " rwset");
+    absl::Status s = ParseMessage(ns.rwset(), &view.kv,
+                                  {where_, action, ", namespace \"", ns.namespace_(), "\" rwset"});
     if (!s.ok()) FailAction(a, ActionDefect::kNamespaceReadWriteSet, s);
     view.collections.resize(ns.collection_hashed_rwset_size());
     for (int c = 0; c < ns.collection_hashed_rwset_size(); ++c) {
@@ -129,7 +138,8 @@ void TxParser::ParseNamespaces(const std::string& where, ActionView* a) {
       view.collections[c].name = coll.collection_name();
       view.collections[c].pvt_rwset_hash = coll.pvt_rwset_hash();
       s = ParseMessage(coll.hashed_rwset(), &view.collections[c].hashed,
-                       absl::StrCat(ns_where, ", collection \"", coll.collection_name(), "\""));
+                       {where_, action, ", namespace \"", ns.namespace_(), "\", collection \"",
+                        coll.collection_name(), "\""});
       if (!s.ok()) FailAction(a, ActionDefect::kCollectionHashedSet, s);
     }
   }
