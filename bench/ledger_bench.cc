@@ -100,7 +100,7 @@ absl::Status Preload(Db* db, int64_t n, const std::string& dir) {
   StateDb state(db);
   for (int64_t first = 0; first < n; first += kPreloadBatch) {
     BlockUpdates updates;
-    std::map<std::string, Update>& keys = updates.pub[kNamespace];
+    fabric::ledger::KeyUpdates& keys = updates.pub[kNamespace];
     for (int64_t i = first; i < std::min(n, first + kPreloadBatch); ++i) {
       Update u;
       u.value = Value(i);
@@ -337,7 +337,7 @@ void BM_ApplyBlockWrites(benchmark::State& state) {
   std::mt19937_64 rng(2);
   std::vector<BlockUpdates> blocks(16);
   for (size_t b = 0; b < blocks.size(); ++b) {
-    std::map<std::string, Update>& keys = blocks[b].pub[kNamespace];
+    fabric::ledger::KeyUpdates& keys = blocks[b].pub[kNamespace];
     while (keys.size() < kWritesPerBlock) {
       Update u;
       u.value = Value(rng());

@@ -102,7 +102,7 @@ absl::StatusOr<BlockPvtRecord> SortPrivateData(const wire::ParsedBlock& block,
                                                const CollectionRules* rules);
 
 // Namespace -> collection -> raw key -> update (private state), sorted.
-using PrivateUpdates = std::map<std::string, std::map<std::string, std::map<std::string, Update>>>;
+using PrivateUpdates = std::map<std::string, std::map<std::string, KeyUpdates>>;
 
 // Reads the private state.
 class PrivateReader {

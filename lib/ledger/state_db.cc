@@ -13,7 +13,7 @@ absl::Status Corrupt(absl::string_view ns, absl::string_view key) {
                                           absl::CHexEscape(key), "'"));
 }
 
-void ApplyKeys(Db* db, const std::string& ns, const std::map<std::string, Update>& keys,
+void ApplyKeys(Db* db, const std::string& ns, const KeyUpdates& keys,
                rocksdb::WriteBatchBase* batch) {
   bool has_metadata = false;
   for (const auto& [key, u] : keys) {

@@ -37,7 +37,7 @@ absl::Status CheckFormat(const Db& db, const std::string& dir) {
 // its encoding's overhead.
 size_t EstimatedBatchBytes(const wire::ParsedBlock& block, const BlockUpdates& updates) {
   constexpr size_t kPerEntry = 32;  // tag, varint lengths, column family, version
-  auto sum = [](const std::string& ns, const std::map<std::string, Update>& keys) {
+  auto sum = [](const std::string& ns, const KeyUpdates& keys) {
     size_t n = 0;
     for (const auto& [key, u] : keys) {
       n += kPerEntry + ns.size() + key.size() + u.value.size() + u.metadata.size();

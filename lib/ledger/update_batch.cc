@@ -8,15 +8,16 @@
 namespace fabric::ledger {
 namespace {
 
+// Views into the parsed block, which outlives the ops.
 struct KeyOps {
   uint8_t flags = 0;  // added, rwset/write_ops.h
-  std::string value;
+  absl::string_view value;
   std::string metadata;
 };
 
 // (namespace, collection, key): collection "" for public state; key is a key hash for
-// private collections.
-using OpKey = std::tuple<std::string, std::string, std::string>;
+// private collections. Views into the parsed block.
+using OpKey = std::tuple<absl::string_view, absl::string_view, absl::string_view>;
 using TxOps = std::map<OpKey, KeyOps>;
 
 // Folds one transaction's read-write set into per-key operations.
@@ -46,6 +47,14 @@ TxOps CollectOps(const wire::ActionView& action) {
   return ops;
 }
 
+// m[k], added if absent; a string is made only then.
+template <typename Map>
+typename Map::mapped_type& FindOrAdd(Map& m, absl::string_view k) {
+  auto it = m.find(k);
+  if (it == m.end()) it = m.emplace(std::string(k), typename Map::mapped_type()).first;
+  return it->second;
+}
+
 class Batch {
  public:
   Batch(const StateReader& state, BlockUpdates* out) : state_(state), out_(out) {}
@@ -61,12 +70,12 @@ class Batch {
           u.is_delete = true;
           break;
         case rwset::KeyOutcome::kValueAndMetadata:
-          u.value = std::move(o.value);
+          u.value = std::string(o.value);
           u.metadata = std::move(o.metadata);
           break;
         case rwset::KeyOutcome::kValueKeepMetadata: {
           FABRIC_ASSIGN_OR_RETURN(u.metadata, LatestMetadata(k));
-          u.value = std::move(o.value);
+          u.value = std::string(o.value);
           break;
         }
         case rwset::KeyOutcome::kMetadataOnly: {
@@ -91,7 +100,8 @@ class Batch {
  private:
   Update& Slot(const OpKey& k) {
     const auto& [ns, coll, key] = k;
-    return coll.empty() ? out_->pub[ns][key] : out_->hashed[ns][coll][key];
+    return coll.empty() ? FindOrAdd(FindOrAdd(out_->pub, ns), key)
+                        : FindOrAdd(FindOrAdd(FindOrAdd(out_->hashed, ns), coll), key);
   }
 
   // This block's earlier update of the key, or null.
@@ -128,7 +138,8 @@ class Batch {
   absl::StatusOr<std::string> LatestMetadata(const OpKey& k) {
     if (const Update* u = InBlock(k)) return u->metadata;
     const auto& [ns, coll, key] = k;
-    auto [it, inserted] = may_have_metadata_.try_emplace(std::make_pair(ns, coll), true);
+    auto [it, inserted] =
+        may_have_metadata_.try_emplace(std::make_pair(std::string(ns), std::string(coll)), true);
     if (inserted) {
       FABRIC_ASSIGN_OR_RETURN(it->second, state_.MayHaveMetadata(ns, coll));
     }

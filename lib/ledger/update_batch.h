@@ -66,9 +66,12 @@ struct Update {
 };
 
 // Namespace -> key -> update (public state), sorted.
-using PublicUpdates = std::map<std::string, std::map<std::string, Update>>;
+// (std::less<>: looked up by string_view without a copy.)
+using KeyUpdates = std::map<std::string, Update, std::less<>>;
+using PublicUpdates = std::map<std::string, KeyUpdates, std::less<>>;
 // Namespace -> collection -> key hash -> update (hashed private state), sorted.
-using HashedUpdates = std::map<std::string, std::map<std::string, std::map<std::string, Update>>>;
+using HashedUpdates =
+    std::map<std::string, std::map<std::string, KeyUpdates, std::less<>>, std::less<>>;
 
 struct BlockUpdates {
   PublicUpdates pub;
