@@ -2,7 +2,7 @@
 //
 // In a Fabric network a few keys sign almost everything: the endorsing peers, the
 // orderers, a handful of clients. A key earns a table by signing `uses_before_table`
-// times (a table costs about 30 verifications' worth of time to build and 148 KiB to
+// times (a table costs about 60 verifications' worth of time to build and 264 KiB to
 // keep); the cache holds at most `max_tables` tables and evicts the least recently
 // used. Only keys of identities that validated against a channel's MSPs are noted
 // (Identity::Verify does that), so a stream of one-off or invalid keys never builds a
@@ -32,7 +32,7 @@ namespace fabric::crypto {
 class HotKeys {
  public:
   struct Options {
-    size_t max_tables = 32;           // 32 * 148 KiB = 4.6 MiB at most
+    size_t max_tables = 32;           // 32 * 264 KiB = 8.3 MiB at most
     uint32_t uses_before_table = 16;  // verifications by a key before it gets a table
   };
 

@@ -322,10 +322,10 @@ Case RandomCase(std::mt19937_64& rng, const KeyWithTable& k, const KeyWithTable&
       break;
     case 9:
     case 10: {
-      int window = static_cast<int>(rng() % 37);
+      int window = static_cast<int>(rng() % P256KeyTable::kWindows);
       BN u2 = NewBn();
-      BN_set_word(u2.get(), 1 + rng() % 64);
-      BN_lshift(u2.get(), u2.get(), 7 * window);
+      BN_set_word(u2.get(), 1 + rng() % P256KeyTable::kPointsPerWindow);
+      BN_lshift(u2.get(), u2.get(), P256KeyTable::kWindowBits * window);
       BN_nnmod(u2.get(), u2.get(), Order(), Ctx());
       if (BN_is_zero(u2.get())) BN_one(u2.get());
       c = Crafted(k, u2.get(), kind == 10);
@@ -395,12 +395,13 @@ std::vector<Case> EdgeCases(const KeyWithTable& k) {
     c.sig = SignDigest(k, c.digest);
     out.push_back(std::move(c));
   }
-  for (int window : {0, 1, 18, 35, 36}) {
-    for (int m : {1, 2, 63, 64}) {
+  constexpr int kW = P256KeyTable::kWindows, kP = P256KeyTable::kPointsPerWindow;
+  for (int window : {0, 1, kW / 2, kW - 2, kW - 1}) {
+    for (int m : {1, 2, kP - 1, kP}) {
       for (bool opposite : {false, true}) {
         BN u2 = NewBn();
         BN_set_word(u2.get(), m);
-        BN_lshift(u2.get(), u2.get(), 7 * window);
+        BN_lshift(u2.get(), u2.get(), P256KeyTable::kWindowBits * window);
         BN_nnmod(u2.get(), u2.get(), Order(), Ctx());
         out.push_back(Crafted(k, u2.get(), opposite));
       }

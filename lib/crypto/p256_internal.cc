@@ -93,19 +93,21 @@ void FieldInverse(uint64_t out[4], const uint64_t a[4]) {
 }
 
 void Recode(const uint64_t scalar[4], Digits* d) {
-  uint8_t s[33];
+  constexpr unsigned kBits = P256KeyTable::kWindowBits;
+  constexpr unsigned kMask = (1u << (kBits + 1)) - 1;  // a digit's bits and the one below
+  uint8_t s[34];
   std::memcpy(s, scalar, 32);
-  s[32] = 0;
+  s[32] = s[33] = 0;
   for (size_t i = 0; i < P256KeyTable::kWindows; ++i) {
     unsigned w;
     if (i == 0) {
-      w = (s[0] << 1) & 0xff;
+      w = (s[0] << 1) & kMask;
     } else {
-      size_t bit = 7 * i - 1;
-      w = ((s[bit / 8] | (s[bit / 8 + 1] << 8)) >> (bit % 8)) & 0xff;
+      const size_t bit = kBits * i - 1;
+      w = ((s[bit / 8] | (s[bit / 8 + 1] << 8) | (s[bit / 8 + 2] << 16)) >> (bit % 8)) & kMask;
     }
-    bool neg = (w & 0x80) != 0;
-    unsigned m = neg ? 0xff - w : w;
+    const bool neg = (w >> kBits) & 1;
+    const unsigned m = neg ? kMask - w : w;
     d->magnitude[i] = static_cast<uint8_t>((m >> 1) + (m & 1));
     d->negative[i] = neg;
   }

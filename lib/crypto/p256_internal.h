@@ -1,6 +1,6 @@
 // What the P-256 code of this package shares: BoringSSL's x86-64 nistz256 routines,
 // the curve's constants, 256-bit helpers and the signed-digit recoding of scalars for
-// tables of 7-bit windows (P256KeyTable). Not for use outside lib/crypto.
+// the windows of P256KeyTable. Not for use outside lib/crypto.
 #ifndef FABRIC_LIB_CRYPTO_P256_INTERNAL_H_
 #define FABRIC_LIB_CRYPTO_P256_INTERNAL_H_
 
@@ -23,7 +23,7 @@ namespace fabric::crypto {
 // Gives the package's P-256 code the table's rows.
 struct P256Access {
   using Affine = P256KeyTable::Affine;
-  // The 64 multiples of window i.
+  // The multiples of window i.
   static Affine* Row(P256KeyTable& t, size_t i) { return t.rows_[i]; }
   static const Affine* Row(const P256KeyTable& t, size_t i) { return t.rows_[i]; }
   static std::unique_ptr<P256KeyTable> New() {
@@ -114,9 +114,10 @@ void ecp_nistz256_point_add_affine(Jacobian* r, const Jacobian* a, const Affine*
 // a^(p-2) = a^-1 mod p, in Montgomery form (a != 0): 255 squarings, 13 multiplications.
 void FieldInverse(uint64_t out[4], const uint64_t a[4]);
 
-// The 37 signed 7-bit digits of a scalar (BoringSSL's Booth recoding for its w7
-// tables): digit i covers bits 7i-1 .. 7i+6, and the scalar is the sum of
-// sign_i * magnitude_i * 2^(7i), magnitude in 0..64.
+// The signed digits of a scalar below 2^256 for the table's windows of k =
+// kWindowBits bits (Booth's recoding, as BoringSSL does it for its tables): digit i
+// reads bits ki-1 .. ki+k-1, and the scalar is the sum of sign_i * magnitude_i *
+// 2^(ki), magnitude in 0..2^(k-1).
 struct Digits {
   uint8_t magnitude[P256KeyTable::kWindows];
   bool negative[P256KeyTable::kWindows];

@@ -67,7 +67,8 @@ bool P256TablesAvailable() {
 
 namespace {
 
-// Fills `t` with (j+1) * 2^(7i) * P for the affine point P = (x, y) (plain form).
+// Fills `t` with (j+1) * 2^(ki) * P (k = kWindowBits) for the affine point P = (x, y)
+// (plain form).
 void FillRows(P256KeyTable& t, const uint64_t x[4], const uint64_t y[4]) {
   const Curve& c = P256();
   constexpr size_t kW = P256KeyTable::kWindows, kP = P256KeyTable::kPointsPerWindow;
@@ -80,13 +81,13 @@ void FillRows(P256KeyTable& t, const uint64_t x[4], const uint64_t y[4]) {
     Jacobian* row = &points[i * kP];
     row[0] = base;
     ecp_nistz256_point_double(&row[1], &base);
-    // j*B + B with 2 <= j+1 <= 64 never meets an equal or opposite point: the order is
-    // a prime far above 65.
+    // j*B + B with 2 <= j+1 <= 128 never meets an equal or opposite point: the order
+    // is a prime far above 129.
     for (size_t j = 2; j < kP; ++j) ecp_nistz256_point_add(&row[j], &row[j - 1], &base);
-    ecp_nistz256_point_double(&base, &row[kP - 1]);  // 128 * B = 2^7 * B
+    ecp_nistz256_point_double(&base, &row[kP - 1]);  // 2 * kP * B = 2^k * B
   }
   // To affine with one inversion (Montgomery's trick). No Z is zero: no multiple
-  // (j+1) * 2^(7i) with j < 64, i < 37 is a multiple of the prime order.
+  // (j+1) * 2^(ki) with j < kP, i < kW is a multiple of the prime order.
   std::vector<std::array<uint64_t, 4>> prefix(points.size());
   std::memcpy(prefix[0].data(), points[0].z, 32);
   for (size_t k = 1; k < points.size(); ++k) {
@@ -109,7 +110,7 @@ void FillRows(P256KeyTable& t, const uint64_t x[4], const uint64_t y[4]) {
   }
 }
 
-// The table entries a scalar's digits pick, with their signs: 0 to 37 of them.
+// The table entries a scalar's digits pick, with their signs: 0 to kWindows of them.
 struct Picks {
   const Affine* entry[P256KeyTable::kWindows];
   bool negative[P256KeyTable::kWindows];
@@ -117,7 +118,7 @@ struct Picks {
 };
 
 // Picks the entries of `d` from `table`, and asks the CPU to load them: they are 64
-// scattered bytes each in 148 KiB, mostly out of cache, and loading all of both
+// scattered bytes each in 264 KiB, mostly out of cache, and loading all of both
 // scalars' entries at once overlaps the misses instead of paying them one by one.
 void Pick(const P256KeyTable& table, const Digits& d, Picks* p) {
   for (size_t i = 0; i < P256KeyTable::kWindows; ++i) {
