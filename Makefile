@@ -91,6 +91,7 @@ CHECK_FLAGS := --symlink_prefix=/ $(VECTOR_ENV)
 # batches written behind while readers read; P-256 tables built, used and evicted.
 TSAN_TESTS := //lib/base:thread_pool_test //lib/base:log_test //lib/channel:channel_test \
   //lib/channel:channel_snapshot_test //lib/ledger:db_test //lib/crypto:p256_key_table_test \
+  //lib/crypto:p256_verify_batch_test \
   //lib/validate:block_validator_test //tests/endorse:endorser_test \
   //tests:capi_channel_test //tests:capi_endorse_test
 FUZZ_SECONDS ?= 60
