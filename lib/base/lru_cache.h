@@ -41,6 +41,26 @@ class LruCache {
     return it->second->second;
   }
 
+  // The value held for `key`: the one already there, else `value`, which is put. Two
+  // threads that made a value for one key at once both get the first one put.
+  V Insert(absl::string_view key, V value) {
+    Shard& s = ShardFor(key);
+    absl::MutexLock lock(&s.mu);
+    auto it = s.index.find(key);
+    if (it != s.index.end()) {
+      s.order.splice(s.order.begin(), s.order, it->second);
+      return it->second->second;
+    }
+    s.order.emplace_front(std::string(key), std::move(value));
+    s.index.emplace(absl::string_view(s.order.front().first), s.order.begin());
+    V held = s.order.front().second;
+    if (s.order.size() > s.capacity) {
+      s.index.erase(absl::string_view(s.order.back().first));
+      s.order.pop_back();
+    }
+    return held;
+  }
+
   void Put(absl::string_view key, V value) {
     Shard& s = ShardFor(key);
     absl::MutexLock lock(&s.mu);

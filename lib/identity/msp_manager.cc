@@ -65,8 +65,11 @@ absl::StatusOr<std::shared_ptr<const Identity>> MspManager::Deserialize(
   if (msp == nullptr) return NotDefined(sid.mspid());
   absl::StatusOr<std::shared_ptr<const Identity>> id =
       msp->DeserializeIdBytes(sid.id_bytes(), std::string(serialized));
-  if (id.ok()) identities_.Put(serialized, *id);
-  return id;
+  if (!id.ok()) return id;
+  // One object per identity, even when two threads deserialize it at once: its
+  // validation memo, and with it the hot-key table its signatures earn (Identity::Verify),
+  // must belong to the object every later caller gets.
+  return identities_.Insert(serialized, *std::move(id));
 }
 
 absl::StatusOr<const Msp*> MspManager::MspOf(const Identity& id) const {
