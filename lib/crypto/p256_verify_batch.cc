@@ -267,6 +267,7 @@ bool P256VerifyBatch::Add(const uint8_t* digest, size_t digest_len, const ECDSA_
   rec.table = std::move(table);
   rec.tag = current_tag;
   absl::MutexLock lock(&mu_);
+  if (computed_) return false;
   records_.push_back(std::move(rec));
   return true;
 }
@@ -276,6 +277,7 @@ std::vector<size_t> P256VerifyBatch::Compute(ThreadPool* pool) {
   {
     absl::MutexLock lock(&mu_);
     records.swap(records_);
+    computed_ = true;
   }
   std::vector<uint8_t> confirmed(records.size(), 0);
   // One slice per thread, none smaller than half the minimum.
@@ -312,6 +314,7 @@ bool P256VerifyBatch::Add(const uint8_t*, size_t, const ECDSA_SIG*,
 std::vector<size_t> P256VerifyBatch::Compute(ThreadPool*) {
   absl::MutexLock lock(&mu_);
   records_.clear();
+  computed_ = true;
   return {};
 }
 

@@ -52,7 +52,8 @@ class P256VerifyBatch {
   // Records the verification of `sig` over `digest` with `table` (the table of the
   // verifying key's point) under the current thread's tag, and returns true: the
   // caller takes it as valid until Compute says otherwise. False, recording nothing,
-  // where tables are not available or r or s is not in [1, n-1]: verify it now.
+  // where tables are not available, r or s is not in [1, n-1], or Compute has run:
+  // verify it now.
   bool Add(const uint8_t* digest, size_t digest_len, const ECDSA_SIG* sig,
            std::shared_ptr<const P256KeyTable> table);
 
@@ -75,6 +76,7 @@ class P256VerifyBatch {
  private:
   mutable absl::Mutex mu_;
   std::vector<Record> records_ ABSL_GUARDED_BY(mu_);
+  bool computed_ ABSL_GUARDED_BY(mu_) = false;  // a later Add would never be computed
 };
 
 // Installs `batch` (may be null: none) with `tag` on this thread for its lifetime.

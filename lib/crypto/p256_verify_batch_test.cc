@@ -108,6 +108,15 @@ TEST_F(P256VerifyBatchTest, ReturnsTheTagsOfUnconfirmedRecords) {
   EXPECT_TRUE(std::is_sorted(got.begin(), got.end()));
   EXPECT_EQ(std::adjacent_find(got.begin(), got.end()), got.end());
   EXPECT_EQ(batch.size(), 0u);  // Compute takes the records
+  // A record added after Compute would never be computed: refused, to verify at once.
+  ScopedP256VerifyBatch use(&batch, 0);
+  const Case valid = testing::RandomCase(rng, k, k);
+  P256VerifyBatch fresh;
+  const uint8_t* d = reinterpret_cast<const uint8_t*>(valid.digest.data());
+  if (fresh.Add(d, valid.digest.size(), valid.sig.get(), Borrowed(k))) {
+    EXPECT_FALSE(batch.Add(d, valid.digest.size(), valid.sig.get(), Borrowed(k)));
+  }
+  EXPECT_EQ(batch.size(), 0u);
 }
 
 TEST_F(P256VerifyBatchTest, ScopesNestAndRestore) {

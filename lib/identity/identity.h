@@ -64,6 +64,7 @@ class Identity {
 
  private:
   friend class Msp;
+  friend class MspManager;  // marks validated_ when its caches answer for the identity
   Identity() = default;
 
   std::string mspid_;

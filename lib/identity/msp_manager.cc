@@ -82,11 +82,35 @@ absl::Status MspManager::Validate(const Identity& id) const {
   absl::StatusOr<const Msp*> msp = MspOf(id);
   if (!msp.ok()) return msp.status();
   std::string key = IdentityKey(id);
-  if (std::optional<absl::Status> hit = validations_.Get(key)) return *hit;
+  if (std::optional<absl::Status> hit = validations_.Get(key)) {
+    // An object made after its identity's was evicted is answered from here, never
+    // validated itself: mark it, so that its signatures still earn a key table.
+    if (hit->ok()) id.validated_.store(true, std::memory_order_relaxed);
+    return *hit;
+  }
   absl::Status st = (*msp)->Validate(id);
   validations_.Put(key, st);
   return st;
 }
+
+namespace {
+
+// Whether `principal` is satisfied only by an identity that validated.
+bool ImpliesValidated(const common::MSPPrincipal& principal) {
+  switch (principal.principal_classification()) {
+    case common::MSPPrincipal::ORGANIZATION_UNIT:
+      return true;
+    case common::MSPPrincipal::ROLE: {
+      common::MSPRole role;
+      return role.ParseFromString(principal.principal()) &&
+             role.role() != common::MSPRole::ADMIN;
+    }
+    default:
+      return false;
+  }
+}
+
+}  // namespace
 
 absl::Status MspManager::SatisfiesPrincipal(const Identity& id,
                                             const common::MSPPrincipal& principal) const {
@@ -95,7 +119,17 @@ absl::Status MspManager::SatisfiesPrincipal(const Identity& id,
   std::string key =
       absl::StrCat(IdentityKey(id), "/", static_cast<int>(principal.principal_classification()),
                    "/", principal.principal());
-  if (std::optional<absl::Status> hit = principals_.Get(key)) return *hit;
+  if (std::optional<absl::Status> hit = principals_.Get(key)) {
+    // As in Validate, mark an object made after its identity's was evicted, where the
+    // principal says it validated: every role but ADMIN (an admin listed by the MSP is
+    // accepted without it) and an OU are checked on a validated identity
+    // (Msp::SatisfiesPrincipal).
+    if (hit->ok() && !id.validated_.load(std::memory_order_relaxed) &&
+        ImpliesValidated(principal)) {
+      id.validated_.store(true, std::memory_order_relaxed);
+    }
+    return *hit;
+  }
   absl::Status st = (*msp)->SatisfiesPrincipal(id, principal);
   principals_.Put(key, st);
   return st;
