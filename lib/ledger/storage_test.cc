@@ -104,6 +104,20 @@ TEST(StorageTest, AppendsAndReadsBlocksByNumberHashAndTxId) {
   EXPECT_EQ(s->blocks().BlockByHash(std::string(32, 'x')).status().code(),
             absl::StatusCode::kNotFound);
   EXPECT_EQ(s->blocks().BlockByTxId("nope").status().code(), absl::StatusCode::kNotFound);
+
+  // HasTxIds answers for every txid, in the order asked, as TxLocations does: the
+  // blocks' txids (reversed, so not in key order), an unknown one, a repeat.
+  std::vector<absl::string_view> asked = {"nope"};
+  for (auto it = occurrences.rbegin(); it != occurrences.rend(); ++it) asked.push_back(it->first);
+  asked.push_back(occurrences.begin()->first);
+  auto has = s->blocks().HasTxIds(asked);
+  ASSERT_TRUE(has.ok()) << has.status();
+  ASSERT_EQ(has->size(), asked.size());
+  for (size_t i = 0; i < asked.size(); ++i) {
+    EXPECT_EQ((*has)[i], !s->blocks().TxLocations(asked[i])->empty()) << asked[i];
+  }
+  EXPECT_FALSE((*has)[0]);
+  EXPECT_TRUE(s->blocks().HasTxIds({})->empty());
 }
 
 TEST(StorageTest, DuplicateTxIdListsBothOccurrences) {

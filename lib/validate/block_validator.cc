@@ -1,5 +1,6 @@
 #include "lib/validate/block_validator.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -196,12 +197,16 @@ PreparedBlock BlockValidator::Prepare(
   out.block = std::move(block);
   out.config = std::move(config);
   out.txs.resize(out.block->num_transactions());
-  size_t signatures = 0;
+  // The block's signatures: each transaction's creator's, and its endorsements'.
+  std::vector<absl::string_view> signatures;
   for (size_t i = 0; i < out.txs.size(); ++i) {
     const wire::TxView& tx = out.block->tx(i);
-    signatures += 1 + (tx.actions.size() == 1
-                           ? static_cast<size_t>(tx.actions[0].payload.action().endorsements_size())
-                           : 0);
+    signatures.push_back(tx.envelope.signature());
+    if (tx.actions.size() == 1) {
+      for (const protos::Endorsement& e : tx.actions[0].payload.action().endorsements()) {
+        signatures.push_back(e.signature());
+      }
+    }
   }
   auto prepare = [&out](size_t i) {
     const wire::TxView& tx = out.block->tx(i);
@@ -214,7 +219,7 @@ PreparedBlock BlockValidator::Prepare(
                                                             out.config->shared_msps());
     p.endorsements->size();  // verifies every signature now
   };
-  if (signatures >= batch_from_) {
+  if (signatures.size() >= batch_from_) {
     // Enough signatures to verify side by side: every verification with a hot key's
     // table is taken as valid, then the batch computes them all; the transactions with
     // one it does not confirm are prepared again, verifying at once (see
@@ -235,15 +240,7 @@ PreparedBlock BlockValidator::Prepare(
   // Every signature's s inverted together, so that each verification below skips its
   // own inversion (crypto::P256InverseBatch; an inverse is checked before it is used).
   crypto::P256InverseBatch inverses;
-  for (size_t i = 0; i < out.txs.size(); ++i) {
-    const wire::TxView& tx = out.block->tx(i);
-    inverses.Add(tx.envelope.signature());
-    if (tx.actions.size() == 1) {
-      for (const protos::Endorsement& e : tx.actions[0].payload.action().endorsements()) {
-        inverses.Add(e.signature());
-      }
-    }
-  }
+  for (absl::string_view sig : signatures) inverses.Add(sig);
   inverses.Compute();
   pool_->ParallelFor(out.txs.size(), [&](size_t i) {
     crypto::ScopedP256InverseBatch use(&inverses);
@@ -263,8 +260,9 @@ absl::StatusOr<BlockValidation> BlockValidator::Validate(const PreparedBlock& pr
   const size_t n = block.num_transactions();
   std::vector<TxWork> work(n);
 
-  // Which txids the ledger holds, looked up together (one scan of the index). If that
-  // fails, each transaction looks its own up, for the error it would meet.
+  // Which txids the ledger holds, looked up together: one scan of the index per pool
+  // thread. If that fails, each transaction looks its own up, for the error it would
+  // meet.
   std::vector<size_t> looked_up(n, n);  // index into txids, n if not looked up
   std::vector<absl::string_view> txids;
   for (size_t i = 0; i < n; ++i) {
@@ -273,7 +271,23 @@ absl::StatusOr<BlockValidation> BlockValidator::Validate(const PreparedBlock& pr
       txids.push_back(block.tx(i).txid());
     }
   }
-  const absl::StatusOr<std::vector<bool>> known = ledger.blocks().HasTxIds(txids);
+  const size_t parts = std::max<size_t>(1, std::min(pool_->size(), txids.size()));
+  const size_t per_part = (txids.size() + parts - 1) / parts;
+  std::vector<absl::StatusOr<std::vector<bool>>> found(parts);
+  pool_->ParallelFor(parts, [&](size_t k) {
+    const size_t begin = std::min(txids.size(), k * per_part);
+    const size_t end = std::min(txids.size(), begin + per_part);
+    found[k] = ledger.blocks().HasTxIds(
+        std::vector<absl::string_view>(txids.begin() + begin, txids.begin() + end));
+  });
+  absl::StatusOr<std::vector<bool>> known = std::vector<bool>();
+  for (absl::StatusOr<std::vector<bool>>& f : found) {
+    if (!f.ok()) {
+      known = f.status();
+      break;
+    }
+    known->insert(known->end(), f->begin(), f->end());
+  }
 
   // Pass 1: what depends on one transaction and the committed ledger.
   pool_->ParallelFor(n, [&](size_t i) {
