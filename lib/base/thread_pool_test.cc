@@ -25,8 +25,10 @@ TEST(ThreadPoolTest, ParallelForOfNothingReturns) {
 }
 
 TEST(ThreadPoolTest, ParallelForProgressesWhileWorkersAreBusy) {
-  ThreadPool pool(2);
+  // Declared before the pool, so it outlives the pool's workers: the one blocked here may
+  // still be inside WaitForNotification when Notify returns.
   absl::Notification release;
+  ThreadPool pool(2);
   pool.Schedule([&] { release.WaitForNotification(); });
   std::atomic<int> sum{0};
   // The only worker is blocked until after ParallelFor is expected to finish its share on
