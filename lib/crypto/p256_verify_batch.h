@@ -1,6 +1,6 @@
 // Many P-256 verifications with key tables, computed side by side.
 //
-// A verification with a P256KeyTable (EcdsaVerifyP256) adds up to 74 table points, each
+// A verification with a P256KeyTable (EcdsaVerifyP256) adds up to 66 table points, each
 // addition about eleven field multiplications in Jacobian coordinates. Verifications
 // computed side by side add in affine coordinates instead: the additions of one step
 // (one window, every verification) share a single field inversion (Montgomery's

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
+#include "lib/rwset/write_ops.h"
 
 namespace fabric::ledger {
 
@@ -41,7 +42,7 @@ std::optional<KeyModification> ModificationOf(const wire::TxView& tx, absl::stri
 KeyModification ModificationOf(const wire::TxView& tx, const kvrwset::KVWrite& w) {
   KeyModification m;
   m.txid = tx.txid();
-  m.is_delete = IsDeleteWrite(w);
+  m.is_delete = rwset::IsDelete(w);
   m.value = w.value();
   m.timestamp_seconds = tx.channel_header.timestamp().seconds();
   m.timestamp_nanos = tx.channel_header.timestamp().nanos();

@@ -43,11 +43,6 @@ std::vector<HistoryEntry> BlockHistory(const wire::ParsedBlock& block, absl::str
 std::optional<KeyModification> ModificationOf(const wire::TxView& tx, absl::string_view ns,
                                               absl::string_view key);
 
-// Whether history records `write` as a delete: Fabric takes an empty value for one.
-inline bool IsDeleteWrite(const kvrwset::KVWrite& write) {
-  return write.is_delete() || write.value().empty();
-}
-
 // The modification an entry of BlockHistory(block, ...) records.
 KeyModification ModificationOf(const wire::TxView& tx, const kvrwset::KVWrite& write);
 

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/base/status_macros.h"
 #include "lib/ledger/internal/schema.h"
+#include "lib/rwset/write_ops.h"
 
 namespace fabric::ledger {
 namespace {
@@ -18,7 +19,7 @@ using internal::GetVarint64;
 // the record of `write` by `tx` (ModificationOf), appended to `out`.
 void AppendRecord(const wire::TxView& tx, const kvrwset::KVWrite& write, std::string* out) {
   const google::protobuf::Timestamp& t = tx.channel_header.timestamp();
-  out->push_back(IsDeleteWrite(write) ? 1 : 0);
+  out->push_back(rwset::IsDelete(write) ? 1 : 0);
   internal::PutLengthPrefixed(out, tx.txid());
   internal::PutFixed64BE(out, static_cast<uint64_t>(t.seconds()));
   internal::PutVarint64(out, static_cast<uint32_t>(t.nanos()));
